@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode is the default for tools 6.x;
+/// `ExistentialAny` keeps existential costs visible at the call site.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "StreamRec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "streamrec", targets: ["streamrec"]),
+        .library(name: "StreamRecKafka", targets: ["StreamRecKafka"]),
+        .library(name: "StreamRecCore", targets: ["StreamRecCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "StreamRecKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StreamRecCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StreamRecCLI",
+            dependencies: [
+                "StreamRecCore",
+                "StreamRecKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "streamrec",
+            dependencies: ["StreamRecCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "streamrec-bench",
+            dependencies: [
+                "StreamRecKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/KafkaThroughput",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamRecKafkaTests",
+            dependencies: ["StreamRecKafka"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamRecCoreTests",
+            dependencies: ["StreamRecCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamRecCLITests",
+            dependencies: ["StreamRecCLI", "StreamRecKafka", "StreamRecCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

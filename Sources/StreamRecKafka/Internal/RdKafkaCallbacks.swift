@@ -1,0 +1,81 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// The Swift side of librdkafka's callbacks. librdkafka reaches it through the
+/// handle's opaque pointer; ``RdKafkaClient`` keeps it alive for as long as the
+/// handle exists.
+///
+/// `@unchecked Sendable`: the handler closures are set once before the handle is
+/// created and never changed; the only mutable state is behind a `Mutex`.
+final class RdKafkaCallbacks: @unchecked Sendable {
+    let logger: Logger
+    private let lastError = Mutex<String?>(nil)
+
+    /// Called for every delivery report, on whichever thread polls the producer.
+    var onDelivery: ((UnsafePointer<rd_kafka_message_t>) -> Void)?
+    /// Called for every rebalance, on the thread polling the consumer; it must
+    /// (incrementally) assign or unassign before returning.
+    var onRebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
+    /// Called for client-level errors after they are logged.
+    var onError: ((KafkaError) -> Void)?
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// The most recent client-level error text, e.g. why a broker is unreachable.
+    var lastErrorText: String? { lastError.withLock { $0 } }
+
+    func recordError(_ err: rd_kafka_resp_err_t, _ reason: String) {
+        lastError.withLock { $0 = reason }
+        let error = KafkaError.rdKafka(.underlying, reason, err)
+        // Transport errors repeat every reconnect attempt; they are warnings until
+        // the caller's own timeout turns them into a failure.
+        logger.warning("librdkafka: \(reason)", metadata: ["code": "\(error.rdKafkaName ?? "")"])
+        onError?(error)
+    }
+
+    func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_log_cb(conf) { rk, level, facility, message in
+            guard let rk, let box = RdKafkaCallbacks.from(rk) else { return }
+            let text = message.map { String(cString: $0) } ?? ""
+            let fac = facility.map { String(cString: $0) } ?? ""
+            box.logger.log(level: RdKafkaCallbacks.logLevel(level), "librdkafka \(fac): \(text)")
+        }
+        rd_kafka_conf_set_error_cb(conf) { rk, err, reason, _ in
+            guard let rk, let box = RdKafkaCallbacks.from(rk) else { return }
+            box.recordError(rd_kafka_resp_err_t(err), reason.map { String(cString: $0) } ?? "")
+        }
+        if onDelivery != nil {
+            rd_kafka_conf_set_dr_msg_cb(conf) { rk, message, _ in
+                guard let rk, let message, let box = RdKafkaCallbacks.from(rk) else { return }
+                box.onDelivery?(message)
+            }
+        }
+        if onRebalance != nil {
+            rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
+                guard let rk, let partitions, let box = RdKafkaCallbacks.from(rk) else { return }
+                box.onRebalance?(rk, err, partitions)
+            }
+        }
+    }
+
+    static func from(_ rk: OpaquePointer) -> RdKafkaCallbacks? {
+        guard let opaque = rd_kafka_opaque(rk) else { return nil }
+        return Unmanaged<RdKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+    }
+
+    /// syslog levels, as librdkafka uses them, to swift-log levels.
+    static func logLevel(_ syslog: Int32) -> Logger.Level {
+        switch syslog {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
+    }
+}

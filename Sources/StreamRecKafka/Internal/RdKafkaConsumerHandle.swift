@@ -1,0 +1,236 @@
+import CRdKafka
+import Synchronization
+
+/// The librdkafka side of a group consumer: the handle, its consumer queue, and
+/// every call that touches partition lists or messages.
+///
+/// `@unchecked Sendable`: librdkafka's consumer calls are thread-safe; the
+/// topic-name cache is behind a `Mutex`.
+final class RdKafkaConsumerHandle: @unchecked Sendable {
+    let client: RdKafkaClient
+    private let queue: OpaquePointer
+    private let topicNames = Mutex<[UInt: String]>([:])  // keyed by topic-handle address
+
+    init(client: RdKafkaClient) {
+        self.client = client
+        // Route the main queue (errors, rebalances) to the consumer queue, so one
+        // poll serves everything on the caller's thread.
+        rd_kafka_poll_set_consumer(client.handle)
+        queue = rd_kafka_queue_get_consumer(client.handle)
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(queue)
+    }
+
+    private var rk: OpaquePointer { client.handle }
+
+    func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = RdKafkaPartitionList.make(topics.map { KafkaTopicPartition(topic: $0, partition: -1) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_subscribe(rk, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "subscribe to \(topics.joined(separator: ","))", err)
+        }
+    }
+
+    /// Up to `max` records, waiting at most `timeoutMilliseconds` for the batch to fill.
+    /// Per-record errors (e.g. an unknown topic) come back separately; they are not fatal.
+    func poll(max: Int, timeoutMilliseconds: Int32) throws(KafkaError) -> (messages: [KafkaConsumerMessage], errors: [KafkaError]) {
+        let raw = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: max)
+        defer { raw.deallocate() }
+        let count = rd_kafka_consume_batch_queue(queue, timeoutMilliseconds, raw, max)
+        if count < 0 {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "consume", rd_kafka_last_error())
+        }
+        var messages: [KafkaConsumerMessage] = []
+        var errors: [KafkaError] = []
+        messages.reserveCapacity(count)
+        topicNames.withLock { names in
+            for index in 0..<count {
+                guard let message = raw[index] else { continue }
+                defer { rd_kafka_message_destroy(message) }
+                if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    errors.append(Self.error(of: message))
+                    continue
+                }
+                messages.append(Self.copy(message, names: &names))
+            }
+        }
+        if errors.contains(where: { $0.code == .fatal }) {
+            throw errors.first { $0.code == .fatal }!
+        }
+        return (messages, errors)
+    }
+
+    private static func error(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaError {
+        let text = String(cString: rd_kafka_message_errstr(message))
+        let err = message.pointee.err
+        let fatal = err == RD_KAFKA_RESP_ERR__FATAL
+        return KafkaError(
+            fatal ? .fatal : .consumerOperationFailed,
+            "consume: \(text)",
+            rdKafkaCode: err.rawValue,
+            rdKafkaName: String(cString: rd_kafka_err2name(err))
+        )
+    }
+
+    private static func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>, names: inout [UInt: String]) -> KafkaConsumerMessage {
+        let m = message.pointee
+        var topic = ""
+        if let rkt = m.rkt {
+            let address = UInt(bitPattern: rkt)
+            if let name = names[address] {
+                topic = name
+            } else {
+                topic = String(cString: rd_kafka_topic_name(rkt))
+                names[address] = topic
+            }
+        }
+        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        return KafkaConsumerMessage(
+            topic: topic,
+            partition: m.partition,
+            offset: m.offset,
+            key: key,
+            value: value,
+            headers: headers(of: message),
+            timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
+        )
+    }
+
+    private static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [KafkaHeader] {
+        var list: OpaquePointer?
+        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        var result: [KafkaHeader] = []
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+            result.append(KafkaHeader(key: name.map { String(cString: $0) } ?? "", value: bytes))
+            index += 1
+        }
+        return result
+    }
+
+    func commit(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = RdKafkaPartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_commit(rk, list, 0)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "commit", err)
+        }
+        if let error = RdKafkaPartitionList.firstError(list, "commit") { throw error }
+    }
+
+    func committed(_ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+        let list = RdKafkaPartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_committed(rk, list, timeoutMilliseconds)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "fetch committed offsets", err)
+        }
+        return RdKafkaPartitionList.elements(list).map(\.0)
+    }
+
+    func seek(_ positions: [KafkaTopicPartitionOffset], timeoutMilliseconds: Int32) throws(KafkaError) {
+        let list = RdKafkaPartitionList.make(positions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        if let error = rd_kafka_seek_partitions(rk, list, timeoutMilliseconds) {
+            throw KafkaError.consuming(error, .consumerOperationFailed, "seek")
+        }
+        if let error = RdKafkaPartitionList.firstError(list, "seek") { throw error }
+    }
+
+    func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try changeFlow(partitions, pause: true)
+    }
+
+    func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try changeFlow(partitions, pause: false)
+    }
+
+    private func changeFlow(_ partitions: [KafkaTopicPartition], pause: Bool) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let list = RdKafkaPartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = pause ? rd_kafka_pause_partitions(rk, list) : rd_kafka_resume_partitions(rk, list)
+        let verb = pause ? "pause" : "resume"
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, verb, err)
+        }
+        if let error = RdKafkaPartitionList.firstError(list, verb) { throw error }
+    }
+
+    func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        let err = rd_kafka_assignment(rk, &list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "read assignment", err)
+        }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return RdKafkaPartitionList.partitions(list).sorted()
+    }
+
+    /// Leaves the group (serving the final revocation) and stops fetching.
+    func close() throws(KafkaError) {
+        // librdkafka 2.0.2 can hang closing a consumer with paused partitions
+        // (upstream issues 4486, 4674): resume everything first.
+        if let assigned = try? assignment() {
+            try? resume(assigned)
+        }
+        let err = rd_kafka_consumer_close(rk)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "close", err)
+        }
+    }
+
+    /// Applies a rebalance as librdkafka requires, eager or cooperative.
+    static func applyRebalance(
+        _ rk: OpaquePointer,
+        _ err: rd_kafka_resp_err_t,
+        _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>,
+        listener: KafkaRebalanceListener,
+        emit: (KafkaConsumerEvent) -> Void
+    ) {
+        let list = RdKafkaPartitionList.partitions(partitions)
+        let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            let starts = listener.onAssigned(list)
+            for index in 0..<Int(partitions.pointee.cnt) {
+                let element = partitions.pointee.elems[index]
+                let key = KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)
+                if let start = starts[key] { partitions.pointee.elems[index].offset = start.rawValue }
+            }
+            emit(.assigned(list))
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(rk, partitions) {
+                    emit(.error(KafkaError.consuming(error, .consumerOperationFailed, "incremental assign")))
+                }
+            } else {
+                rd_kafka_assign(rk, partitions)
+            }
+        default:
+            // Revocation, or a rebalance error: either way the partitions are no longer ours.
+            listener.onRevoked(list)
+            emit(.revoked(list))
+            if err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS {
+                emit(.error(KafkaError.rdKafka(.consumerOperationFailed, "rebalance", err)))
+            }
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(rk, partitions) {
+                    emit(.error(KafkaError.consuming(error, .consumerOperationFailed, "incremental unassign")))
+                }
+            } else {
+                rd_kafka_assign(rk, nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// Settings shared by producers, consumers and admin clients.
+///
+/// Typed fields cover what StreamRec itself relies on; `properties` passes any other
+/// librdkafka property through unchanged (for example `security.protocol`,
+/// `sasl.mechanisms`, `sasl.username`, `ssl.ca.location`), and wins over the typed
+/// fields when both set the same property. Every property is checked by librdkafka
+/// when a client is created; an unknown name or bad value throws
+/// ``KafkaError/Code/invalidProperty`` naming it.
+public struct KafkaClientConfiguration: Sendable, Equatable {
+    /// `bootstrap.servers`: `host:port` entries. Required.
+    public var bootstrapServers: [String]
+    /// `client.id`, shown in broker logs. Default `streamrec`.
+    public var clientID: String = "streamrec"
+    /// Any librdkafka property, applied after the typed fields.
+    public var properties: [String: String] = [:]
+
+    public init(bootstrapServers: [String], clientID: String = "streamrec", properties: [String: String] = [:]) {
+        self.bootstrapServers = bootstrapServers
+        self.clientID = clientID
+        self.properties = properties
+    }
+
+    /// Parses `host:port[,host:port…]`.
+    public init(bootstrapServers list: String, properties: [String: String] = [:]) {
+        self.init(
+            bootstrapServers: list.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty },
+            properties: properties
+        )
+    }
+
+    func baseProperties() throws(KafkaError) -> [(String, String)] {
+        guard !bootstrapServers.isEmpty else {
+            throw KafkaError(.invalidConfiguration, "no bootstrap servers configured")
+        }
+        return [
+            ("bootstrap.servers", bootstrapServers.joined(separator: ",")),
+            ("client.id", clientID),
+        ]
+    }
+}
+
+/// Producer settings. Defaults favour safety (idempotence) and throughput
+/// (compression, a short linger so librdkafka batches).
+public struct KafkaProducerConfiguration: Sendable, Equatable {
+    public var client: KafkaClientConfiguration
+    /// `enable.idempotence`: no duplicates or reordering from retries. Default `true`.
+    public var idempotence: Bool = true
+    /// `compression.type`. Default `lz4`: cheap on CPU and it stretches the embedded
+    /// cluster's small per-partition retention several times.
+    public var compression: Compression = .lz4
+    /// `linger.ms`: how long librdkafka waits to fill a batch. Default 5.
+    public var lingerMilliseconds: Int = 5
+    /// `queue.buffering.max.messages`: the local queue bound. Default 1,000,000.
+    public var queueCapacity: Int = 1_000_000
+    /// `batch.num.messages`. Default 10,000.
+    public var batchMessages: Int = 10_000
+    /// `message.timeout.ms`: when an undeliverable message fails. Default 30,000.
+    public var messageTimeoutMilliseconds: Int = 30_000
+
+    public enum Compression: String, Sendable, CaseIterable {
+        case none, gzip, snappy, lz4, zstd
+    }
+
+    public init(client: KafkaClientConfiguration) {
+        self.client = client
+    }
+
+    func librdkafkaProperties() throws(KafkaError) -> [(String, String)] {
+        var result = try client.baseProperties()
+        result += [
+            ("enable.idempotence", idempotence ? "true" : "false"),
+            ("compression.type", compression.rawValue),
+            ("linger.ms", String(lingerMilliseconds)),
+            ("queue.buffering.max.messages", String(queueCapacity)),
+            ("batch.num.messages", String(batchMessages)),
+            ("message.timeout.ms", String(messageTimeoutMilliseconds)),
+        ]
+        return result + client.properties.sorted { $0.key < $1.key }
+    }
+}
+
+/// Consumer-group settings. Offsets are committed by the caller only
+/// (`enable.auto.commit=false`), so that state and offsets move together.
+public struct KafkaConsumerConfiguration: Sendable, Equatable {
+    public var client: KafkaClientConfiguration
+    /// `group.id`. Required.
+    public var groupID: String
+    /// `auto.offset.reset`: where a partition with no committed offset starts.
+    public var autoOffsetReset: AutoOffsetReset = .earliest
+    /// `fetch.wait.max.ms`. `nil` keeps librdkafka's default (500). The embedded
+    /// cluster waits this long on every empty fetch, so use about 5 there.
+    public var fetchWaitMaxMilliseconds: Int?
+    /// `session.timeout.ms`. Default 10,000.
+    public var sessionTimeoutMilliseconds: Int = 10_000
+
+    public enum AutoOffsetReset: String, Sendable, CaseIterable {
+        case earliest, latest, error
+    }
+
+    public init(client: KafkaClientConfiguration, groupID: String) {
+        self.client = client
+        self.groupID = groupID
+    }
+
+    func librdkafkaProperties() throws(KafkaError) -> [(String, String)] {
+        guard !groupID.isEmpty else {
+            throw KafkaError(.invalidConfiguration, "consumer group id is empty")
+        }
+        var result = try client.baseProperties()
+        result += [
+            ("group.id", groupID),
+            ("enable.auto.commit", "false"),
+            ("enable.auto.offset.store", "false"),
+            ("enable.partition.eof", "false"),
+            ("auto.offset.reset", autoOffsetReset.rawValue),
+            ("session.timeout.ms", String(sessionTimeoutMilliseconds)),
+        ]
+        if let fetchWaitMaxMilliseconds {
+            result.append(("fetch.wait.max.ms", String(fetchWaitMaxMilliseconds)))
+        }
+        return result + client.properties.sorted { $0.key < $1.key }
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,130 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// A consumer-group member that reads records in batches and commits offsets only
+/// when told to.
+///
+/// The synchronous calls (``poll(maxMessages:timeout:)``, ``commit(_:)``,
+/// ``seek(_:timeout:)``, ``close()``) block up to their timeout: call them from a
+/// thread you own, such as a processing loop. From async code use
+/// ``nextBatch(maxMessages:timeout:)``, ``commit(_:)-async`` and ``close()-async``,
+/// which run the same calls off Swift's cooperative pool. Only one caller should
+/// poll at a time; rebalance callbacks run inside that poll.
+///
+/// ```swift
+/// let consumer = try KafkaConsumer(configuration: .init(client: client, groupID: "streamrec"))
+/// try consumer.subscribe(topics: ["streamrec.events"])
+/// for message in try await consumer.nextBatch() { … }
+/// try await consumer.commit(batch.map(\.nextOffset))
+/// ```
+public final class KafkaConsumer: Sendable {
+    private let handle: RdKafkaConsumerHandle
+    private let blocking: BlockingExecutor
+    private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    private let closed = Atomic<Bool>(false)
+    private let logger: Logger
+
+    /// Rebalances and non-fatal errors, in order. Buffers the newest 1024 when nobody reads.
+    public let events: AsyncStream<KafkaConsumerEvent>
+
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger = Logger(label: "streamrec.kafka.consumer"),
+        rebalanceListener: KafkaRebalanceListener = KafkaRebalanceListener()
+    ) throws(KafkaError) {
+        let (events, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self, bufferingPolicy: .bufferingNewest(1024))
+        let callbacks = RdKafkaCallbacks(logger: logger)
+        callbacks.onRebalance = { rk, err, partitions in
+            RdKafkaConsumerHandle.applyRebalance(rk, err, partitions, listener: rebalanceListener) { event in
+                logger.debug("rebalance: \(event)")
+                continuation.yield(event)
+            }
+        }
+        callbacks.onError = { continuation.yield(.error($0)) }
+        let client = try RdKafkaClient(type: RD_KAFKA_CONSUMER, properties: configuration.librdkafkaProperties(), callbacks: callbacks)
+        self.handle = RdKafkaConsumerHandle(client: client)
+        self.blocking = BlockingExecutor(label: "streamrec.kafka.consumer")
+        self.events = events
+        self.eventContinuation = continuation
+        self.logger = logger
+    }
+
+    deinit {
+        if !closed.load(ordering: .relaxed) {
+            try? handle.close()
+        }
+        eventContinuation.finish()
+    }
+
+    /// Joins the group for `topics`. Partitions arrive later, through a rebalance.
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        try handle.subscribe(topics)
+    }
+
+    /// Blocks up to `timeout` for up to `maxMessages` records. Non-fatal errors are
+    /// logged and sent to ``events``; a fatal one throws.
+    public func poll(maxMessages: Int = 10_000, timeout: Duration = .milliseconds(100)) throws(KafkaError) -> [KafkaConsumerMessage] {
+        guard !closed.load(ordering: .relaxed) else { throw KafkaError(.closed, "consumer is closed") }
+        let (messages, errors) = try handle.poll(max: maxMessages, timeoutMilliseconds: timeout.milliseconds)
+        for error in errors {
+            logger.warning("\(error)")
+            eventContinuation.yield(.error(error))
+        }
+        return messages
+    }
+
+    /// ``poll(maxMessages:timeout:)`` run off the cooperative pool.
+    public func nextBatch(maxMessages: Int = 10_000, timeout: Duration = .milliseconds(100)) async throws(KafkaError) -> [KafkaConsumerMessage] {
+        try await blocking.run { () throws(KafkaError) in try self.poll(maxMessages: maxMessages, timeout: timeout) }
+    }
+
+    /// Commits the given positions (the next offset to read, see
+    /// ``KafkaConsumerMessage/nextOffset``) and waits for the broker to confirm.
+    public func commit(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        try handle.commit(offsets)
+    }
+
+    /// ``commit(_:)`` run off the cooperative pool.
+    public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws(KafkaError) {
+        try await blocking.run { () throws(KafkaError) in try self.handle.commit(offsets) }
+    }
+
+    /// The group's committed positions for `partitions`; ``KafkaOffset/invalid`` where none.
+    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+        try handle.committed(partitions, timeoutMilliseconds: timeout.milliseconds)
+    }
+
+    /// Moves the fetch position of assigned partitions.
+    public func seek(_ positions: [KafkaTopicPartitionOffset], timeout: Duration = .seconds(10)) throws(KafkaError) {
+        try handle.seek(positions, timeoutMilliseconds: timeout.milliseconds)
+    }
+
+    /// Stops fetching from `partitions` without leaving the group (backpressure).
+    public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try handle.pause(partitions)
+    }
+
+    /// Undoes ``pause(_:)``.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try handle.resume(partitions)
+    }
+
+    /// The partitions this member owns now.
+    public func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
+        try handle.assignment()
+    }
+
+    /// Leaves the group, running ``KafkaRebalanceListener/onRevoked`` for what it
+    /// owned. Blocks until the group has been left. Idempotent.
+    public func close() throws(KafkaError) {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        defer { eventContinuation.finish() }
+        try handle.close()
+    }
+
+    /// ``close()`` run off the cooperative pool.
+    public func close() async throws(KafkaError) {
+        try await blocking.run { () throws(KafkaError) in try self.close() }
+    }
+}

@@ -1,0 +1,150 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// Produces records to Kafka through librdkafka.
+///
+/// A background thread serves delivery reports. ``trySend(_:)`` enqueues without
+/// blocking (the hot path); ``send(_:)`` waits for room in the local queue;
+/// ``sendAndAwaitDelivery(_:)`` returns the broker's acknowledgement. Call
+/// ``close(timeout:)`` to flush before the producer goes away.
+///
+/// ```swift
+/// let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: "localhost:9092")))
+/// try producer.trySend(KafkaProducerMessage(topic: "events", key: "u1", value: "{}"))
+/// try await producer.close()
+/// ```
+public final class KafkaProducer: Sendable {
+    private let handle: RdKafkaProducerHandle
+    private let tracker: ProducerDeliveryTracker
+    private let poller: BackgroundPoller
+    private let blocking: BlockingExecutor
+    private let closed = Atomic<Bool>(false)
+    private let logger: Logger
+
+    /// - Parameter onDeliveryReport: called for every record's report, on the
+    ///   producer's polling thread. Keep it short; `nil` (default) costs nothing.
+    public init(
+        configuration: KafkaProducerConfiguration,
+        logger: Logger = Logger(label: "streamrec.kafka.producer"),
+        onDeliveryReport: (@Sendable (KafkaDeliveryReport) -> Void)? = nil
+    ) throws(KafkaError) {
+        let tracker = ProducerDeliveryTracker(logger: logger, handler: onDeliveryReport)
+        let callbacks = RdKafkaCallbacks(logger: logger)
+        callbacks.onDelivery = { tracker.onDelivery($0) }
+        let client = try RdKafkaClient(
+            type: RD_KAFKA_PRODUCER,
+            properties: configuration.librdkafkaProperties(),
+            callbacks: callbacks
+        )
+        let handle = RdKafkaProducerHandle(client: client)
+        self.handle = handle
+        self.tracker = tracker
+        self.logger = logger
+        self.blocking = BlockingExecutor(label: "streamrec.kafka.producer.blocking")
+        self.poller = BackgroundPoller(name: "streamrec-producer-poll") { handle.poll(timeoutMilliseconds: 100) }
+    }
+
+    deinit {
+        poller.stop()
+        let pending = handle.outQueueLength
+        if !closed.load(ordering: .relaxed), pending > 0 {
+            logger.warning("producer released without close(): \(pending) records not flushed")
+        }
+    }
+
+    /// Enqueues a record without waiting. Throws ``KafkaError/Code/queueFull`` when
+    /// the local queue is at `queue.buffering.max.messages`, so that a caller can
+    /// pause its own input instead of buffering without bound.
+    public func trySend(_ message: KafkaProducerMessage) throws(KafkaError) {
+        try checkOpen()
+        try handle.produce(message, opaque: 0)
+    }
+
+    /// Enqueues a record, waiting (without blocking a thread) while the local queue is full.
+    public func send(_ message: KafkaProducerMessage) async throws(KafkaError) {
+        while true {
+            do {
+                try trySend(message)
+                return
+            } catch where error.code == .queueFull {
+                do { try await Task.sleep(for: .milliseconds(1)) } catch {
+                    throw KafkaError(.timedOut, "send cancelled while the producer queue was full")
+                }
+            }
+        }
+    }
+
+    /// Enqueues a record and returns once the broker has stored it.
+    /// Throws ``KafkaError/Code/deliveryFailed`` when it was not.
+    @discardableResult
+    public func sendAndAwaitDelivery(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
+        try checkOpen()
+        let id = tracker.makeID()
+        let report: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
+            tracker.register(id, continuation)
+            do throws(KafkaError) {
+                try handle.produce(message, opaque: id)
+            } catch {
+                _ = tracker.unregister(id)
+                continuation.resume(returning: KafkaDeliveryReport(
+                    topicPartition: KafkaTopicPartition(topic: message.topic, partition: message.partition ?? -1),
+                    offset: .invalid,
+                    error: error
+                ))
+            }
+        }.asResult()
+        return try report.get()
+    }
+
+    /// Delivery counts so far.
+    public var statistics: KafkaProducerStatistics {
+        KafkaProducerStatistics(delivered: tracker.deliveredCount, failed: tracker.failedCount, inFlight: handle.outQueueLength)
+    }
+
+    /// Waits until every enqueued record is acknowledged or failed.
+    public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        let handle = self.handle
+        let ms = timeout.milliseconds
+        try await blocking.run { () throws(KafkaError) in try handle.flush(timeoutMilliseconds: ms) }
+    }
+
+    /// Fetches cluster metadata, which also warms the connection so that the first
+    /// records do not wait for it. Throws ``KafkaError/Code/brokerUnreachable``
+    /// when no broker answers in time.
+    public func metadata(timeout: Duration = .seconds(10)) async throws(KafkaError) -> KafkaClusterMetadata {
+        let client = handle.client
+        let ms = timeout.milliseconds
+        return try await blocking.run { () throws(KafkaError) in try client.metadata(timeoutMilliseconds: ms) }
+    }
+
+    /// Flushes, then stops the polling thread. Further sends throw ``KafkaError/Code/closed``.
+    public func close(timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        defer { poller.stop() }
+        try await flush(timeout: timeout)
+    }
+
+    private func checkOpen() throws(KafkaError) {
+        if closed.load(ordering: .relaxed) {
+            throw KafkaError(.closed, "producer is closed")
+        }
+    }
+}
+
+extension KafkaDeliveryReport {
+    func asResult() -> Result<KafkaDeliveryReport, KafkaError> {
+        if let error { return .failure(error) }
+        return .success(self)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, clamped to what librdkafka's `int` timeouts take.
+    var milliseconds: Int32 {
+        let (seconds, attoseconds) = components
+        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return Int32(clamping: ms)
+    }
+}
