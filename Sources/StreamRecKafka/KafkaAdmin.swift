@@ -34,4 +34,34 @@ public final class KafkaAdmin: Sendable {
             try RdKafkaAdminCalls.createTopics(client, topics, timeoutMilliseconds: ms)
         }
     }
+
+    /// Creates only the topics the cluster lacks (existing ones are left as they
+    /// are, whatever their settings), so running it twice changes nothing.
+    /// Results come in the order of `topics`.
+    public func ensureTopics(
+        _ topics: [KafkaNewTopic],
+        timeout: Duration = .seconds(30)
+    ) async throws(KafkaError) -> [(topic: KafkaNewTopic, result: Result<KafkaTopicCreation, KafkaError>)] {
+        let existing = try await metadata(timeout: timeout)
+        let missing = topics.filter { existing.topic(named: $0.name) == nil }
+        var created: [String: Result<KafkaTopicCreation, KafkaError>] = [:]
+        if !missing.isEmpty {
+            do {
+                created = try await createTopics(missing, timeout: timeout)
+            } catch {
+                // A request-level failure (no controller, timeout) fails each topic it carried.
+                for topic in missing {
+                    created[topic.name] = .failure(KafkaError(
+                        error.code, "create topic '\(topic.name)': \(error.message)",
+                        rdKafkaCode: error.rdKafkaCode, rdKafkaName: error.rdKafkaName))
+                }
+            }
+        }
+        return topics.map { topic in
+            if let found = existing.topic(named: topic.name) {
+                return (topic, .success(.alreadyExists(partitions: found.partitions.count)))
+            }
+            return (topic, created[topic.name] ?? .failure(KafkaError(.topicOperationFailed, "no result for topic '\(topic.name)'")))
+        }
+    }
 }

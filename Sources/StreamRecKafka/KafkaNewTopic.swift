@@ -17,6 +17,6 @@ public struct KafkaNewTopic: Sendable, Hashable {
 /// What happened to one topic in ``KafkaAdmin/createTopics(_:timeout:)``.
 public enum KafkaTopicCreation: Sendable, Equatable {
     case created
-    /// The topic was there already; creating is idempotent.
-    case alreadyExists
+    /// The topic was there already, with this many partitions; creating is idempotent.
+    case alreadyExists(partitions: Int?)
 }

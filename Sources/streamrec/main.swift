@@ -1,1 +1,3 @@
+import StreamRecCLI
 
+await StreamRecCommand.main(arguments: Array(CommandLine.arguments.dropFirst()))

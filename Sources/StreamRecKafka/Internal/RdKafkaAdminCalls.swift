@@ -63,7 +63,7 @@ enum RdKafkaAdminCalls {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 outcome[name] = .success(.created)
             case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS:
-                outcome[name] = .success(.alreadyExists)
+                outcome[name] = .success(.alreadyExists(partitions: nil))
             default:
                 let text = rd_kafka_topic_result_error_string(item).map { String(cString: $0) } ?? ""
                 outcome[name] = .failure(KafkaError(

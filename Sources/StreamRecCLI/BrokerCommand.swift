@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import StreamRecCore
+import StreamRecKafka
+
+/// `streamrec broker`: the embedded Kafka-protocol cluster, in the foreground.
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run an embedded Kafka-protocol cluster (no Kafka install needed).",
+        discussion: """
+            Starts librdkafka's mock cluster on loopback, creates the topics of the topics folder, \
+            prints the bootstrap address as the first line of standard output (HOST:PORT[,…], for \
+            scripts) and records it in $STREAMREC_HOME/broker (default ~/.streamrec/broker) so that \
+            other streamrec commands on this machine find it. Stops on SIGINT or SIGTERM.
+
+            Limits of the embedded cluster: each partition keeps only about the last 5 MiB of \
+            (compressed) records, so old data disappears on large replays and `--reset-to earliest` \
+            reprocesses only what is retained; topic configs (cleanup.policy…) are not enforced; \
+            state is in memory and gone when the broker stops. Kafka clients can connect as to any \
+            broker, e.g. `kcat -b $(head -1 ~/.streamrec/broker) -L`.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Number of brokers (1-9). Replication factors are capped at this.")
+    var brokers: Int = 1
+
+    @Option(help: "Partitions of every topic, instead of each definition's own count.")
+    var partitions: Int?
+
+    @Option(name: .customLong("topics-dir"), help: "Folder of topic definitions (default: topics.directory, 'topics').")
+    var topicsDirectory: String?
+
+    @Flag(name: .customLong("no-address-file"), help: "Do not record the address for other commands.")
+    var noAddressFile = false
+
+    func validate() throws {
+        guard (1...9).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 9, got \(brokers)") }
+        if let partitions, !(1...1_000).contains(partitions) {
+            throw ValidationError("--partitions must be between 1 and 1000, got \(partitions)")
+        }
+    }
+
+    func run() async throws {
+        let context = try CommandContext(global, label: "broker")
+        let topics = try TopicDirectory.load(topicsDirectory ?? context.configuration.topics.directory)
+        let addressFile = BrokerAddressFile()
+        let pid = getpid()
+        if !noAddressFile, let running = addressFile.read(), running.pid != pid {
+            throw UsageError("""
+                another streamrec broker (pid \(running.pid)) is running at \(running.bootstrapServers); \
+                stop it, or start this one with --no-address-file
+                """)
+        }
+
+        let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: context.logger)
+        for topic in topics {
+            try cluster.createTopic(topic.name, partitions: Int32(partitions ?? topic.partitions),
+                                    replicationFactor: Int32(min(topic.replicationFactor, brokers)))
+        }
+        print(cluster.bootstrapServers)
+        fflush(nil)  // scripts wait for this line
+        if !noAddressFile {
+            try addressFile.write(.init(bootstrapServers: cluster.bootstrapServers, pid: pid))
+        }
+        let names = topics.map { "\($0.name)(\(partitions ?? $0.partitions))" }.joined(separator: ", ")
+        printError("streamrec broker ready: \(brokers) broker(s) at \(cluster.bootstrapServers); topics: \(names). Ctrl-C to stop.")
+
+        let service = EmbeddedBrokerService(cluster: cluster)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: context.logger
+        ))
+        let outcome = await Result { try await group.run() }
+        if !noAddressFile { addressFile.remove(ifOwnedBy: pid) }
+        try outcome.get()
+        printError("streamrec broker stopped.")
+    }
+}
+
+/// Keeps the embedded cluster alive until graceful shutdown.
+struct EmbeddedBrokerService: Service {
+    let cluster: EmbeddedKafkaCluster
+
+    func run() async throws {
+        // Returns when SIGINT/SIGTERM starts the shutdown; the cluster stops when released.
+        try? await gracefulShutdown()
+        withExtendedLifetime(cluster) {}
+    }
+}

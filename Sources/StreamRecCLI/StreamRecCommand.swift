@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StreamRecCore
+import StreamRecKafka
+
+/// The `streamrec` command line.
+public struct StreamRecCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "streamrec",
+        abstract: "Real-time recommendations from a Kafka stream of user events.",
+        discussion: """
+            Every command takes -b/--bootstrap-servers, -c/--config and -X key=value (any librdkafka \
+            property). Settings layer as: config file < STREAMREC_* environment < flags. Without \
+            bootstrap servers, commands use the embedded broker started by `streamrec broker`.
+
+            Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
+            """,
+        subcommands: [BrokerCommand.self, TopicsCommand.self, ConfigCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses `arguments`, runs the command and exits with StreamRec's status codes.
+    public static func main(arguments: [String]) async -> Never {
+        let level = (try? GlobalOptionsProbe.parse(arguments)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch {
+            Foundation.exit(report(error))
+        }
+    }
+
+    /// Prints `error` for a person and returns the exit status it deserves.
+    static func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let error as UsageError:
+            printError("error: \(error.description)")
+            return 2
+        case let error as ConfigurationError:
+            printError("error: \(error.message)")
+            return 2
+        case let error as KafkaError where [.invalidProperty, .invalidConfiguration].contains(error.code):
+            printError("error: \(error.description)")
+            return 2
+        case let error as KafkaError:
+            printError("error: \(error.description)")
+            return 1
+        case let error as ExitCode:
+            return error.rawValue
+        default:
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                return 0
+            }
+            if !message.isEmpty { printError(message) }
+            // ArgumentParser's usage failures (EX_USAGE) become our documented 2.
+            return code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Finds `--log-level` before the real parse, so that logging is set up first.
+enum GlobalOptionsProbe {
+    static func parse(_ arguments: [String]) throws -> Logger.Level? {
+        guard let index = arguments.firstIndex(of: "--log-level"), index + 1 < arguments.count else {
+            return arguments.first { $0.hasPrefix("--log-level=") }.flatMap { Logger.Level(rawValue: String($0.dropFirst(12))) }
+        }
+        return Logger.Level(rawValue: arguments[index + 1])
+    }
+}

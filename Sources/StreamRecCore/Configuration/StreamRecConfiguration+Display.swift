@@ -1,0 +1,33 @@
+extension StreamRecConfiguration {
+    /// Whether a librdkafka property holds a credential that must not be printed.
+    public static func isSecret(property: String) -> Bool {
+        let lowered = property.lowercased()
+        return ["password", "secret", "jaas", "oauthbearer.config", "token", "credentials", "key.pem"]
+            .contains { lowered.contains($0) }
+    }
+
+    /// Every setting as `key = value   # origin`, secrets masked, in the file's order.
+    public func describe(origins: [String: String]) -> [ConfigurationRow] {
+        var rows: [ConfigurationRow] = []
+        for key in ConfigurationKey.all {
+            if key.path == "kafka.properties" {
+                for (property, value) in kafka.properties.sorted(by: { $0.key < $1.key }) {
+                    rows.append(ConfigurationRow(key: "kafka.properties.\(property)",
+                                                 value: Self.isSecret(property: property) ? "****" : value,
+                                                 origin: origins[key.path] ?? "default"))
+                }
+            } else {
+                rows.append(ConfigurationRow(key: key.path, value: key.value(in: self), origin: origins[key.path] ?? "default"))
+            }
+        }
+        return rows
+    }
+}
+
+/// One line of `streamrec config`.
+public struct ConfigurationRow: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    /// `default`, `file NAME`, `env NAME` or the flag that set it.
+    public var origin: String
+}

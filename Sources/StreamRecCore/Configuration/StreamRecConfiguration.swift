@@ -1,0 +1,54 @@
+/// Everything StreamRec can be configured with, after layering the built-in
+/// defaults, the config file, `STREAMREC_…` environment variables and flags.
+///
+/// ``ConfigurationKey/all`` lists each setting with its file key, environment
+/// variable, type and meaning; `streamrec config` prints the effective values.
+public struct StreamRecConfiguration: Sendable, Equatable {
+    public struct Kafka: Sendable, Equatable {
+        /// `host:port[,…]`. Empty: use the embedded broker that `streamrec broker`
+        /// announced on this machine.
+        public var bootstrapServers = ""
+        public var clientID = "streamrec"
+        /// Any librdkafka property (`security.protocol`, `sasl.*`, `ssl.*`, …).
+        public var properties: [String: String] = [:]
+        /// How long a command waits for the first broker answer before failing.
+        public var connectTimeoutMilliseconds = 10_000
+    }
+
+    public struct Topics: Sendable, Equatable {
+        public var events = "streamrec.events"
+        public var deadLetter = "streamrec.events.dlq"
+        public var recommendations = "streamrec.recommendations"
+        /// Folder of topic definition files applied by `streamrec topics apply`.
+        public var directory = "topics"
+    }
+
+    public struct Consumer: Sendable, Equatable {
+        public var groupID = "streamrec"
+        /// `earliest`, `latest` or `error`: where a partition with no committed offset starts.
+        public var autoOffsetReset = "earliest"
+    }
+
+    public struct State: Sendable, Equatable {
+        public var directory = "state"
+    }
+
+    public struct HTTP: Sendable, Equatable {
+        public var port = 8080
+    }
+
+    /// Recommendation model settings; read by the engine.
+    public struct Model: Sendable, Equatable {
+        public var name = "hybrid"
+        public var topN = 10
+    }
+
+    public var kafka = Kafka()
+    public var topics = Topics()
+    public var consumer = Consumer()
+    public var state = State()
+    public var http = HTTP()
+    public var model = Model()
+
+    public init() {}
+}
