@@ -35,10 +35,15 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topics-dir"), help: "Folder of topic definitions (default: topics.directory, 'topics').")
     var topicsDirectory: String?
 
+    @Option(name: .customLong("topic"), help: ArgumentHelp(
+        "An extra topic to create, NAME[:PARTITIONS] (repeatable; default partitions: --partitions or 6).", valueName: "name[:partitions]"))
+    var extraTopics: [String] = []
+
     @Flag(name: .customLong("no-address-file"), help: "Do not record the address for other commands.")
     var noAddressFile = false
 
     func validate() throws {
+        for topic in extraTopics { _ = try Self.parseTopic(topic, defaultPartitions: 6) }
         guard (1...9).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 9, got \(brokers)") }
         if let partitions, !(1...1_000).contains(partitions) {
             throw ValidationError("--partitions must be between 1 and 1000, got \(partitions)")
@@ -48,6 +53,12 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, label: "broker")
         let topics = try TopicDirectory.load(topicsDirectory ?? context.configuration.topics.directory)
+            .map { definition in
+                var definition = definition
+                definition.partitions = partitions ?? definition.partitions
+                return definition
+            }
+            + extraTopics.map { try Self.parseTopic($0, defaultPartitions: partitions ?? 6) }
         let addressFile = BrokerAddressFile()
         let pid = getpid()
         if !noAddressFile, let running = addressFile.read(), running.pid != pid {
@@ -59,18 +70,21 @@ struct BrokerCommand: AsyncParsableCommand {
 
         let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: context.logger)
         for topic in topics {
-            try cluster.createTopic(topic.name, partitions: Int32(partitions ?? topic.partitions),
+            try cluster.createTopic(topic.name, partitions: Int32(topic.partitions),
                                     replicationFactor: Int32(min(topic.replicationFactor, brokers)))
         }
-        print(cluster.bootstrapServers)
-        fflush(nil)  // scripts wait for this line
+        // Everything is in place before the address line appears: a script that has
+        // read it can use the broker, the topics and the address file at once.
         if !noAddressFile {
             try addressFile.write(.init(bootstrapServers: cluster.bootstrapServers, pid: pid))
         }
-        let names = topics.map { "\($0.name)(\(partitions ?? $0.partitions))" }.joined(separator: ", ")
-        printError("streamrec broker ready: \(brokers) broker(s) at \(cluster.bootstrapServers); topics: \(names). Ctrl-C to stop.")
-
-        let service = EmbeddedBrokerService(cluster: cluster)
+        let names = topics.map { "\($0.name)(\($0.partitions))" }.joined(separator: ", ")
+        let announcement = "streamrec broker ready: \(brokers) broker(s) at \(cluster.bootstrapServers); topics: \(names). Ctrl-C to stop."
+        let service = EmbeddedBrokerService(cluster: cluster) {
+            printError(announcement)
+            print(cluster.bootstrapServers)
+            fflush(nil)
+        }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -86,10 +100,27 @@ struct BrokerCommand: AsyncParsableCommand {
 /// Keeps the embedded cluster alive until graceful shutdown.
 struct EmbeddedBrokerService: Service {
     let cluster: EmbeddedKafkaCluster
+    /// Runs once the service group handles SIGINT/SIGTERM, so that a signal sent as
+    /// soon as the address is announced still stops the broker cleanly.
+    let announce: @Sendable () -> Void
 
     func run() async throws {
+        announce()
         // Returns when SIGINT/SIGTERM starts the shutdown; the cluster stops when released.
         try? await gracefulShutdown()
         withExtendedLifetime(cluster) {}
+    }
+}
+
+extension BrokerCommand {
+    /// Parses `NAME[:PARTITIONS]`.
+    static func parseTopic(_ text: String, defaultPartitions: Int) throws -> TopicDefinition {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let partitions = parts.count == 2 ? Int(parts[1]) : defaultPartitions,
+              (1...1_000).contains(partitions) else {
+            throw ValidationError("--topic expects NAME[:PARTITIONS] with 1-1000 partitions, got '\(text)'")
+        }
+        return try TopicDefinition.parse(
+            yaml: "name: \"\(parts[0])\"\npartitions: \(partitions)\nreplication_factor: 1\n", file: "--topic \(text)")
     }
 }

@@ -92,6 +92,14 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
     public var fetchWaitMaxMilliseconds: Int?
     /// `session.timeout.ms`. Default 10,000.
     public var sessionTimeoutMilliseconds: Int = 10_000
+    /// `queued.min.messages`: records librdkafka prefetches into the local queue
+    /// (bounded also by `queued.max.messages.kbytes`, 64 MiB). Default 1,000,000.
+    ///
+    /// librdkafka 2.0.2 re-checks a full queue only about once a second (newer
+    /// versions have `fetch.queue.backoff.ms`), so with its default of 100,000 a
+    /// consumer faster than that stalls for up to a second at a time; measured on the
+    /// embedded cluster, consumption fell from about 1.8M to 0.2M records/s.
+    public var prefetchMessages: Int = 1_000_000
 
     public enum AutoOffsetReset: String, Sendable, CaseIterable {
         case earliest, latest, error
@@ -114,6 +122,7 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
             ("enable.partition.eof", "false"),
             ("auto.offset.reset", autoOffsetReset.rawValue),
             ("session.timeout.ms", String(sessionTimeoutMilliseconds)),
+            ("queued.min.messages", String(prefetchMessages)),
         ]
         if let fetchWaitMaxMilliseconds {
             result.append(("fetch.wait.max.ms", String(fetchWaitMaxMilliseconds)))

@@ -1,12 +1,17 @@
 /// A record read from Kafka. Its bytes are copied out of librdkafka's buffers, so
 /// it stays valid after the next poll.
+///
+/// `key` and `value` are slices of one buffer shared by the whole polled batch
+/// (one allocation per batch rather than two per record): index them from
+/// `startIndex`, and copy with `Array(_:)` what must outlive the batch, since any
+/// slice kept alive keeps the batch's buffer alive.
 public struct KafkaConsumerMessage: Sendable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64
-    public var key: [UInt8]?
+    public var key: ArraySlice<UInt8>?
     /// `nil` for a tombstone.
-    public var value: [UInt8]?
+    public var value: ArraySlice<UInt8>?
     public var headers: [KafkaHeader]
     /// Milliseconds since the epoch, when the record carries a timestamp.
     public var timestampMilliseconds: Int64?
@@ -15,8 +20,8 @@ public struct KafkaConsumerMessage: Sendable {
         topic: String,
         partition: Int32,
         offset: Int64,
-        key: [UInt8]?,
-        value: [UInt8]?,
+        key: ArraySlice<UInt8>?,
+        value: ArraySlice<UInt8>?,
         headers: [KafkaHeader] = [],
         timestampMilliseconds: Int64? = nil
     ) {

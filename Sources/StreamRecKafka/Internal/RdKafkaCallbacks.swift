@@ -6,22 +6,24 @@ import Synchronization
 /// handle's opaque pointer; ``RdKafkaClient`` keeps it alive for as long as the
 /// handle exists.
 ///
-/// `@unchecked Sendable`: the handler closures are set once before the handle is
-/// created and never changed; the only mutable state is behind a `Mutex`.
+/// `@unchecked Sendable`: the handlers are set once before the handle is created
+/// and never changed; the only mutable state is behind a `Mutex`.
 final class RdKafkaCallbacks: @unchecked Sendable {
     let logger: Logger
     private let lastError = Mutex<String?>(nil)
 
-    /// Called for every delivery report, on whichever thread polls the producer.
-    var onDelivery: ((UnsafePointer<rd_kafka_message_t>) -> Void)?
+    /// Counts every delivery report, on whichever thread polls the producer.
+    /// A `let`, so that the per-record callback reads it without retaining it.
+    let deliveryTracker: ProducerDeliveryTracker?
     /// Called for every rebalance, on the thread polling the consumer; it must
     /// (incrementally) assign or unassign before returning.
     var onRebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
     /// Called for client-level errors after they are logged.
     var onError: ((KafkaError) -> Void)?
 
-    init(logger: Logger) {
+    init(logger: Logger, deliveryTracker: ProducerDeliveryTracker? = nil) {
         self.logger = logger
+        self.deliveryTracker = deliveryTracker
     }
 
     /// The most recent client-level error text, e.g. why a broker is unreachable.
@@ -48,10 +50,11 @@ final class RdKafkaCallbacks: @unchecked Sendable {
             guard let rk, let box = RdKafkaCallbacks.from(rk) else { return }
             box.recordError(rd_kafka_resp_err_t(err), reason.map { String(cString: $0) } ?? "")
         }
-        if onDelivery != nil {
-            rd_kafka_conf_set_dr_msg_cb(conf) { rk, message, _ in
-                guard let rk, let message, let box = RdKafkaCallbacks.from(rk) else { return }
-                box.onDelivery?(message)
+        if deliveryTracker != nil {
+            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
+                // Once per record: borrow the callbacks object rather than retain it.
+                guard let message, let opaque else { return }
+                Unmanaged<RdKafkaCallbacks>.fromOpaque(opaque)._withUnsafeGuaranteedRef { $0.deliveryTracker?.onDelivery(message) }
             }
         }
         if onRebalance != nil {

@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 import Synchronization
 
 /// The librdkafka side of a group consumer: the handle, its consumer queue, and
@@ -34,27 +35,57 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         }
     }
 
-    /// Up to `max` records, waiting at most `timeoutMilliseconds` for the batch to fill.
-    /// Per-record errors (e.g. an unknown topic) come back separately; they are not fatal.
+    /// Whatever is ready, up to `max` records, waiting at most `timeoutMilliseconds`
+    /// for the first one. Per-record errors (e.g. an unknown topic) come back
+    /// separately; they are not fatal.
+    ///
+    /// `rd_kafka_consume_batch_queue` alone waits until the batch is *full* or the
+    /// timeout passes, which adds the whole timeout to every partial batch; so the
+    /// wait is for one record, and the rest is taken without waiting.
     func poll(max: Int, timeoutMilliseconds: Int32) throws(KafkaError) -> (messages: [KafkaConsumerMessage], errors: [KafkaError]) {
         let raw = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: max)
         defer { raw.deallocate() }
-        let count = rd_kafka_consume_batch_queue(queue, timeoutMilliseconds, raw, max)
+        var count = rd_kafka_consume_batch_queue(queue, 0, raw, max)
+        if count == 0, timeoutMilliseconds > 0, let first = rd_kafka_consume_queue(queue, timeoutMilliseconds) {
+            raw[0] = first
+            let rest = max > 1 ? rd_kafka_consume_batch_queue(queue, 0, raw + 1, max - 1) : 0
+            count = 1 + Swift.max(rest, 0)
+        }
         if count < 0 {
             throw KafkaError.rdKafka(.consumerOperationFailed, "consume", rd_kafka_last_error())
         }
-        var messages: [KafkaConsumerMessage] = []
+        defer { for index in 0..<count { rd_kafka_message_destroy(raw[index]) } }
         var errors: [KafkaError] = []
-        messages.reserveCapacity(count)
-        topicNames.withLock { names in
-            for index in 0..<count {
-                guard let message = raw[index] else { continue }
-                defer { rd_kafka_message_destroy(message) }
-                if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    errors.append(Self.error(of: message))
-                    continue
+        for index in 0..<count where raw[index]!.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            errors.append(Self.error(of: raw[index]!))
+        }
+        // One buffer holds every key and value of the batch; each message gets slices
+        // of it, so a batch costs one allocation instead of two per record.
+        var total = 0
+        for index in 0..<count where raw[index]!.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            total += raw[index]!.pointee.key_len + raw[index]!.pointee.len
+        }
+        let arena = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var offset = 0
+            for index in 0..<count where raw[index]!.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let m = raw[index]!.pointee
+                if let key = m.key, m.key_len > 0, let base = buffer.baseAddress {
+                    memcpy(base + offset, key, m.key_len)
+                    offset += m.key_len
                 }
-                messages.append(Self.copy(message, names: &names))
+                if let payload = m.payload, m.len > 0, let base = buffer.baseAddress {
+                    memcpy(base + offset, payload, m.len)
+                    offset += m.len
+                }
+            }
+            initialized = offset
+        }
+        var messages: [KafkaConsumerMessage] = []
+        messages.reserveCapacity(count - errors.count)
+        topicNames.withLock { names in
+            var offset = 0
+            for index in 0..<count where raw[index]!.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                messages.append(Self.copy(raw[index]!, arena: arena, offset: &offset, names: &names))
             }
         }
         if errors.contains(where: { $0.code == .fatal }) {
@@ -75,7 +106,14 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         )
     }
 
-    private static func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>, names: inout [UInt: String]) -> KafkaConsumerMessage {
+    /// Builds the Swift message; its key and value are slices of `arena`, which holds
+    /// the batch's bytes in record order starting at `offset`.
+    private static func copy(
+        _ message: UnsafeMutablePointer<rd_kafka_message_t>,
+        arena: [UInt8],
+        offset: inout Int,
+        names: inout [UInt: String]
+    ) -> KafkaConsumerMessage {
         let m = message.pointee
         var topic = ""
         if let rkt = m.rkt {
@@ -87,8 +125,16 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
                 names[address] = topic
             }
         }
-        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
-        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) }
+        var key: ArraySlice<UInt8>?
+        if m.key != nil {
+            key = arena[offset..<(offset + m.key_len)]
+            offset += m.key_len
+        }
+        var value: ArraySlice<UInt8>?
+        if m.payload != nil {
+            value = arena[offset..<(offset + m.len)]
+            offset += m.len
+        }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         return KafkaConsumerMessage(

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@Suite("Bad input fails fast with a message that says what to change", .timeLimit(.minutes(2)))
+struct BadInputTests {
+    @Test("An unknown key in the config file: exit 2, the key named")
+    func unknownConfigKey() async throws {
+        let file = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yaml"
+        try "kafka:\n  bootstrap_server: localhost:9092\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await run(["config", "-c", file])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown configuration key 'kafka.bootstrap_server'"))
+        #expect(result.stderr.contains("bootstrap_servers"), "suggests the known keys")
+    }
+
+    @Test("A value of the wrong type in the environment: exit 2, variable and key named")
+    func wrongType() async throws {
+        let result = try await run(["config"], environment: ["STREAMREC_HTTP_PORT": "eighty"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("STREAMREC_HTTP_PORT"))
+        #expect(result.stderr.contains("'http.port' must be an integer"))
+    }
+
+    @Test("An unknown librdkafka property: exit 2 before connecting, the property named")
+    func unknownProperty() async throws {
+        let result = try await run(["topics", "list", "-b", "127.0.0.1:1", "-X", "fetch.wait.max.msec=5"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("'fetch.wait.max.msec'"))
+    }
+
+    @Test("An unreachable bootstrap server: exit 1 within the connect timeout, address and cause named")
+    func unreachableServer() async throws {
+        let started = ContinuousClock.now
+        let result = try await run(["topics", "list", "-b", "127.0.0.1:1"], environment: ["STREAMREC_CONNECT_TIMEOUT_MS": "1500"],
+                                   timeout: .seconds(30))
+        let elapsed = ContinuousClock.now - started
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot reach Kafka at 127.0.0.1:1"))
+        #expect(result.stderr.contains("Connection refused"))
+        #expect(elapsed < .seconds(10))
+    }
+
+    @Test("A topic file with a missing field: exit 2, file and field named")
+    func topicMissingField() async throws {
+        let folder = NSTemporaryDirectory() + "topics-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "name: orders\nreplication_factor: 1\n".write(toFile: folder + "/orders.yaml", atomically: true, encoding: .utf8)
+        let result = try await run(["topics", "apply", "--topics-dir", folder, "-b", "127.0.0.1:1"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("orders.yaml: missing field 'partitions'"))
+    }
+
+    @Test("No bootstrap servers anywhere: exit 2 with the ways to give one")
+    func noBootstrap() async throws {
+        let result = try await run(["topics", "list"], environment: ["STREAMREC_HOME": try temporaryHome()])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("-b HOST:PORT"))
+        #expect(result.stderr.contains("streamrec broker"))
+    }
+
+    @Test("Argument mistakes exit 2", arguments: [
+        ["broker", "--brokers", "0"],
+        ["no-such-command"],
+        ["topics", "list", "--log-level", "loud"],
+    ])
+    func usageErrors(arguments: [String]) async throws {
+        let result = try await run(arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("--help explains and exits 0")
+    func help() async throws {
+        let result = try await run(["broker", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("5 MiB"))
+        #expect(result.stdout.contains("--bootstrap-servers"))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite("streamrec broker as a separate process", .serialized, .timeLimit(.minutes(2)))
+struct BrokerCommandTests {
+    @Test("Prints its address first, records it for other commands, and cleans up on SIGTERM")
+    func lifecycle() async throws {
+        let home = try temporaryHome()
+        let broker = try ChildProcess(["broker", "--brokers", "2"], environment: ["STREAMREC_HOME": home])
+        let address = try await broker.firstLine()
+        #expect(address.split(separator: ",").count == 2)
+        #expect(address.split(separator: ",").allSatisfy { $0.hasPrefix("127.0.0.1:") && Int($0.split(separator: ":")[1]) != nil })
+        #expect(await broker.waitForStderr(containing: "ready"))
+
+        let recorded = try String(contentsOfFile: home + "/broker", encoding: .utf8).split(separator: "\n")
+        #expect(recorded.first.map(String.init) == address)
+        #expect(recorded.last.map(String.init) == String(broker.pid))
+
+        // Another command finds the broker through the file, with no -b.
+        let list = try await run(["topics", "list"], environment: ["STREAMREC_HOME": home])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("streamrec.events "))
+        #expect(list.stdout.contains("streamrec.recommendations"))
+
+        let apply = try await run(["topics", "apply"], environment: ["STREAMREC_HOME": home])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(apply.stdout.contains("streamrec.events\texists\tpartitions=6"))
+
+        // A second broker refuses to take over the address file.
+        let second = try await run(["broker"], environment: ["STREAMREC_HOME": home])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("another streamrec broker (pid \(broker.pid))"))
+
+        broker.send(signal: SIGTERM)
+        let status = await broker.waitForExit(timeout: .seconds(15))
+        #expect(status == 0)
+        #expect(!FileManager.default.fileExists(atPath: home + "/broker"))
+    }
+
+    @Test("--partitions overrides every topic's partition count")
+    func partitionOverride() async throws {
+        let home = try temporaryHome()
+        let broker = try ChildProcess(["broker", "--partitions", "2", "--no-address-file"], environment: ["STREAMREC_HOME": home])
+        let address = try await broker.firstLine()
+        let list = try await run(["topics", "list", "--json", "-b", address])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains(#""topic":"streamrec.events","partitions":2"#))
+        #expect(!FileManager.default.fileExists(atPath: home + "/broker"))
+        broker.send(signal: SIGINT)
+        #expect(await broker.waitForExit(timeout: .seconds(15)) == 0)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import StreamRecKafka
+import Testing
+
+/// What we write, a client we did not write reads, and the other way round,
+/// through `streamrec broker` running as its own process.
+/// `make test` installs kcat, so a missing kcat fails here rather than skipping.
+@Suite("Interop with kcat against streamrec broker", .serialized, .timeLimit(.minutes(2)))
+struct KcatInteropTests {
+    @Test("kcat reads our records with keys, values and headers intact")
+    func kcatReadsOurRecords() async throws {
+        let broker = try ChildProcess(["broker", "--no-address-file"])
+        let address = try await broker.firstLine()
+        let client = KafkaClientConfiguration(bootstrapServers: address)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: testLogger)
+        for index in 0..<50 {
+            try await producer.send(KafkaProducerMessage(
+                topic: "streamrec.events", key: "user-\(index)", value: #"{"user_id":"user-\#(index)","n":\#(index)}"#,
+                headers: [KafkaHeader(key: "source", value: "streamrec"), KafkaHeader(key: "seq", value: "\(index)")]))
+        }
+        try await producer.close()
+        #expect(producer.statistics.delivered == 50)
+
+        let result = try await run(["-C", "-b", address, "-t", "streamrec.events", "-o", "beginning", "-e", "-q",
+                                    "-f", "%k\t%s\t%h\n"], executable: kcat)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 50)
+        for line in lines {
+            let fields = line.split(separator: "\t").map(String.init)
+            try #require(fields.count == 3, "\(line)")
+            let index = try #require(Int(fields[0].dropFirst("user-".count)))
+            #expect(fields[1] == #"{"user_id":"user-\#(index)","n":\#(index)}"#)
+            #expect(fields[2] == "source=streamrec,seq=\(index)")
+        }
+        broker.send(signal: SIGTERM)
+        _ = await broker.waitForExit()
+    }
+
+    @Test("We read what kcat produced, keys, values and headers intact")
+    func weReadKcatRecords() async throws {
+        let broker = try ChildProcess(["broker", "--no-address-file"])
+        let address = try await broker.firstLine()
+        let input = (0..<40).map { "user-\($0):{\"item_id\":\"i\($0)\"}" }.joined(separator: "\n") + "\n"
+        let produced = try await run(["-P", "-b", address, "-t", "streamrec.events", "-K", ":", "-H", "origin=kcat"],
+                                     executable: kcat, stdin: input)
+        #expect(produced.status == 0, "\(produced.stderr)")
+
+        var consumerConfiguration = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: address),
+                                                               groupID: "interop-\(UUID().uuidString.prefix(6))")
+        consumerConfiguration.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: testLogger)
+        try consumer.subscribe(topics: ["streamrec.events"])
+        var received: [KafkaConsumerMessage] = []
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(30)
+        while received.count < 40, clock.now < end {
+            received += try await consumer.nextBatch(timeout: .milliseconds(200))
+        }
+        try await consumer.close()
+        #expect(received.count == 40)
+        for message in received {
+            let key = try #require(message.keyString)
+            let index = try #require(Int(key.dropFirst("user-".count)))
+            #expect(message.valueString == "{\"item_id\":\"i\(index)\"}")
+            #expect(message.headers == [KafkaHeader(key: "origin", value: "kcat")])
+        }
+        broker.send(signal: SIGTERM)
+        _ = await broker.waitForExit()
+    }
+}
+
+let kcat = "/usr/bin/kcat"
+
+let testLogger: Logger = {
+    var logger = Logger(label: "streamrec.tests")
+    logger.logLevel = .error
+    return logger
+}()

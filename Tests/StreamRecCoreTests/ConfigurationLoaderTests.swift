@@ -1,0 +1,124 @@
+import Foundation
+import StreamRecCore
+import Testing
+
+@Suite("Configuration layering and validation")
+struct ConfigurationLoaderTests {
+    let file = (name: "test.yaml", text: """
+        kafka:
+          bootstrap_servers: "file-host:9092"
+          properties:
+            security.protocol: SASL_SSL
+            sasl.password: hunter2
+        consumer:
+          group_id: from-file
+        http:
+          port: 9000
+        """)
+
+    @Test("Defaults apply when nothing is set")
+    func defaults() throws {
+        let loaded = try ConfigurationLoader.load()
+        #expect(loaded.configuration == StreamRecConfiguration())
+        #expect(loaded.configuration.topics.events == "streamrec.events")
+        #expect(loaded.origins["http.port"] == "default")
+    }
+
+    @Test("File < environment < flags, and each value remembers its origin")
+    func layering() throws {
+        let loaded = try ConfigurationLoader.load(
+            file: file,
+            environment: ["STREAMREC_BOOTSTRAP_SERVERS": "env-host:9092", "STREAMREC_HTTP_PORT": "9100", "PATH": "/bin"],
+            overrides: [.init(path: "kafka.bootstrap_servers", value: "flag-host:9092", origin: "--bootstrap-servers")]
+        )
+        let configuration = loaded.configuration
+        #expect(configuration.kafka.bootstrapServers == "flag-host:9092")
+        #expect(configuration.http.port == 9100)
+        #expect(configuration.consumer.groupID == "from-file")
+        #expect(configuration.kafka.properties == ["security.protocol": "SASL_SSL", "sasl.password": "hunter2"])
+        #expect(loaded.origins["kafka.bootstrap_servers"] == "--bootstrap-servers")
+        #expect(loaded.origins["http.port"] == "env STREAMREC_HTTP_PORT")
+        #expect(loaded.origins["consumer.group_id"] == "file test.yaml")
+    }
+
+    @Test("-X style properties add to the file's librdkafka properties")
+    func propertyOverrides() throws {
+        let loaded = try ConfigurationLoader.load(
+            file: file,
+            environment: ["STREAMREC_KAFKA_PROPERTIES": "ssl.ca.location=/etc/ca.pem,security.protocol=SSL"],
+            overrides: [.init(path: "kafka.properties", value: "linger.ms=20", origin: "-X")]
+        )
+        #expect(loaded.configuration.kafka.properties == [
+            "security.protocol": "SSL", "sasl.password": "hunter2", "ssl.ca.location": "/etc/ca.pem", "linger.ms": "20",
+        ])
+    }
+
+    @Test("Secrets are masked when the configuration is described")
+    func secretsMasked() throws {
+        let loaded = try ConfigurationLoader.load(file: file)
+        let rows = loaded.configuration.describe(origins: loaded.origins)
+        let password = try #require(rows.first { $0.key == "kafka.properties.sasl.password" })
+        #expect(password.value == "****")
+        #expect(!rows.contains { $0.value.contains("hunter2") })
+        #expect(rows.first { $0.key == "kafka.properties.security.protocol" }?.value == "SASL_SSL")
+    }
+
+    @Test("Errors name the offending key", arguments: [
+        ("kafka:\n  bootstrap_server: x\n", "unknown configuration key 'kafka.bootstrap_server'"),
+        ("kafak:\n  client_id: x\n", "unknown configuration key 'kafak'"),
+        ("http:\n  port: eighty\n", "'http.port' must be an integer, got 'eighty'"),
+        ("http:\n  port: 70000\n", "'http.port' must be in 0...65535, got 70000"),
+        ("consumer:\n  auto_offset_reset: newest\n", "'consumer.auto_offset_reset' must be one of earliest, latest, error"),
+        ("kafka:\n  client_id: [a, b]\n", "'kafka.client_id' must be a single value"),
+        ("kafka: [1, 2]\n", "'kafka' must be a mapping"),
+        ("- just\n- a list\n", "expected a mapping of sections"),
+        ("kafka:\n  client_id: \"unterminated\n", "not valid YAML"),
+    ])
+    func fileErrors(yaml: String, expected: String) throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(file: (name: "bad.yaml", text: yaml))
+        }
+        #expect(error.message.contains(expected), "\(error.message)")
+        #expect(error.message.contains("bad.yaml"))
+    }
+
+    @Test("An unknown STREAMREC_ variable or a bad value in one is an error naming it")
+    func environmentErrors() throws {
+        let unknown = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(environment: ["STREAMREC_BOOTSTRAP": "x:1"])
+        }
+        #expect(unknown.message.contains("STREAMREC_BOOTSTRAP"))
+        #expect(unknown.message.contains("STREAMREC_BOOTSTRAP_SERVERS"), "lists the known names")
+        let badValue = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(environment: ["STREAMREC_TOP_N": "0"])
+        }
+        #expect(badValue.message.contains("STREAMREC_TOP_N"))
+        #expect(badValue.message.contains("model.top_n"))
+        _ = try ConfigurationLoader.load(environment: ["STREAMREC_HOME": "/tmp", "STREAMREC_CONFIG": "x.yaml"])
+    }
+
+    @Test("Malformed -X properties are rejected")
+    func malformedProperty() throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(overrides: [.init(path: "kafka.properties", value: "linger.ms", origin: "-X linger.ms")])
+        }
+        #expect(error.message.contains("expected key=value"))
+    }
+
+    @Test("The shipped default configuration file loads and names the standard topics")
+    func shippedDefaults() throws {
+        let text = try String(contentsOfFile: packageRoot + "/config/streamrec.yaml", encoding: .utf8)
+        let loaded = try ConfigurationLoader.load(file: (name: "config/streamrec.yaml", text: text))
+        #expect(loaded.configuration.topics.recommendations == "streamrec.recommendations")
+        let example = try String(contentsOfFile: packageRoot + "/config/example-secure-cluster.yaml", encoding: .utf8)
+        let secure = try ConfigurationLoader.load(file: (name: "example", text: example))
+        #expect(secure.configuration.kafka.properties["security.protocol"] == "SASL_SSL")
+    }
+}
+
+/// The package root, for tests that read files the repository ships.
+let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
