@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PRODUCE_N=${1:-1000000}
-CONSUME_N=${2:-200000}   # the embedded broker keeps ~5 MiB per partition: stay under it
+CONSUME_N=${2:-400000}   # the embedded broker keeps ~5 MiB per partition (12 here): stay under it
 ROUNDS=${3:-3}
 PIPEBENCH_SRC=${PIPEBENCH_SRC:-../shared/tools/kafka-pipebench.c}
 
@@ -21,7 +21,7 @@ fi
 cc -O2 -o "$BIN/kafka-pipebench" "$PIPEBENCH_SRC" -lrdkafka
 
 topics=()
-for r in $(seq 1 "$ROUNDS"); do topics+=(--topic "bench-c-p$r:6" --topic "bench-s-p$r:6" --topic "bench-c-c$r:6" --topic "bench-s-c$r:6"); done
+for r in $(seq 1 "$ROUNDS"); do topics+=(--topic "bench-c-p$r:6" --topic "bench-s-p$r:6" --topic "bench-c-c$r:12" --topic "bench-s-c$r:12"); done
 "$BIN/streamrec" broker --no-address-file "${topics[@]}" >"$BIN/bench-broker.out" 2>"$BIN/bench-broker.err" &
 BROKER=$!
 trap 'kill $BROKER 2>/dev/null || true' EXIT
@@ -36,6 +36,7 @@ SETTINGS="enable.idempotence=true,compression.type=lz4,linger.ms=5,batch.num.mes
 CONSUMER="fetch.wait.max.ms=5,queued.min.messages=1000000"
 
 field() { sed -n "s|.*$1=\([0-9.]*\).*|\1|p"; }
+rm -f "$BIN/bench-rounds.txt"
 echo "broker $ADDR, produce N=$PRODUCE_N, consume N=$CONSUME_N, rounds=$ROUNDS"
 echo "producer settings $SETTINGS; consumer settings $CONSUMER"
 for r in $(seq 1 "$ROUNDS"); do
@@ -47,5 +48,9 @@ for r in $(seq 1 "$ROUNDS"); do
   s_c=$("$BIN/streamrec-bench" consume "$ADDR" "bench-s-c$r" "g-s$r" "$CONSUME_N" -X "$CONSUMER" | field msgs/s)
   awk -v r="$r" -v cp="$c_p" -v sp="$s_p" -v cc="$c_c" -v sc="$s_c" 'BEGIN {
     printf "round %d  produce msgs/s: C %9.0f  StreamRec %9.0f  ratio %.2f   consume msgs/s: C %9.0f  StreamRec %9.0f  ratio %.2f\n",
-      r, cp, sp, sp/cp, cc, sc, sc/cc }'
+      r, cp, sp, sp/cp, cc, sc, sc/cc }' | tee -a "$BIN/bench-rounds.txt"
 done
+# Medians over the rounds: single rounds on a shared 2-core machine are noisy.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "median ratio over $ROUNDS rounds: produce $(awk '{ print $10 }' "$BIN/bench-rounds.txt" | median)," \
+  "consume $(awk '{ print $18 }' "$BIN/bench-rounds.txt" | median)"

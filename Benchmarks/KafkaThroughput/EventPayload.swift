@@ -6,6 +6,11 @@ import Foundation
 struct EventPayload {
     private var state: UInt64 = 88_172_645_463_325_252
 
+    private static let userPrefix = Array(#"{"user_id":""#.utf8)
+    private static let itemPrefix = Array(#"","item_id":"i"#.utf8)
+    private static let timestampPrefix = Array(#"","type":"view","ts":"#.utf8)
+    private static let monotonicPrefix = Array(#","value":1.0,"src":"web","t_ns":"#.utf8)
+
     /// xorshift64, as the C tool uses.
     mutating func random() -> UInt64 {
         state ^= state << 13
@@ -22,13 +27,13 @@ struct EventPayload {
         key.append(UInt8(ascii: "u"))
         appendDigits(user, width: 6, to: &key)
         value.removeAll(keepingCapacity: true)
-        value += #"{"user_id":""#.utf8
+        value += Self.userPrefix
         value += key
-        value += #"","item_id":"i"#.utf8
+        value += Self.itemPrefix
         appendDigits(item, width: 7, to: &value)
-        value += #"","type":"view","ts":"#.utf8
+        value += Self.timestampPrefix
         appendDigits(UInt64(Date().timeIntervalSince1970 * 1000), width: 1, to: &value)
-        value += #","value":1.0,"src":"web","t_ns":"#.utf8
+        value += Self.monotonicPrefix
         appendDigits(DispatchTime.now().uptimeNanoseconds, width: 1, to: &value)
         value.append(UInt8(ascii: "}"))
     }

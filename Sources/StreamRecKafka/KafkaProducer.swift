@@ -43,8 +43,13 @@ public final class KafkaProducer: Sendable {
         self.tracker = tracker
         self.logger = logger
         self.blocking = BlockingExecutor(label: "streamrec.kafka.producer.blocking")
+        // Serves delivery reports while nobody sends. It naps rather than blocking in
+        // poll: a blocked poll wakes for every report batch and frees the records on
+        // this thread, contending with the sending thread's allocations (measured:
+        // about a tenth of produce throughput). Reports wait at most ~2 ms longer.
         self.poller = BackgroundPoller(name: "streamrec-producer-poll") {
-            handle.poll(timeoutMilliseconds: 100)
+            handle.poll(timeoutMilliseconds: 0)
+            usleep(2_000)
         }
     }
 

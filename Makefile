@@ -1,0 +1,33 @@
+# StreamRec. `make demo` and `make test` install what is missing first
+# (librdkafka-dev, pkg-config, kcat through apt-get), so both work on a fresh
+# Debian machine with the Swift toolchain.
+
+SWIFT ?= swift
+
+.PHONY: deps build release test demo bench bench-kafka clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Builds everything (the CLI tests run the streamrec executable), then runs
+# every test: unit, embedded-cluster integration and kcat interop.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: deps
+	$(SWIFT) build -c release --product streamrec
+	scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/streamrec"
+
+# Throughput of the Kafka layer next to the bare C loop in ../shared/tools.
+bench bench-kafka: deps
+	scripts/bench-kafka.sh
+
+clean:
+	$(SWIFT) package clean
