@@ -12,8 +12,13 @@ public struct ConfigurationKey: Sendable {
         case string(get: @Sendable (StreamRecConfiguration) -> String, set: @Sendable (inout StreamRecConfiguration, String) -> Void)
         case choice([String], get: @Sendable (StreamRecConfiguration) -> String, set: @Sendable (inout StreamRecConfiguration, String) -> Void)
         case integer(ClosedRange<Int>, get: @Sendable (StreamRecConfiguration) -> Int, set: @Sendable (inout StreamRecConfiguration, Int) -> Void)
-        /// A map of free-form keys (librdkafka properties).
-        case properties
+        case number(ClosedRange<Double>, get: @Sendable (StreamRecConfiguration) -> Double, set: @Sendable (inout StreamRecConfiguration, Double) -> Void)
+        /// An RFC 3339 time, held as epoch milliseconds.
+        case timestamp(get: @Sendable (StreamRecConfiguration) -> Int64, set: @Sendable (inout StreamRecConfiguration, Int64) -> Void)
+        /// A map of free-form keys (file: a mapping; env and flags: `k=v,k=v`).
+        /// `set` receives all entries given in one place at once.
+        case map(get: @Sendable (StreamRecConfiguration) -> [String: String],
+                 set: @Sendable (inout StreamRecConfiguration, [(String, String)], String) throws(ConfigurationError) -> Void)
     }
 
     /// Every setting StreamRec knows. A key in a file or a `STREAMREC_` variable
@@ -24,7 +29,10 @@ public struct ConfigurationKey: Sendable {
                 \.kafka.bootstrapServers),
         .string("kafka.client_id", "STREAMREC_CLIENT_ID", "client.id sent to the brokers", \.kafka.clientID),
         ConfigurationKey(path: "kafka.properties", environment: "STREAMREC_KAFKA_PROPERTIES",
-                         summary: "librdkafka properties passed through (file: a map; env: k=v,k=v)", kind: .properties),
+                         summary: "librdkafka properties passed through, added to earlier layers (file: a map; env: k=v,k=v)",
+                         kind: .map(get: { $0.kafka.properties }, set: { configuration, entries, _ in
+                             for (key, value) in entries { configuration.kafka.properties[key] = value }
+                         })),
         .integer("kafka.connect_timeout_ms", "STREAMREC_CONNECT_TIMEOUT_MS",
                  "how long to wait for the first broker answer", 100...600_000, \.kafka.connectTimeoutMilliseconds),
         .string("topics.events", "STREAMREC_TOPIC_EVENTS", "input topic of user-behaviour events", \.topics.events),
@@ -39,6 +47,20 @@ public struct ConfigurationKey: Sendable {
         .integer("http.port", "STREAMREC_HTTP_PORT", "port of the HTTP API and metrics", 0...65_535, \.http.port),
         .string("model.name", "STREAMREC_MODEL", "recommendation model used by the engine", \.model.name),
         .integer("model.top_n", "STREAMREC_TOP_N", "recommendations per user", 1...1_000, \.model.topN),
+        ConfigurationKey(path: "events.types", environment: "STREAMREC_EVENT_TYPES",
+                         summary: "event types and their implicit weights; replaces the defaults (env: view=1,click=2,…)",
+                         kind: .map(get: { $0.events.weights.mapValues { JSONWriter.numberText($0) } }, set: EventSchema.setWeights)),
+        .string("events.rating_type", "STREAMREC_RATING_TYPE", "the event type whose value is a rating", \.events.ratingType),
+        .integer("events.max_id_bytes", "STREAMREC_MAX_ID_BYTES", "longest user, item or event id (UTF-8 bytes)",
+                 1...65_536, \.events.maxIDBytes),
+        .integer("events.max_payload_bytes", "STREAMREC_MAX_PAYLOAD_BYTES", "largest accepted event record (bytes)",
+                 64...100_000_000, \.events.maxPayloadBytes),
+        .number("events.rating_min", "STREAMREC_RATING_MIN", "lowest valid rating", -1e9...1e9, \.events.ratingMin),
+        .number("events.rating_max", "STREAMREC_RATING_MAX", "highest valid rating", -1e9...1e9, \.events.ratingMax),
+        .timestamp("events.min_timestamp", "STREAMREC_MIN_TIMESTAMP", "earliest accepted event time (RFC 3339)",
+                   \.events.minTimestamp),
+        .timestamp("events.max_timestamp", "STREAMREC_MAX_TIMESTAMP", "latest accepted event time (RFC 3339)",
+                   \.events.maxTimestamp),
     ]
 
     /// Environment variables StreamRec reads that are not settings.
@@ -76,6 +98,34 @@ public struct ConfigurationKey: Sendable {
                          kind: .integer(range, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
     }
 
+    private static func number(
+        _ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Double>,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Double> & Sendable
+    ) -> ConfigurationKey {
+        ConfigurationKey(path: path, environment: env, summary: summary,
+                         kind: .number(range, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    }
+
+    private static func timestamp(
+        _ path: String, _ env: String, _ summary: String,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int64> & Sendable
+    ) -> ConfigurationKey {
+        ConfigurationKey(path: path, environment: env, summary: summary,
+                         kind: .timestamp(get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    }
+
+    /// Whether the key holds a map rather than one value.
+    var isMap: Bool {
+        if case .map = kind { return true }
+        return false
+    }
+
+    /// Sets a map key from entries given together (a file's mapping).
+    func apply(entries: [(String, String)], to configuration: inout StreamRecConfiguration, origin: String) throws(ConfigurationError) {
+        guard case .map(_, let set) = kind else { return }
+        try set(&configuration, entries, origin)
+    }
+
     /// Sets this key from text, checking its type. `origin` names where the text came
     /// from, for the error message.
     func apply(_ text: String, to configuration: inout StreamRecConfiguration, origin: String) throws(ConfigurationError) {
@@ -95,10 +145,21 @@ public struct ConfigurationKey: Sendable {
                 throw ConfigurationError("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
             }
             set(&configuration, value)
-        case .properties:
-            for (key, value) in try Self.parseProperties(text, origin: origin) {
-                configuration.kafka.properties[key] = value
+        case .number(let range, _, let set):
+            guard let value = Double(text.trimmingCharacters(in: " ")), value.isFinite else {
+                throw ConfigurationError("\(origin): '\(path)' must be a number, got '\(text)'")
             }
+            guard range.contains(value) else {
+                throw ConfigurationError("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+            }
+            set(&configuration, value)
+        case .timestamp(_, let set):
+            guard let value = RFC3339.milliseconds(text.trimmingCharacters(in: " ")) else {
+                throw ConfigurationError("\(origin): '\(path)' must be an RFC 3339 time such as 2000-01-01T00:00:00Z, got '\(text)'")
+            }
+            set(&configuration, value)
+        case .map(_, let set):
+            try set(&configuration, try Self.parseProperties(text, origin: origin), origin)
         }
     }
 
@@ -107,7 +168,9 @@ public struct ConfigurationKey: Sendable {
         switch kind {
         case .string(let get, _), .choice(_, let get, _): get(configuration)
         case .integer(_, let get, _): String(get(configuration))
-        case .properties: configuration.kafka.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        case .number(_, let get, _): JSONWriter.numberText(get(configuration))
+        case .timestamp(let get, _): RFC3339.format(get(configuration))
+        case .map(let get, _): get(configuration).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         }
     }
 

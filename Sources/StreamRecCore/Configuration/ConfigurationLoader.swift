@@ -33,14 +33,14 @@ public enum ConfigurationLoader {
         var origins = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, "default") })
 
         if let file {
-            for (path, text) in try flatten(yaml: file.text, name: file.name) {
-                let origin = "\(file.name): '\(path.key)'"
-                if path.key == "kafka.properties" {
-                    configuration.kafka.properties[path.property!] = text
-                } else {
-                    try ConfigurationKey.named(path.key)!.apply(text, to: &configuration, origin: origin)
+            for (path, setting) in try flatten(yaml: file.text, name: file.name) {
+                let key = ConfigurationKey.named(path)!
+                let origin = "\(file.name): '\(path)'"
+                switch setting {
+                case .value(let text): try key.apply(text, to: &configuration, origin: origin)
+                case .entries(let entries): try key.apply(entries: entries, to: &configuration, origin: origin)
                 }
-                origins[path.key] = "file \(file.name)"
+                origins[path] = "file \(file.name)"
             }
         }
 
@@ -64,15 +64,15 @@ public enum ConfigurationLoader {
         return Loaded(configuration: configuration, origins: origins)
     }
 
-    struct FlatKey: Hashable {
-        var key: String
-        /// For `kafka.properties`, the librdkafka property name.
-        var property: String?
+    /// What the file gives for one key.
+    enum Setting {
+        case value(String)
+        case entries([(String, String)])
     }
 
     /// Walks the YAML mapping into (known key, scalar text) pairs, rejecting any
     /// key that is not a setting and any value of the wrong shape.
-    static func flatten(yaml: String, name: String) throws(ConfigurationError) -> [(FlatKey, String)] {
+    static func flatten(yaml: String, name: String) throws(ConfigurationError) -> [(String, Setting)] {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -83,7 +83,7 @@ public enum ConfigurationLoader {
         guard case .mapping(let mapping) = root else {
             throw ConfigurationError("\(name): expected a mapping of sections (kafka:, topics:, …) at the top")
         }
-        var result: [(FlatKey, String)] = []
+        var result: [(String, Setting)] = []
         let sections = Set(ConfigurationKey.all.map { String($0.path.split(separator: ".")[0]) })
         for (sectionNode, body) in mapping {
             let section = sectionNode.string ?? ""
@@ -96,35 +96,35 @@ public enum ConfigurationLoader {
             }
             for (keyNode, value) in entries {
                 let path = "\(section).\(keyNode.string ?? "")"
-                guard ConfigurationKey.named(path) != nil else {
+                guard let key = ConfigurationKey.named(path) else {
                     let known = ConfigurationKey.all.filter { $0.path.hasPrefix(section + ".") }.map(\.path)
                     throw ConfigurationError("\(name): unknown configuration key '\(path)'; known in '\(section)': \(known.joined(separator: ", "))")
                 }
-                if path == "kafka.properties" {
-                    result += try properties(value, name: name)
+                if key.isMap {
+                    result.append((path, .entries(try mapEntries(value, path: path, name: name))))
                 } else {
                     guard case .scalar(let scalar) = value else {
                         throw ConfigurationError("\(name): '\(path)' must be a single value, not a list or mapping")
                     }
                     let text = scalar.string == "~" || scalar.string == "null" ? "" : scalar.string
-                    result.append((FlatKey(key: path), text))
+                    result.append((path, .value(text)))
                 }
             }
         }
         return result
     }
 
-    private static func properties(_ node: Node, name: String) throws(ConfigurationError) -> [(FlatKey, String)] {
+    private static func mapEntries(_ node: Node, path: String, name: String) throws(ConfigurationError) -> [(String, String)] {
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { return [] }
-        guard case .mapping(let entries) = node else {
-            throw ConfigurationError("\(name): 'kafka.properties' must be a mapping of librdkafka properties")
+        guard case .mapping(let mapping) = node else {
+            throw ConfigurationError("\(name): '\(path)' must be a mapping")
         }
-        var result: [(FlatKey, String)] = []
-        for (key, value) in entries {
-            guard case .scalar(let scalar) = value, let property = key.string else {
-                throw ConfigurationError("\(name): 'kafka.properties.\(key.string ?? "?")' must be a single value")
+        var result: [(String, String)] = []
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = value, let entry = key.string else {
+                throw ConfigurationError("\(name): '\(path).\(key.string ?? "?")' must be a single value")
             }
-            result.append((FlatKey(key: "kafka.properties", property: property), scalar.string))
+            result.append((entry, scalar.string))
         }
         return result
     }

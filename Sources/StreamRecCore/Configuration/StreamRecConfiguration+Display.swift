@@ -10,9 +10,9 @@ extension StreamRecConfiguration {
     public func describe(origins: [String: String]) -> [ConfigurationRow] {
         var rows: [ConfigurationRow] = []
         for key in ConfigurationKey.all {
-            if key.path == "kafka.properties" {
-                for (property, value) in kafka.properties.sorted(by: { $0.key < $1.key }) {
-                    rows.append(ConfigurationRow(key: "kafka.properties.\(property)",
+            if case .map(let get, _) = key.kind {
+                for (property, value) in get(self).sorted(by: { $0.key < $1.key }) {
+                    rows.append(ConfigurationRow(key: "\(key.path).\(property)",
                                                  value: Self.isSecret(property: property) ? "****" : value,
                                                  origin: origins[key.path] ?? "default"))
                 }

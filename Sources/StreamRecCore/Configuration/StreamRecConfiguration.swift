@@ -49,6 +49,8 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public var state = State()
     public var http = HTTP()
     public var model = Model()
+    /// What a valid event is; the `events` section.
+    public var events = EventSchema()
 
     public init() {}
 }

@@ -1,0 +1,162 @@
+/// Turns record bytes into an ``Event``, or says precisely why they are not one.
+///
+/// Checks, in order: a value is present, its size, UTF-8, JSON syntax, then each
+/// field. Fields not in Event v1 are ignored, so producers can add their own;
+/// a field given twice is an error, since which one counts would be a guess.
+public struct EventDecoder: Sendable {
+    public let schema: EventSchema
+
+    public init(schema: EventSchema = EventSchema()) {
+        self.schema = schema
+    }
+
+    public func decode(_ bytes: ArraySlice<UInt8>?) throws(EventDecodingError) -> Event {
+        guard let bytes else { throw EventDecodingError(.emptyPayload, "record has no value (a tombstone)") }
+        let result: Result<Event, EventDecodingError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(EventDecodingError) in try decode(raw) }
+        }
+        return try result.get()
+    }
+
+    public func decode(_ bytes: [UInt8]) throws(EventDecodingError) -> Event {
+        try decode(bytes[...])
+    }
+
+    public func decode(_ text: String) throws(EventDecodingError) -> Event {
+        try decode(Array(text.utf8))
+    }
+
+    public func decode(_ raw: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
+        guard !raw.isEmpty else { throw EventDecodingError(.emptyPayload, "record value is empty") }
+        guard raw.count <= schema.maxPayloadBytes else {
+            throw EventDecodingError(.payloadTooLarge, "\(raw.count) bytes exceed the limit of \(schema.maxPayloadBytes) (events.max_payload_bytes)")
+        }
+        if let offset = UTF8Validation.firstInvalidOffset(raw) {
+            throw EventDecodingError(.invalidUTF8, "invalid UTF-8 at byte \(offset)")
+        }
+        guard case .object(let members) = try JSONParser.parse(raw) else {
+            throw EventDecodingError(.wrongType, "an event must be a JSON object")
+        }
+        var fields: [String: JSONValue] = [:]
+        for (key, value) in members {
+            guard fields.updateValue(value, forKey: key) == nil else {
+                throw EventDecodingError(.malformedJSON, field: key, "given more than once")
+            }
+        }
+        return try event(from: fields)
+    }
+
+    private func event(from fields: [String: JSONValue]) throws(EventDecodingError) -> Event {
+        let userID = try identifier("user_id", fields)
+        let itemID = try identifier("item_id", fields)
+        let type = try string("type", fields)
+        guard schema.weights[type] != nil else {
+            throw EventDecodingError(.unknownEventType, field: "type",
+                                     "unknown event type '\(type)'; known: \(schema.knownTypes.joined(separator: ", ")) (events.types)")
+        }
+        let timestamp = try self.timestamp(fields)
+        let value = try self.value(fields, type: type)
+        var eventID: String?
+        if let raw = fields["event_id"], raw != .null {
+            eventID = try identifier("event_id", fields)
+        }
+        return Event(
+            userID: userID, itemID: itemID, type: type, timestampMilliseconds: timestamp, value: value, eventID: eventID,
+            item: try attributes("item", fields), context: try attributes("context", fields)
+        )
+    }
+
+    private func required(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> JSONValue {
+        guard let value = fields[name], value != .null else { throw EventDecodingError(.missingField, field: name, "required") }
+        return value
+    }
+
+    private func string(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> String {
+        let value = try required(name, fields)
+        guard case .string(let text) = value else {
+            throw EventDecodingError(.wrongType, field: name, "must be a string, got \(value.kind)")
+        }
+        return text
+    }
+
+    private func identifier(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> String {
+        let text = try string(name, fields)
+        guard !text.isEmpty else { throw EventDecodingError(.emptyID, field: name, "must not be empty") }
+        let length = text.utf8.count
+        guard length <= schema.maxIDBytes else {
+            throw EventDecodingError(.idTooLong, field: name, "\(length) bytes exceed the limit of \(schema.maxIDBytes) (events.max_id_bytes)")
+        }
+        return text
+    }
+
+    private func timestamp(_ fields: [String: JSONValue]) throws(EventDecodingError) -> Int64 {
+        let milliseconds: Int64
+        switch try required("timestamp", fields) {
+        case .number(let text):
+            guard let integer = Int64(text) else {
+                throw EventDecodingError(.invalidTimestamp, field: "timestamp", "must be whole epoch milliseconds, got \(text)")
+            }
+            milliseconds = integer
+        case .string(let text):
+            guard let parsed = RFC3339.milliseconds(text) else {
+                throw EventDecodingError(.invalidTimestamp, field: "timestamp", "'\(text)' is not an RFC 3339 time (e.g. 2024-05-01T12:00:00Z)")
+            }
+            milliseconds = parsed
+        case let other:
+            throw EventDecodingError(.wrongType, field: "timestamp", "must be epoch milliseconds or an RFC 3339 string, got \(other.kind)")
+        }
+        guard schema.timestampRange.contains(milliseconds) else {
+            throw EventDecodingError(.timestampOutOfRange, field: "timestamp",
+                                     "\(milliseconds) (\(RFC3339.format(milliseconds))) is outside \(RFC3339.format(schema.timestampRange.lowerBound)) … \(RFC3339.format(schema.timestampRange.upperBound)); epoch seconds instead of milliseconds?")
+        }
+        return milliseconds
+    }
+
+    private func value(_ fields: [String: JSONValue], type: String) throws(EventDecodingError) -> Double? {
+        guard let raw = fields["value"], raw != .null else {
+            if type == schema.ratingType {
+                throw EventDecodingError(.missingField, field: "value", "required for '\(type)' events")
+            }
+            return nil
+        }
+        guard case .number(let text) = raw, let number = Double(text), number.isFinite else {
+            throw EventDecodingError(.wrongType, field: "value", "must be a finite number, got \(raw.kind)")
+        }
+        if type == schema.ratingType {
+            guard schema.ratingRange.contains(number) else {
+                throw EventDecodingError(.ratingOutOfRange, field: "value",
+                                         "rating \(text) is outside \(schema.ratingRange.lowerBound)…\(schema.ratingRange.upperBound) (events.rating_min/max)")
+            }
+        } else if number < 0 {
+            throw EventDecodingError(.invalidValue, field: "value", "a weight must not be negative, got \(text)")
+        }
+        return number
+    }
+
+    private func attributes(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> [String: EventAttribute] {
+        guard let raw = fields[name], raw != .null else { return [:] }
+        guard case .object(let members) = raw else {
+            throw EventDecodingError(.wrongType, field: name, "must be an object, got \(raw.kind)")
+        }
+        var result: [String: EventAttribute] = [:]
+        for (key, value) in members {
+            let attribute: EventAttribute
+            switch value {
+            case .string(let text): attribute = .string(text)
+            case .bool(let flag): attribute = .bool(flag)
+            case .number(let text):
+                guard let number = Double(text), number.isFinite else {
+                    throw EventDecodingError(.wrongType, field: "\(name).\(key)", "number \(text) is out of range")
+                }
+                attribute = .number(number)
+            case .null: continue
+            case let other:
+                throw EventDecodingError(.wrongType, field: "\(name).\(key)", "must be a string, number or boolean, got \(other.kind)")
+            }
+            guard result.updateValue(attribute, forKey: key) == nil else {
+                throw EventDecodingError(.malformedJSON, field: "\(name).\(key)", "given more than once")
+            }
+        }
+        return result
+    }
+}

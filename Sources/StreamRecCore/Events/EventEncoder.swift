@@ -1,0 +1,123 @@
+/// Writes an ``Event`` as Event v1 JSON: fixed field order, attributes sorted by
+/// name, times as epoch milliseconds, so equal events encode to equal bytes.
+public struct EventEncoder: Sendable {
+    public init() {}
+
+    public func encode(_ event: Event) -> [UInt8] {
+        var bytes: [UInt8] = []
+        encode(event, into: &bytes)
+        return bytes
+    }
+
+    /// Appends the JSON to `bytes`; reusing one buffer avoids an allocation per event.
+    public func encode(_ event: Event, into bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + 128)
+        bytes += Self.userKey
+        JSONWriter.appendString(event.userID, to: &bytes)
+        bytes += Self.itemKey
+        JSONWriter.appendString(event.itemID, to: &bytes)
+        bytes += Self.typeKey
+        JSONWriter.appendString(event.type, to: &bytes)
+        bytes += Self.timestampKey
+        JSONWriter.appendInteger(event.timestampMilliseconds, to: &bytes)
+        if let value = event.value {
+            bytes += Self.valueKey
+            JSONWriter.appendNumber(value, to: &bytes)
+        }
+        if let eventID = event.eventID {
+            bytes += Self.eventIDKey
+            JSONWriter.appendString(eventID, to: &bytes)
+        }
+        if !event.item.isEmpty {
+            bytes += Self.itemAttributesKey
+            Self.appendAttributes(event.item, to: &bytes)
+        }
+        if !event.context.isEmpty {
+            bytes += Self.contextKey
+            Self.appendAttributes(event.context, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendAttributes(_ attributes: [String: EventAttribute], to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "{"))
+        for (index, key) in attributes.keys.sorted().enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.appendString(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            switch attributes[key]! {
+            case .string(let text): JSONWriter.appendString(text, to: &bytes)
+            case .number(let number): JSONWriter.appendNumber(number, to: &bytes)
+            case .bool(let flag): bytes += Array((flag ? "true" : "false").utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    private static let userKey = Array(#"{"user_id":"#.utf8)
+    private static let itemKey = Array(#","item_id":"#.utf8)
+    private static let typeKey = Array(#","type":"#.utf8)
+    private static let timestampKey = Array(#","timestamp":"#.utf8)
+    private static let valueKey = Array(#","value":"#.utf8)
+    private static let eventIDKey = Array(#","event_id":"#.utf8)
+    private static let itemAttributesKey = Array(#","item":"#.utf8)
+    private static let contextKey = Array(#","context":"#.utf8)
+}
+
+/// The few JSON writing primitives StreamRec needs.
+public enum JSONWriter {
+    /// Appends `text` as a JSON string, escaping quotes, backslashes and control characters.
+    public static func appendString(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// Appends a finite number: integers without a fraction, others in Swift's
+    /// shortest round-tripping form.
+    public static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            appendInteger(Int64(value), to: &bytes)
+        } else {
+            bytes += Array(value.description.utf8)
+        }
+    }
+}
+
+extension JSONWriter {
+    /// A number as `appendNumber` writes it.
+    public static func numberText(_ value: Double) -> String {
+        var bytes: [UInt8] = []
+        appendNumber(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,68 @@
+/// What a valid event is: the known types and their implicit weights, and the
+/// limits the decoder enforces. Comes from the `events` section of the config.
+public struct EventSchema: Sendable, Equatable {
+    /// Event type → implicit interaction weight. The default orders them
+    /// view < click < add_to_cart < purchase; `rating` events carry an explicit value.
+    public var weights: [String: Double] = [
+        "view": 1, "click": 2, "add_to_cart": 4, "purchase": 8, "rating": 1,
+    ]
+    /// The type whose `value` is a rating on ``ratingRange`` (required for it).
+    public var ratingType = "rating"
+    /// Longest user, item or event id, in UTF-8 bytes.
+    public var maxIDBytes = 256
+    /// Largest accepted record value, in bytes.
+    public var maxPayloadBytes = 1_048_576
+    public var ratingRange: ClosedRange<Double> = 0.5...5
+    /// Accepted event times. The lower bound (1990) also catches epoch *seconds*
+    /// sent where milliseconds are expected: they land in January 1970.
+    public var timestampRange: ClosedRange<Int64> = 631_152_000_000...4_102_444_800_000
+
+    public init() {}
+
+    /// The implicit weight of an event of `type`, if the type is known.
+    public func weight(of type: String) -> Double? { weights[type] }
+
+    /// Known types, sorted, for messages.
+    public var knownTypes: [String] { weights.keys.sorted() }
+}
+
+extension EventSchema {
+    /// The rating bounds and timestamp bounds as separate settings, for the config table.
+    var ratingMin: Double {
+        get { ratingRange.lowerBound }
+        set { ratingRange = min(newValue, ratingRange.upperBound)...max(newValue, ratingRange.upperBound) }
+    }
+
+    var ratingMax: Double {
+        get { ratingRange.upperBound }
+        set { ratingRange = min(newValue, ratingRange.lowerBound)...max(newValue, ratingRange.lowerBound) }
+    }
+
+    var minTimestamp: Int64 {
+        get { timestampRange.lowerBound }
+        set { timestampRange = min(newValue, timestampRange.upperBound)...max(newValue, timestampRange.upperBound) }
+    }
+
+    var maxTimestamp: Int64 {
+        get { timestampRange.upperBound }
+        set { timestampRange = min(newValue, timestampRange.lowerBound)...max(newValue, timestampRange.lowerBound) }
+    }
+
+    /// Replaces the event types with `entries` (type → weight).
+    static func setWeights(
+        _ configuration: inout StreamRecConfiguration, _ entries: [(String, String)], _ origin: String
+    ) throws(ConfigurationError) {
+        var weights: [String: Double] = [:]
+        for (type, text) in entries {
+            guard !type.isEmpty, type.utf8.allSatisfy({ $0 > 0x20 && $0 != UInt8(ascii: "\"") }) else {
+                throw ConfigurationError("\(origin): event type '\(type)' must be a non-empty word")
+            }
+            guard let weight = Double(text.trimmingCharacters(in: " ")), weight.isFinite, weight >= 0 else {
+                throw ConfigurationError("\(origin): weight of event type '\(type)' must be a number ≥ 0, got '\(text)'")
+            }
+            weights[type] = weight
+        }
+        guard !weights.isEmpty else { throw ConfigurationError("\(origin): 'events.types' must name at least one event type") }
+        configuration.events.weights = weights
+    }
+}
