@@ -20,12 +20,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "StreamRecKafka",
@@ -43,10 +49,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "StreamRecEngine",
+            dependencies: [
+                "StreamRecCore",
+                "StreamRecKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StreamRecCLI",
             dependencies: [
                 "StreamRecCore",
                 "StreamRecKafka",
+                "StreamRecEngine",
+                "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +93,11 @@ let package = Package(
         .testTarget(
             name: "StreamRecCoreTests",
             dependencies: ["StreamRecCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamRecEngineTests",
+            dependencies: ["StreamRecEngine", "StreamRecKafka", "StreamRecCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

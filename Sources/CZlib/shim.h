@@ -1,0 +1,4 @@
+#ifndef STREAMREC_CZLIB_SHIM_H
+#define STREAMREC_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
