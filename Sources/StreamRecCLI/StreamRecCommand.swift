@@ -16,7 +16,7 @@ public struct StreamRecCommand: AsyncParsableCommand {
 
             Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
             """,
-        subcommands: [BrokerCommand.self, TopicsCommand.self, ConfigCommand.self]
+        subcommands: [BrokerCommand.self, TopicsCommand.self, ReplayCommand.self, ProduceCommand.self, ConfigCommand.self]
     )
 
     public init() {}
@@ -56,6 +56,9 @@ public struct StreamRecCommand: AsyncParsableCommand {
             return 2
         case let error as KafkaError:
             printError("error: \(error.description)")
+            return 1
+        case let error as ReplayStopped:
+            printError("error: \(error.message)")
             return 1
         case let error as ExitCode:
             return error.rawValue

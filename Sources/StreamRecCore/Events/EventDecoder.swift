@@ -47,23 +47,17 @@ public struct EventDecoder: Sendable {
     }
 
     private func event(from fields: [String: JSONValue]) throws(EventDecodingError) -> Event {
-        let userID = try identifier("user_id", fields)
-        let itemID = try identifier("item_id", fields)
-        let type = try string("type", fields)
-        guard schema.weights[type] != nil else {
-            throw EventDecodingError(.unknownEventType, field: "type",
-                                     "unknown event type '\(type)'; known: \(schema.knownTypes.joined(separator: ", ")) (events.types)")
-        }
-        let timestamp = try self.timestamp(fields)
-        let value = try self.value(fields, type: type)
         var eventID: String?
         if let raw = fields["event_id"], raw != .null {
-            eventID = try identifier("event_id", fields)
+            eventID = try string("event_id", fields)
         }
-        return Event(
-            userID: userID, itemID: itemID, type: type, timestampMilliseconds: timestamp, value: value, eventID: eventID,
+        let event = Event(
+            userID: try string("user_id", fields), itemID: try string("item_id", fields), type: try string("type", fields),
+            timestampMilliseconds: try timestamp(fields), value: try value(fields), eventID: eventID,
             item: try attributes("item", fields), context: try attributes("context", fields)
         )
+        try schema.validate(event)
+        return event
     }
 
     private func required(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> JSONValue {
@@ -79,56 +73,27 @@ public struct EventDecoder: Sendable {
         return text
     }
 
-    private func identifier(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> String {
-        let text = try string(name, fields)
-        guard !text.isEmpty else { throw EventDecodingError(.emptyID, field: name, "must not be empty") }
-        let length = text.utf8.count
-        guard length <= schema.maxIDBytes else {
-            throw EventDecodingError(.idTooLong, field: name, "\(length) bytes exceed the limit of \(schema.maxIDBytes) (events.max_id_bytes)")
-        }
-        return text
-    }
-
     private func timestamp(_ fields: [String: JSONValue]) throws(EventDecodingError) -> Int64 {
-        let milliseconds: Int64
         switch try required("timestamp", fields) {
         case .number(let text):
             guard let integer = Int64(text) else {
                 throw EventDecodingError(.invalidTimestamp, field: "timestamp", "must be whole epoch milliseconds, got \(text)")
             }
-            milliseconds = integer
+            return integer
         case .string(let text):
             guard let parsed = RFC3339.milliseconds(text) else {
                 throw EventDecodingError(.invalidTimestamp, field: "timestamp", "'\(text)' is not an RFC 3339 time (e.g. 2024-05-01T12:00:00Z)")
             }
-            milliseconds = parsed
+            return parsed
         case let other:
             throw EventDecodingError(.wrongType, field: "timestamp", "must be epoch milliseconds or an RFC 3339 string, got \(other.kind)")
         }
-        guard schema.timestampRange.contains(milliseconds) else {
-            throw EventDecodingError(.timestampOutOfRange, field: "timestamp",
-                                     "\(milliseconds) (\(RFC3339.format(milliseconds))) is outside \(RFC3339.format(schema.timestampRange.lowerBound)) … \(RFC3339.format(schema.timestampRange.upperBound)); epoch seconds instead of milliseconds?")
-        }
-        return milliseconds
     }
 
-    private func value(_ fields: [String: JSONValue], type: String) throws(EventDecodingError) -> Double? {
-        guard let raw = fields["value"], raw != .null else {
-            if type == schema.ratingType {
-                throw EventDecodingError(.missingField, field: "value", "required for '\(type)' events")
-            }
-            return nil
-        }
+    private func value(_ fields: [String: JSONValue]) throws(EventDecodingError) -> Double? {
+        guard let raw = fields["value"], raw != .null else { return nil }
         guard case .number(let text) = raw, let number = Double(text), number.isFinite else {
             throw EventDecodingError(.wrongType, field: "value", "must be a finite number, got \(raw.kind)")
-        }
-        if type == schema.ratingType {
-            guard schema.ratingRange.contains(number) else {
-                throw EventDecodingError(.ratingOutOfRange, field: "value",
-                                         "rating \(text) is outside \(schema.ratingRange.lowerBound)…\(schema.ratingRange.upperBound) (events.rating_min/max)")
-            }
-        } else if number < 0 {
-            throw EventDecodingError(.invalidValue, field: "value", "a weight must not be negative, got \(text)")
         }
         return number
     }

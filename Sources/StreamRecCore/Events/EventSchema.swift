@@ -24,6 +24,44 @@ public struct EventSchema: Sendable, Equatable {
 
     /// Known types, sorted, for messages.
     public var knownTypes: [String] { weights.keys.sorted() }
+
+    /// Checks what the types of an event's fields cannot: ids, type, time range and
+    /// value. The JSON decoder and every log parser of `streamrec replay` use it, so
+    /// an event is valid or not whatever road it came by.
+    public func validate(_ event: Event) throws(EventDecodingError) {
+        try validateID(event.userID, field: "user_id")
+        try validateID(event.itemID, field: "item_id")
+        if let eventID = event.eventID { try validateID(eventID, field: "event_id") }
+        guard weights[event.type] != nil else {
+            throw EventDecodingError(.unknownEventType, field: "type",
+                                     "unknown event type '\(event.type)'; known: \(knownTypes.joined(separator: ", ")) (events.types)")
+        }
+        let time = event.timestampMilliseconds
+        guard timestampRange.contains(time) else {
+            throw EventDecodingError(.timestampOutOfRange, field: "timestamp",
+                                     "\(time) (\(RFC3339.format(time))) is outside \(RFC3339.format(timestampRange.lowerBound)) … "
+                                        + "\(RFC3339.format(timestampRange.upperBound)); epoch seconds instead of milliseconds?")
+        }
+        if event.type == ratingType {
+            guard let rating = event.value else {
+                throw EventDecodingError(.missingField, field: "value", "required for '\(event.type)' events")
+            }
+            guard ratingRange.contains(rating) else {
+                throw EventDecodingError(.ratingOutOfRange, field: "value",
+                                         "rating \(JSONWriter.numberText(rating)) is outside \(JSONWriter.numberText(ratingRange.lowerBound))…\(JSONWriter.numberText(ratingRange.upperBound)) (events.rating_min/max)")
+            }
+        } else if let weight = event.value, !(weight >= 0 && weight.isFinite) {
+            throw EventDecodingError(.invalidValue, field: "value", "a weight must be a finite number ≥ 0, got \(weight)")
+        }
+    }
+
+    private func validateID(_ id: String, field: String) throws(EventDecodingError) {
+        guard !id.isEmpty else { throw EventDecodingError(.emptyID, field: field, "must not be empty") }
+        let length = id.utf8.count
+        guard length <= maxIDBytes else {
+            throw EventDecodingError(.idTooLong, field: field, "\(length) bytes exceed the limit of \(maxIDBytes) (events.max_id_bytes)")
+        }
+    }
 }
 
 extension EventSchema {
