@@ -4,7 +4,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps build release test demo bench bench-kafka clean
+.PHONY: deps build release test demo bench bench-kafka bench-replay clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,9 +25,15 @@ demo: deps
 	$(SWIFT) build -c release --product streamrec
 	scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/streamrec"
 
-# Throughput of the Kafka layer next to the bare C loop in ../shared/tools.
-bench bench-kafka: deps
+# Throughput of the Kafka layer next to the bare C loop in ../shared/tools, and of
+# replay next to the raw produce rate.
+bench: bench-kafka bench-replay
+
+bench-kafka: deps
 	scripts/bench-kafka.sh
+
+bench-replay: deps
+	scripts/bench-replay.sh
 
 clean:
 	$(SWIFT) package clean
