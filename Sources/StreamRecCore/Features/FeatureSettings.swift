@@ -1,0 +1,53 @@
+/// How the feature store decays, bounds and windows what it keeps; the
+/// `features` section of the configuration.
+public struct FeatureSettings: Sendable, Equatable {
+    /// Half-life of a user's interaction weight and category affinities.
+    public var userHalfLifeHours = 168.0
+    /// Half-life of item popularity ("popular") and of co-occurrence weights.
+    public var popularityHalfLifeHours = 168.0
+    /// Half-life of the short-term popularity that "trending" compares with it.
+    public var trendingHalfLifeHours = 6.0
+    /// Items kept in each user's recent-items list (distinct, newest first).
+    public var recentItems = 10
+    /// Items remembered as consumed per user, for excluding them from ranking.
+    public var consumedItems = 500
+    /// Categories tracked per user; beyond it the weakest is replaced.
+    public var categoriesPerUser = 8
+    /// Whether item co-occurrence is counted at all.
+    public var cooccurrence = true
+    /// How many of the user's most recent items each new interaction pairs with.
+    public var cooccurrenceWindow = 5
+    /// Neighbours served per item by `similar`.
+    public var neighbours = 50
+    /// Neighbour candidates kept per item (space-saving); twice `neighbours` by default.
+    public var neighbourCapacity = 100
+    /// Users kept in memory; the least recently active is evicted beyond it.
+    public var maxUsers = 1_000_000
+    /// Users with no event for this long (event time) are evicted; 0 keeps them.
+    public var userTTLHours = 720.0
+    /// How far behind the newest event time an event may be and still count as on time.
+    public var latenessMinutes = 60.0
+    /// What happens to events later than that.
+    public var lateEvents = LatePolicy.apply
+    /// Numeric item attributes kept per item and standardized (e.g. `price`).
+    public var numericAttributes = ["price"]
+
+    public enum LatePolicy: String, Sendable, CaseIterable {
+        /// Apply it as if on time (decays stay exact); count it as late.
+        case apply
+        /// Count it and leave the state unchanged.
+        case drop
+    }
+
+    public init() {}
+
+    /// Problems with the combination of settings, for a fail-fast message.
+    public func validate() throws(ConfigurationError) {
+        guard cooccurrenceWindow <= recentItems else {
+            throw ConfigurationError("features.cooccurrence_window (\(cooccurrenceWindow)) must not exceed features.recent_items (\(recentItems))")
+        }
+        guard neighbourCapacity >= neighbours else {
+            throw ConfigurationError("features.neighbour_capacity (\(neighbourCapacity)) must be at least features.neighbours (\(neighbours))")
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// A user's features as of the store's `now`.
+public struct UserFeatures: Sendable, Equatable {
+    public var userID: String
+    public var events: Int
+    /// Events per type (types with none are left out).
+    public var counts: [String: Int]
+    /// Time-decayed interaction weight at `now`.
+    public var decayedWeight: Double
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+    /// Most recent distinct items, newest first, with the time of the latest interaction.
+    public var recentItems: [RecentItem]
+    /// Decayed affinity per item category at `now`, strongest first.
+    public var categoryAffinity: [CategoryAffinity]
+    /// Events per hour of day (UTC), 24 entries.
+    public var hourHistogram: [Int]
+    /// Events per weekday, Monday first, 7 entries.
+    public var weekdayHistogram: [Int]
+    /// How many distinct items are remembered as consumed.
+    public var consumedItems: Int
+}
+
+/// An item's features as of the store's `now`.
+public struct ItemFeatures: Sendable, Equatable {
+    public var itemID: String
+    public var events: Int
+    public var counts: [String: Int]
+    public var distinctUsers: Int
+    /// Decayed weight with the popularity half-life, at `now`.
+    public var popularity: Double
+    /// Short- over long-half-life popularity, scaled so that a steady rate reads 1;
+    /// above 1 the item is rising.
+    public var trend: Double
+    /// Purchases per view, when the item has views and the schema has both types.
+    public var conversionRate: Double?
+    public var category: String?
+    /// Latest value of each numeric attribute and its standardized value.
+    public var attributes: [String: NumericAttribute]
+    public var lastSeen: Int64
+}
+
+/// An item in a user's recent list.
+public struct RecentItem: Sendable, Equatable {
+    public var itemID: String
+    public var time: Int64
+}
+
+/// A user's decayed affinity for a category.
+public struct CategoryAffinity: Sendable, Equatable {
+    public var category: String
+    public var weight: Double
+}
+
+/// A numeric attribute's latest value and its z-score against all values seen.
+public struct NumericAttribute: Sendable, Equatable {
+    public var value: Double
+    public var standardized: Double
+}
+
+/// An item and a score, as rankings return them.
+public struct ScoredItem: Sendable, Equatable {
+    public var itemID: String
+    public var score: Double
+    /// The item's event count, for context.
+    public var events: Int
+}
+
+extension FeatureStore {
+    public func userFeatures(_ userID: String) -> UserFeatures? {
+        guard let user = users.index(of: userID) else { return nil }
+        let u = Int(user)
+        let typeCount = types.count
+        var counts: [String: Int] = [:]
+        for (k, type) in types.enumerated() where userTable.counts[u * typeCount + k] > 0 {
+            counts[type] = Int(userTable.counts[u * typeCount + k])
+        }
+        let recentBase = u * userTable.recentCapacity
+        let recent = (0..<Int(userTable.recentCount[u])).map {
+            RecentItem(itemID: items.id(at: userTable.recentItems[recentBase + $0]), time: userTable.recentTimes[recentBase + $0])
+        }
+        let categoryBase = u * userTable.categoryCapacity
+        let affinity = (0..<Int(userTable.categoryCount[u])).map {
+            CategoryAffinity(category: categories.id(at: userTable.categoryIDs[categoryBase + $0]),
+                             weight: userDecay.value(userTable.categoryWeights[categoryBase + $0], at: now))
+        }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.category < $1.category }
+        return UserFeatures(
+            userID: userID, events: counts.values.reduce(0, +), counts: counts,
+            decayedWeight: userDecay.value(userTable.decayed[u], at: now),
+            firstSeen: userTable.firstSeen[u], lastSeen: userTable.lastSeen[u],
+            recentItems: recent, categoryAffinity: affinity,
+            hourHistogram: userTable.hours[(u * 24)..<(u * 24 + 24)].map(Int.init),
+            weekdayHistogram: userTable.weekdays[(u * 7)..<(u * 7 + 7)].map(Int.init),
+            consumedItems: userTable.consumed[u].count)
+    }
+
+    public func itemFeatures(_ itemID: String) -> ItemFeatures? {
+        guard let item = items.index(of: itemID) else { return nil }
+        let i = Int(item)
+        let typeCount = types.count
+        var counts: [String: Int] = [:]
+        for (k, type) in types.enumerated() where itemTable.counts[i * typeCount + k] > 0 {
+            counts[type] = Int(itemTable.counts[i * typeCount + k])
+        }
+        var conversion: Double?
+        if let purchase = purchaseType, let view = viewType, itemTable.counts[i * typeCount + view] > 0 {
+            conversion = Double(itemTable.counts[i * typeCount + purchase]) / Double(itemTable.counts[i * typeCount + view])
+        }
+        var attributes: [String: NumericAttribute] = [:]
+        for (a, name) in settings.numericAttributes.enumerated() {
+            let value = itemTable.attributes[i * itemTable.attributeCount + a]
+            if !value.isNaN { attributes[name] = NumericAttribute(value: value, standardized: attributeStatistics[a].standardized(value)) }
+        }
+        return ItemFeatures(
+            itemID: itemID, events: counts.values.reduce(0, +), counts: counts, distinctUsers: Int(itemTable.distinctUsers[i]),
+            popularity: popularityDecay.value(itemTable.popularity[i], at: now), trend: trend(of: item),
+            conversionRate: conversion, category: itemTable.category[i] >= 0 ? categories.id(at: itemTable.category[i]) : nil,
+            attributes: attributes, lastSeen: itemTable.lastSeen[i])
+    }
+
+    func trend(of item: Int32) -> Double {
+        let long = popularityDecay.value(itemTable.popularity[Int(item)], at: now)
+        guard long > 0 else { return 0 }
+        let short = trendingDecay.value(itemTable.trending[Int(item)], at: now)
+        return short / long * (settings.popularityHalfLifeHours / settings.trendingHalfLifeHours)
+    }
+
+    /// Items most often interacted with together with `itemID` (within each user's
+    /// co-occurrence window), by cosine similarity of decayed counts:
+    /// `C(i,j) / √(N(i)·N(j))`, with `C` the guaranteed lower bound of a neighbour
+    /// table that had to replace entries. Empty for an unknown item or with co-occurrence off.
+    public func similar(to itemID: String, limit: Int) -> [ScoredItem] {
+        guard let item = items.index(of: itemID), itemTable.neighbourCapacity > 0 else { return [] }
+        let i = Int(item)
+        let base = i * itemTable.neighbourCapacity
+        let own = itemTable.occurrences[i]
+        var scored: [ScoredItem] = []
+        for k in 0..<Int(itemTable.neighbourCount[i]) {
+            let other = Int(itemTable.neighbourItems[base + k])
+            let denominator = (own * itemTable.occurrences[other]).squareRoot()
+            guard denominator > 0 else { continue }
+            // The decay factors of numerator and denominator cancel: the stored
+            // values give the score at any time.
+            let weight = itemTable.neighbourWeights[base + k] - itemTable.neighbourErrors[base + k]
+            scored.append(ScoredItem(itemID: items.id(at: Int32(other)), score: weight / denominator,
+                                     events: eventCount(of: Int32(other))))
+        }
+        return Self.top(scored, limit)
+    }
+
+    /// Items by decayed popularity at `now`.
+    public func popular(limit: Int) -> [ScoredItem] {
+        Self.top(liveItems.map { ScoredItem(itemID: items.id(at: $0), score: popularityDecay.value(itemTable.popularity[Int($0)], at: now),
+                                            events: eventCount(of: $0)) }, limit)
+    }
+
+    /// Items rising fastest (``ItemFeatures/trend``), among those with at least `minimumEvents`.
+    public func trending(limit: Int, minimumEvents: Int = 5) -> [ScoredItem] {
+        Self.top(liveItems.filter { eventCount(of: $0) >= minimumEvents }
+            .map { ScoredItem(itemID: items.id(at: $0), score: trend(of: $0), events: eventCount(of: $0)) }, limit)
+    }
+
+    /// Items the user has consumed (most recent last), for excluding from rankings.
+    public func consumedItems(of userID: String) -> [String] {
+        guard let user = users.index(of: userID) else { return [] }
+        return userTable.consumed[Int(user)].map { items.id(at: $0) }
+    }
+
+    var liveItems: [Int32] {
+        (0..<Int32(items.capacity)).filter { !items.id(at: $0).isEmpty }
+    }
+
+    func eventCount(of item: Int32) -> Int {
+        let base = Int(item) * types.count
+        return itemTable.counts[base..<(base + types.count)].reduce(0) { $0 + Int($1) }
+    }
+
+    /// The `limit` best by score; ties broken by id so that results are deterministic.
+    static func top(_ items: [ScoredItem], _ limit: Int) -> [ScoredItem] {
+        Array(items.sorted { $0.score != $1.score ? $0.score > $1.score : $0.itemID < $1.itemID }.prefix(max(0, limit)))
+    }
+}

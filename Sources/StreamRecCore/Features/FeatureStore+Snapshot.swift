@@ -1,0 +1,174 @@
+extension FeatureStore {
+    static let snapshotKind = "FEAT"
+    static let snapshotVersion: UInt16 = 1
+
+    /// The whole store as a versioned, checksummed snapshot.
+    public func snapshot() -> [UInt8] {
+        var w = BinaryWriter()
+        encode(schema, settings, into: &w)
+        for interner in [users, items, categories] {
+            w.write(interner.ids)
+            w.write(block: interner.free)
+        }
+        w.write(now)
+        for decay in [userDecay, popularityDecay, trendingDecay] { w.write(decay.landmark) }
+        w.write(UInt64(attributeStatistics.count))
+        for statistics in attributeStatistics {
+            w.write(UInt64(statistics.count))
+            w.write(statistics.mean)
+            w.write(statistics.sumOfSquaredDeviations)
+        }
+        for value in [statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
+                      statistics.evictedForCapacity, statistics.evictedForTTL] { w.write(Int64(value)) }
+        let u = userTable
+        w.write(block: u.counts); w.write(block: u.decayed); w.write(block: u.firstSeen); w.write(block: u.lastSeen)
+        w.write(block: u.hours); w.write(block: u.weekdays); w.write(block: u.recentItems); w.write(block: u.recentTimes)
+        w.write(block: u.recentCount); w.write(block: u.categoryIDs); w.write(block: u.categoryWeights)
+        w.write(block: u.categoryCount); w.write(block: u.newer); w.write(block: u.older)
+        w.write(u.head); w.write(u.tail)
+        w.write(UInt64(u.consumed.count))
+        for list in u.consumed { w.write(block: Array(list)) }
+        let i = itemTable
+        w.write(block: i.counts); w.write(block: i.popularity); w.write(block: i.trending); w.write(block: i.occurrences)
+        w.write(block: i.distinctUsers); w.write(block: i.lastSeen); w.write(block: i.category); w.write(block: i.attributes)
+        w.write(block: i.neighbourItems); w.write(block: i.neighbourWeights); w.write(block: i.neighbourErrors)
+        w.write(block: i.neighbourCount)
+        return SnapshotEnvelope.seal(kind: Self.snapshotKind, version: Self.snapshotVersion, payload: w.bytes)
+    }
+
+    /// Restores a store from ``snapshot()``, with the schema and settings it was
+    /// written with. Throws ``SnapshotError`` on any corruption or truncation.
+    public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
+        var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.snapshotKind, version: Self.snapshotVersion))
+        let (schema, settings) = try Self.decodeConfiguration(&r)
+        var store = FeatureStore(schema: schema, settings: settings)
+        store.users = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
+        store.items = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
+        store.categories = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
+        store.now = try r.read()
+        store.userDecay = ForwardDecay(halfLifeHours: settings.userHalfLifeHours, landmark: try r.read())
+        store.popularityDecay = ForwardDecay(halfLifeHours: settings.popularityHalfLifeHours, landmark: try r.read())
+        store.trendingDecay = ForwardDecay(halfLifeHours: settings.trendingHalfLifeHours, landmark: try r.read())
+        let attributeCount = Int(try r.read(UInt64.self))
+        guard attributeCount == settings.numericAttributes.count else {
+            throw SnapshotError("inconsistent snapshot: \(attributeCount) attribute statistics for \(settings.numericAttributes.count) attributes")
+        }
+        store.attributeStatistics = []
+        for _ in 0..<attributeCount {
+            store.attributeStatistics.append(WelfordStatistics(count: Int(try r.read(UInt64.self)), mean: try r.readDouble(), m2: try r.readDouble()))
+        }
+        var counters: [Int] = []
+        for _ in 0..<6 { counters.append(Int(try r.read(Int64.self))) }
+        store.statistics = FeatureStoreStatistics(applied: counters[0], lateApplied: counters[1], lateDropped: counters[2],
+                                                  unknownTypes: counters[3], evictedForCapacity: counters[4], evictedForTTL: counters[5])
+        var u = store.userTable
+        u.counts = try r.readBlock(); u.decayed = try r.readBlock(); u.firstSeen = try r.readBlock(); u.lastSeen = try r.readBlock()
+        u.hours = try r.readBlock(); u.weekdays = try r.readBlock(); u.recentItems = try r.readBlock(); u.recentTimes = try r.readBlock()
+        u.recentCount = try r.readBlock(); u.categoryIDs = try r.readBlock(); u.categoryWeights = try r.readBlock()
+        u.categoryCount = try r.readBlock(); u.newer = try r.readBlock(); u.older = try r.readBlock()
+        u.head = try r.read(); u.tail = try r.read()
+        let consumedCount = Int(try r.read(UInt64.self))
+        guard consumedCount == u.decayed.count else {
+            throw SnapshotError("inconsistent snapshot: \(consumedCount) consumed lists for \(u.decayed.count) users")
+        }
+        u.consumed = []
+        u.consumed.reserveCapacity(consumedCount)
+        for _ in 0..<consumedCount { u.consumed.append(ContiguousArray(try r.readBlock(Int32.self))) }
+        var i = store.itemTable
+        i.counts = try r.readBlock(); i.popularity = try r.readBlock(); i.trending = try r.readBlock(); i.occurrences = try r.readBlock()
+        i.distinctUsers = try r.readBlock(); i.lastSeen = try r.readBlock(); i.category = try r.readBlock(); i.attributes = try r.readBlock()
+        i.neighbourItems = try r.readBlock(); i.neighbourWeights = try r.readBlock(); i.neighbourErrors = try r.readBlock()
+        i.neighbourCount = try r.readBlock()
+        guard r.remaining == 0 else { throw SnapshotError("inconsistent snapshot: \(r.remaining) unexpected bytes at the end") }
+        try Self.checkShapes(u, i, users: store.users.capacity, items: store.items.capacity)
+        store.userTable = u
+        store.itemTable = i
+        self = store
+    }
+
+    /// Every per-entity array must match the number of slots, or a later index
+    /// would trap: a checksum-valid but inconsistent snapshot is refused here.
+    private static func checkShapes(_ u: UserFeatureTable, _ i: ItemFeatureTable, users: Int, items: Int) throws(SnapshotError) {
+        let userArrays: [(String, Int, Int)] = [
+            ("counts", u.counts.count, u.typeCount), ("decayed", u.decayed.count, 1), ("firstSeen", u.firstSeen.count, 1),
+            ("lastSeen", u.lastSeen.count, 1), ("hours", u.hours.count, 24), ("weekdays", u.weekdays.count, 7),
+            ("recentItems", u.recentItems.count, u.recentCapacity), ("recentTimes", u.recentTimes.count, u.recentCapacity),
+            ("recentCount", u.recentCount.count, 1), ("categoryIDs", u.categoryIDs.count, u.categoryCapacity),
+            ("categoryWeights", u.categoryWeights.count, u.categoryCapacity), ("categoryCount", u.categoryCount.count, 1),
+            ("newer", u.newer.count, 1), ("older", u.older.count, 1),
+        ]
+        let itemArrays: [(String, Int, Int)] = [
+            ("counts", i.counts.count, i.typeCount), ("popularity", i.popularity.count, 1), ("trending", i.trending.count, 1),
+            ("occurrences", i.occurrences.count, 1), ("distinctUsers", i.distinctUsers.count, 1), ("lastSeen", i.lastSeen.count, 1),
+            ("category", i.category.count, 1), ("attributes", i.attributes.count, i.attributeCount),
+            ("neighbourItems", i.neighbourItems.count, i.neighbourCapacity), ("neighbourWeights", i.neighbourWeights.count, i.neighbourCapacity),
+            ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
+            ("neighbourCount", i.neighbourCount.count, 1),
+        ]
+        for (name, count, stride) in userArrays where count != users * stride {
+            throw SnapshotError("inconsistent snapshot: user \(name) has \(count) values for \(users) users")
+        }
+        for (name, count, stride) in itemArrays where count != items * stride {
+            throw SnapshotError("inconsistent snapshot: item \(name) has \(count) values for \(items) items")
+        }
+        let indexOK = { (value: Int32, limit: Int) in value >= -1 && Int(value) < limit }
+        guard u.recentItems.allSatisfy({ indexOK($0, items) }), u.newer.allSatisfy({ indexOK($0, users) }),
+              u.older.allSatisfy({ indexOK($0, users) }), indexOK(u.head, users), indexOK(u.tail, users),
+              i.neighbourItems.allSatisfy({ indexOK($0, items) }), u.consumed.allSatisfy({ $0.allSatisfy { indexOK($0, items) && $0 >= 0 } })
+        else { throw SnapshotError("inconsistent snapshot: an index points outside its table") }
+    }
+
+    private func encode(_ schema: EventSchema, _ settings: FeatureSettings, into w: inout BinaryWriter) {
+        let weights = schema.weights.sorted { $0.key < $1.key }
+        w.write(UInt64(weights.count))
+        for (type, weight) in weights { w.write(type); w.write(weight) }
+        w.write(schema.ratingType); w.write(Int64(schema.maxIDBytes)); w.write(Int64(schema.maxPayloadBytes))
+        w.write(schema.ratingRange.lowerBound); w.write(schema.ratingRange.upperBound)
+        w.write(schema.timestampRange.lowerBound); w.write(schema.timestampRange.upperBound)
+        for value in [settings.userHalfLifeHours, settings.popularityHalfLifeHours, settings.trendingHalfLifeHours,
+                      settings.userTTLHours, settings.latenessMinutes] { w.write(value) }
+        for value in [settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow,
+                      settings.neighbours, settings.neighbourCapacity, settings.maxUsers] { w.write(Int64(value)) }
+        w.write(settings.cooccurrence)
+        w.write(settings.lateEvents.rawValue)
+        w.write(settings.numericAttributes)
+    }
+
+    private static func decodeConfiguration(_ r: inout BinaryReader) throws(SnapshotError) -> (EventSchema, FeatureSettings) {
+        var schema = EventSchema()
+        schema.weights = [:]
+        let typeCount = Int(try r.read(UInt64.self))
+        guard typeCount <= r.remaining else { throw SnapshotError("snapshot truncated or corrupt: \(typeCount) event types announced") }
+        for _ in 0..<typeCount { schema.weights[try r.readString()] = try r.readDouble() }
+        schema.ratingType = try r.readString()
+        schema.maxIDBytes = Int(try r.read(Int64.self))
+        schema.maxPayloadBytes = Int(try r.read(Int64.self))
+        let (ratingLow, ratingHigh) = (try r.readDouble(), try r.readDouble())
+        let (timeLow, timeHigh) = (try r.read(Int64.self), try r.read(Int64.self))
+        guard ratingLow <= ratingHigh, timeLow <= timeHigh else { throw SnapshotError("inconsistent snapshot: inverted ranges") }
+        schema.ratingRange = ratingLow...ratingHigh
+        schema.timestampRange = timeLow...timeHigh
+        var settings = FeatureSettings()
+        settings.userHalfLifeHours = try r.readDouble()
+        settings.popularityHalfLifeHours = try r.readDouble()
+        settings.trendingHalfLifeHours = try r.readDouble()
+        settings.userTTLHours = try r.readDouble()
+        settings.latenessMinutes = try r.readDouble()
+        var integers: [Int] = []
+        for _ in 0..<7 {
+            let value = try r.read(Int64.self)
+            guard (0...100_000_000).contains(value) else { throw SnapshotError("inconsistent snapshot: setting out of range (\(value))") }
+            integers.append(Int(value))
+        }
+        (settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow) =
+            (integers[0], integers[1], integers[2], integers[3])
+        (settings.neighbours, settings.neighbourCapacity, settings.maxUsers) = (integers[4], integers[5], integers[6])
+        settings.cooccurrence = try r.readBool()
+        guard let policy = FeatureSettings.LatePolicy(rawValue: try r.readString()) else {
+            throw SnapshotError("inconsistent snapshot: unknown late-event policy")
+        }
+        settings.lateEvents = policy
+        settings.numericAttributes = try r.readStrings()
+        return (schema, settings)
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+
+/// Incremental features of users and items, updated one event at a time.
+///
+/// - Users: counts per event type, time-decayed interaction weight, first/last
+///   seen, hour-of-day and weekday histograms (UTC), the most recent distinct
+///   items, decayed category affinities, and the items consumed (for exclusion).
+/// - Items: counts per type, decayed popularity (long half-life) and trending
+///   (short vs long), distinct users, conversion rate, latest numeric attributes
+///   with running mean/variance for standardization, and co-occurrence
+///   neighbours for `similar`.
+///
+/// Time is event time throughout: `now` is the newest event time seen, so a replay
+/// of history builds the same features as live processing did. Decays are exact
+/// whatever the arrival order (``ForwardDecay``); events more than
+/// ``FeatureSettings/latenessMinutes`` behind `now` are counted as late and applied
+/// or dropped as configured. Memory is bounded: ids are interned to dense indices,
+/// state lives in flat arrays, users beyond ``FeatureSettings/maxUsers`` or idle
+/// longer than the TTL are evicted; items are kept (a catalogue is bounded).
+///
+/// ```swift
+/// var store = FeatureStore(schema: EventSchema(), settings: FeatureSettings())
+/// store.apply(event)
+/// let user = store.userFeatures("u42")
+/// let alike = store.similar(to: "sku-1", limit: 10)
+/// ```
+public struct FeatureStore: Sendable, Equatable {
+    public let schema: EventSchema
+    public let settings: FeatureSettings
+    /// Event types in count-column order.
+    public let types: [String]
+    private let typeIndex: [String: Int]
+    let purchaseType: Int?
+    let viewType: Int?
+
+    var users = IDInterner()
+    var items = IDInterner()
+    var categories = IDInterner()
+    var userTable: UserFeatureTable
+    var itemTable: ItemFeatureTable
+    var userDecay: ForwardDecay
+    var popularityDecay: ForwardDecay
+    var trendingDecay: ForwardDecay
+    var attributeStatistics: [WelfordStatistics]
+    /// The newest event time applied; `Int64.min` before the first event.
+    public internal(set) var now: Int64 = .min
+    public internal(set) var statistics = FeatureStoreStatistics()
+
+    public init(schema: EventSchema, settings: FeatureSettings) {
+        self.schema = schema
+        self.settings = settings
+        types = schema.knownTypes
+        typeIndex = Dictionary(uniqueKeysWithValues: types.enumerated().map { ($1, $0) })
+        purchaseType = typeIndex["purchase"]
+        viewType = typeIndex["view"]
+        userTable = UserFeatureTable(typeCount: types.count, settings: settings)
+        itemTable = ItemFeatureTable(typeCount: types.count, attributeCount: settings.numericAttributes.count, settings: settings)
+        userDecay = ForwardDecay(halfLifeHours: settings.userHalfLifeHours)
+        popularityDecay = ForwardDecay(halfLifeHours: settings.popularityHalfLifeHours)
+        trendingDecay = ForwardDecay(halfLifeHours: settings.trendingHalfLifeHours)
+        attributeStatistics = Array(repeating: WelfordStatistics(), count: settings.numericAttributes.count)
+    }
+
+    /// Live users and items.
+    public var userCount: Int { users.count }
+    public var itemCount: Int { items.count }
+
+    /// The weight an event adds: its type's weight, times its value for implicit
+    /// events that carry one (ratings weigh as their type does).
+    public func weight(of event: Event) -> Double {
+        let base = schema.weight(of: event.type) ?? 0
+        return event.type == schema.ratingType ? base : base * (event.value ?? 1)
+    }
+
+    /// Applies one event. Returns false when it changed nothing (a late event
+    /// dropped by policy, or a type the schema does not know).
+    @discardableResult
+    public mutating func apply(_ event: Event) -> Bool {
+        guard let type = typeIndex[event.type] else {
+            statistics.unknownTypes += 1
+            return false
+        }
+        let time = event.timestampMilliseconds
+        if now != .min, Double(now - time) > settings.latenessMinutes * 60_000 {
+            if settings.lateEvents == .drop {
+                statistics.lateDropped += 1
+                return false
+            }
+            statistics.lateApplied += 1
+        }
+        if time > now {
+            now = time
+            renormalizeIfNeeded()
+        }
+        statistics.applied += 1
+        let weight = self.weight(of: event)
+        let user = internUser(event.userID)
+        let (item, _) = items.intern(event.itemID)
+        itemTable.ensure(item)
+        updateUser(user, type: type, weight: weight, time: time)
+        updateItem(item, type: type, weight: weight, time: time, event: event, user: user)
+        if settings.cooccurrence { recordCooccurrence(user: user, item: item, time: time) }
+        userTable.recordRecent(user, item: item, time: time)
+        evictIdleUsers(keeping: user)
+        return true
+    }
+
+    private mutating func internUser(_ id: String) -> Int32 {
+        if let existing = users.index(of: id) {
+            userTable.touch(existing)
+            return existing
+        }
+        if users.count >= settings.maxUsers, userTable.tail >= 0 {
+            evict(userTable.tail)
+            statistics.evictedForCapacity += 1
+        }
+        let (user, _) = users.intern(id)
+        userTable.reset(user)
+        userTable.pushFront(user)
+        return user
+    }
+
+    private mutating func updateUser(_ user: Int32, type: Int, weight: Double, time: Int64) {
+        let u = Int(user)
+        userTable.counts[u * types.count + type] &+= 1
+        userTable.decayed[u] += userDecay.stored(weight, at: time)
+        userTable.firstSeen[u] = min(userTable.firstSeen[u], time)
+        userTable.lastSeen[u] = max(userTable.lastSeen[u], time)
+        let hour = Int(time.floorDivided(by: 3_600_000) - time.floorDivided(by: 86_400_000) * 24)
+        let weekday = Int((time.floorDivided(by: 86_400_000) + 3) - (time.floorDivided(by: 86_400_000) + 3).floorDivided(by: 7) * 7)
+        userTable.hours[u * 24 + hour] &+= 1
+        userTable.weekdays[u * 7 + weekday] &+= 1
+    }
+
+    private mutating func updateItem(_ item: Int32, type: Int, weight: Double, time: Int64, event: Event, user: Int32) {
+        let i = Int(item)
+        itemTable.counts[i * types.count + type] &+= 1
+        itemTable.popularity[i] += popularityDecay.stored(weight, at: time)
+        itemTable.trending[i] += trendingDecay.stored(weight, at: time)
+        itemTable.occurrences[i] += popularityDecay.stored(1, at: time)
+        itemTable.lastSeen[i] = max(itemTable.lastSeen[i], time)
+        if userTable.recordConsumed(user, item: item) { itemTable.distinctUsers[i] &+= 1 }
+        if let category = Self.categoryName(event.item["category"]) {
+            let (index, _) = categories.intern(category)
+            itemTable.category[i] = index
+            userTable.addCategory(user, category: index, stored: userDecay.stored(weight, at: time))
+        }
+        for (a, name) in settings.numericAttributes.enumerated() {
+            if case .number(let value)? = event.item[name] {
+                itemTable.attributes[i * itemTable.attributeCount + a] = value
+                attributeStatistics[a].add(value)
+            }
+        }
+    }
+
+    static func categoryName(_ attribute: EventAttribute?) -> String? {
+        switch attribute {
+        case .string(let text)? where !text.isEmpty: text
+        case .number(let number)?: JSONWriter.numberText(number)
+        default: nil
+        }
+    }
+
+    /// Pairs the item with the user's most recent other items, both ways.
+    private mutating func recordCooccurrence(user: Int32, item: Int32, time: Int64) {
+        let stored = popularityDecay.stored(1, at: time)
+        let base = Int(user) * userTable.recentCapacity
+        var paired = 0
+        for k in 0..<Int(userTable.recentCount[Int(user)]) where paired < settings.cooccurrenceWindow {
+            let other = userTable.recentItems[base + k]
+            if other == item { continue }
+            itemTable.addNeighbour(item, other, stored: stored)
+            itemTable.addNeighbour(other, item, stored: stored)
+            paired += 1
+        }
+    }
+
+    /// Evicts users idle longer than the TTL, a couple per event so that the work
+    /// stays bounded.
+    private mutating func evictIdleUsers(keeping current: Int32) {
+        guard settings.userTTLHours > 0 else { return }
+        let horizon = now - Int64(settings.userTTLHours * 3_600_000)
+        for _ in 0..<2 {
+            let oldest = userTable.tail
+            guard oldest >= 0, oldest != current, userTable.lastSeen[Int(oldest)] < horizon else { return }
+            evict(oldest)
+            statistics.evictedForTTL += 1
+        }
+    }
+
+    private mutating func evict(_ user: Int32) {
+        userTable.unlink(user)
+        userTable.consumed[Int(user)] = []  // the one per-user allocation: give it back now
+        users.remove(user)
+    }
+
+    /// Moves the decay landmarks forward and rescales stored sums, so that the
+    /// exponents of forward decay never near Double's range.
+    private mutating func renormalizeIfNeeded() {
+        if userDecay.needsRenormalization(at: now) {
+            let factor = userDecay.moveLandmark(to: now)
+            for k in userTable.decayed.indices { userTable.decayed[k] *= factor }
+            for k in userTable.categoryWeights.indices { userTable.categoryWeights[k] *= factor }
+        }
+        if popularityDecay.needsRenormalization(at: now) {
+            let factor = popularityDecay.moveLandmark(to: now)
+            for k in itemTable.popularity.indices { itemTable.popularity[k] *= factor }
+            for k in itemTable.occurrences.indices { itemTable.occurrences[k] *= factor }
+            for k in itemTable.neighbourWeights.indices {
+                itemTable.neighbourWeights[k] *= factor
+                itemTable.neighbourErrors[k] *= factor
+            }
+        }
+        if trendingDecay.needsRenormalization(at: now) {
+            let factor = trendingDecay.moveLandmark(to: now)
+            for k in itemTable.trending.indices { itemTable.trending[k] *= factor }
+        }
+    }
+}
+
+/// What the store has done, for metrics and `inspect`.
+public struct FeatureStoreStatistics: Sendable, Equatable {
+    public var applied = 0
+    /// Events later than the allowed lateness that were applied anyway.
+    public var lateApplied = 0
+    /// Events later than the allowed lateness that were dropped.
+    public var lateDropped = 0
+    public var unknownTypes = 0
+    public var evictedForCapacity = 0
+    public var evictedForTTL = 0
+}

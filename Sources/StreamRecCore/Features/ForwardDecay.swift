@@ -1,0 +1,43 @@
+import Foundation
+
+/// Exponential time decay by forward decay (Cormode et al., 2009): each
+/// contribution `w` at time `t` is stored as `w · 2^((t − L)/h)` against a shared
+/// landmark `L`, and a sum is read at time `T` as `stored · 2^(−(T − L)/h)`.
+///
+/// Sums stay exact whatever order events arrive in, and nothing is rewritten as
+/// time passes; only when the exponents grow large does the owner move the
+/// landmark and rescale what it stores (``needsRenormalization(at:)``).
+public struct ForwardDecay: Sendable, Equatable {
+    public let halfLifeMilliseconds: Double
+    public private(set) var landmark: Int64
+
+    public init(halfLifeHours: Double, landmark: Int64 = 0) {
+        halfLifeMilliseconds = halfLifeHours * 3_600_000
+        self.landmark = landmark
+    }
+
+    /// What to store for weight `weight` at time `time`.
+    @inline(__always)
+    public func stored(_ weight: Double, at time: Int64) -> Double {
+        weight * exp2(Double(time - landmark) / halfLifeMilliseconds)
+    }
+
+    /// A stored sum read at time `time`.
+    @inline(__always)
+    public func value(_ stored: Double, at time: Int64) -> Double {
+        stored * exp2(-Double(time - landmark) / halfLifeMilliseconds)
+    }
+
+    /// Whether `time` is far enough past the landmark (2^400) that stored values
+    /// should be rescaled before Double's range (2^1023) is near.
+    public func needsRenormalization(at time: Int64) -> Bool {
+        Double(time - landmark) / halfLifeMilliseconds > 400
+    }
+
+    /// Moves the landmark to `time`; returns the factor every stored value must be multiplied by.
+    public mutating func moveLandmark(to time: Int64) -> Double {
+        let factor = exp2(-Double(time - landmark) / halfLifeMilliseconds)
+        landmark = time
+        return factor
+    }
+}

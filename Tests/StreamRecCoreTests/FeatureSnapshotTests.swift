@@ -1,0 +1,69 @@
+import Foundation
+@testable import StreamRecCore
+import Testing
+
+@Suite("Feature store snapshots")
+struct FeatureSnapshotTests {
+    func populated() -> FeatureStore {
+        var settings = FeatureSettings()
+        settings.maxUsers = 15  // some evictions, so the free lists are non-trivial
+        var store = FeatureStore(schema: EventSchema(), settings: settings)
+        for event in randomEvents(seed: 9, count: 2_000) { store.apply(event) }
+        return store
+    }
+
+    @Test("A snapshot restores an identical store, which then evolves identically")
+    func roundTrip() throws {
+        var original = populated()
+        #expect(original.statistics.evictedForCapacity > 0)
+        let bytes = original.snapshot()
+        var restored = try FeatureStore(snapshot: bytes)
+        #expect(restored == original)
+        #expect(restored.snapshot() == bytes, "snapshots are deterministic")
+        for event in randomEvents(seed: 10, count: 500) {
+            original.apply(event)
+            restored.apply(event)
+        }
+        #expect(restored == original)
+        #expect(restored.snapshot() == original.snapshot())
+    }
+
+    @Test("An empty store round-trips too")
+    func empty() throws {
+        let store = FeatureStore(schema: EventSchema(), settings: FeatureSettings())
+        #expect(try FeatureStore(snapshot: store.snapshot()) == store)
+    }
+
+    @Test("Every flipped byte is detected")
+    func corruption() throws {
+        let bytes = populated().snapshot()
+        for position in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) + [bytes.count - 1] {
+            var damaged = bytes
+            damaged[position] ^= 0x5A
+            #expect(throws: SnapshotError.self, "byte \(position)") { _ = try FeatureStore(snapshot: damaged) }
+        }
+    }
+
+    @Test("Every truncation is detected with a clear message")
+    func truncation() throws {
+        let bytes = populated().snapshot()
+        for length in [0, 3, 10, 21, bytes.count / 2, bytes.count - 5, bytes.count - 1] {
+            let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: Array(bytes.prefix(length))) }
+            #expect(error.message.contains("truncated") || error.message.contains("StreamRec snapshot"), "\(length): \(error)")
+        }
+        let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: bytes + [0]) }
+        #expect(error.message.contains("padded"))
+    }
+
+    @Test("A checksum-valid snapshot with inconsistent contents is refused, not trusted")
+    func inconsistentPayload() throws {
+        let bytes = populated().snapshot()
+        let payload = try SnapshotEnvelope.open(bytes, kind: "FEAT", version: 1)
+        // Cut the payload short and re-seal it with a valid checksum.
+        let resealed = SnapshotEnvelope.seal(kind: "FEAT", version: 1, payload: Array(payload.dropLast(40)))
+        #expect(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: resealed) }
+        let wrongKind = SnapshotEnvelope.seal(kind: "MODL", version: 1, payload: payload)
+        let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: wrongKind) }
+        #expect(error.message.contains("'MODL'"))
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+@testable import StreamRecCore
+import Testing
+
+func close(_ a: Double, _ b: Double, relative: Double = 1e-6) -> Bool {
+    a == b || abs(a - b) <= relative * max(abs(a), abs(b))
+}
+
+/// Random event streams: a few users and items, times mostly increasing with some
+/// arriving out of order, a share of them beyond the allowed lateness.
+func randomEvents(seed: UInt64, count: Int, users: Int = 20, items: Int = 30) -> [Event] {
+    var state = seed
+    func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 16
+    }
+    let types = ["view", "view", "view", "click", "add_to_cart", "purchase", "rating"]
+    var clock: Int64 = 1_700_000_000_000
+    var events: [Event] = []
+    for _ in 0..<count {
+        clock += Int64(next() % 600_000)  // up to 10 minutes apart
+        var time = clock
+        switch next() % 20 {
+        case 0: time -= Int64(next() % 10_800_000)  // up to 3 hours late: beyond the 1-hour lateness
+        case 1, 2, 3: time -= Int64(next() % 1_800_000)  // out of order, within lateness
+        default: break
+        }
+        let type = types[Int(next() % UInt64(types.count))]
+        let item = Int(next() % UInt64(items))
+        var event = Event(userID: "u\(next() % UInt64(users))", itemID: "i\(item)", type: type, timestampMilliseconds: time)
+        if type == "rating" { event.value = Double(1 + next() % 5) } else if next() % 4 == 0 { event.value = Double(next() % 3) }
+        event.item["category"] = .string("c\(item % 5)")
+        if next() % 3 == 0 { event.item["price"] = .number(Double(item * 10 + Int(next() % 7))) }
+        events.append(event)
+    }
+    return events
+}
+
+@Suite("Feature store: incremental equals brute force")
+struct FeatureStoreTests {
+    static func settings(policy: FeatureSettings.LatePolicy) -> FeatureSettings {
+        var settings = FeatureSettings()
+        settings.lateEvents = policy
+        settings.trendingHalfLifeHours = 2
+        settings.userHalfLifeHours = 24
+        settings.popularityHalfLifeHours = 48
+        settings.neighbours = 10
+        settings.neighbourCapacity = 100  // more than the 30 items: nothing is replaced
+        return settings
+    }
+
+    @Test("Users, items, similar and popular match a recomputation from the full event list",
+          arguments: [(1 as UInt64, FeatureSettings.LatePolicy.apply), (2, .drop), (3, .apply), (4, .drop)])
+    func matchesBruteForce(seed: UInt64, policy: FeatureSettings.LatePolicy) {
+        let schema = EventSchema()
+        let settings = Self.settings(policy: policy)
+        let events = randomEvents(seed: seed, count: 3_000)
+        var store = FeatureStore(schema: schema, settings: settings)
+        for event in events { store.apply(event) }
+        let expected = BruteForceFeatures(events, schema: schema, settings: settings)
+
+        #expect(store.now == expected.now)
+        #expect(store.statistics.applied == expected.accepted.count)
+        if policy == .drop { #expect(store.statistics.lateDropped == events.count - expected.accepted.count) }
+        #expect(store.statistics.lateDropped + store.statistics.lateApplied > 0, "the stream has late events")
+
+        for user in Set(events.map(\.userID)) {
+            let got = store.userFeatures(user)!, want = expected.user(user)!
+            #expect(got.events == want.events && got.counts == want.counts, "\(user)")
+            #expect(close(got.decayedWeight, want.decayedWeight), "\(user): \(got.decayedWeight) vs \(want.decayedWeight)")
+            #expect(got.firstSeen == want.firstSeen && got.lastSeen == want.lastSeen)
+            #expect(got.hourHistogram == want.hourHistogram && got.weekdayHistogram == want.weekdayHistogram)
+            #expect(got.recentItems == want.recentItems, "\(user)")
+            #expect(got.consumedItems == want.consumedItems)
+            #expect(got.categoryAffinity.map(\.category) == want.categoryAffinity.map(\.category))
+            #expect(zip(got.categoryAffinity, want.categoryAffinity).allSatisfy { close($0.weight, $1.weight) })
+        }
+        for item in Set(events.map(\.itemID)) {
+            let got = store.itemFeatures(item)!, want = expected.item(item)!
+            #expect(got.counts == want.counts && got.events == want.events && got.distinctUsers == want.distinctUsers, "\(item)")
+            #expect(close(got.popularity, want.popularity), "\(item)")
+            #expect(close(got.trend, want.trend), "\(item)")
+            #expect(got.conversionRate == want.conversionRate)
+            #expect(got.category == want.category)
+            #expect(got.lastSeen == want.lastSeen)
+            #expect(got.attributes.keys == want.attributes.keys)
+            for (name, value) in want.attributes {
+                #expect(got.attributes[name]?.value == value.value)
+                #expect(close(got.attributes[name]!.standardized, value.standardized, relative: 1e-9))
+            }
+            let similar = store.similar(to: item, limit: 10), wantSimilar = expected.similar(item, limit: 10)
+            #expect(similar.map(\.itemID) == wantSimilar.map(\.itemID), "\(item)")
+            #expect(zip(similar, wantSimilar).allSatisfy { close($0.score, $1.score) })
+        }
+        let popular = store.popular(limit: 10), wantPopular = expected.popular(limit: 10)
+        #expect(popular.map(\.itemID) == wantPopular.map(\.itemID))
+        #expect(zip(popular, wantPopular).allSatisfy { close($0.score, $1.score) && $0.events == $1.events })
+    }
+
+    @Test("With more neighbours than room, the heaviest are kept (space-saving)")
+    func boundedNeighbours() {
+        var settings = FeatureSettings()
+        settings.neighbours = 3
+        settings.neighbourCapacity = 6
+        settings.cooccurrenceWindow = 1
+        settings.recentItems = 1
+        var store = FeatureStore(schema: EventSchema(), settings: settings)
+        var time: Int64 = 1_700_000_000_000
+        func pair(_ a: String, _ b: String, user: String) {
+            time += 1
+            store.apply(Event(userID: user, itemID: a, type: "view", timestampMilliseconds: time))
+            time += 1
+            store.apply(Event(userID: user, itemID: b, type: "view", timestampMilliseconds: time))
+        }
+        // "hub" co-occurs 20 times with each of three heavy items and once with each of 40 light ones.
+        for round in 0..<20 { for heavy in ["h1", "h2", "h3"] { pair("hub", heavy, user: "heavy-\(round)-\(heavy)") } }
+        for light in 0..<40 { pair("hub", "l\(light)", user: "light-\(light)") }
+        #expect(Set(store.similar(to: "hub", limit: 3).map(\.itemID)) == ["h1", "h2", "h3"])
+        #expect(store.itemTable.neighbourCount[Int(store.items.index(of: "hub")!)] == 6)
+    }
+
+    @Test("Eviction keeps a million distinct users under the cap", .timeLimit(.minutes(2)))
+    func capOnUsers() {
+        var settings = FeatureSettings()
+        settings.maxUsers = 10_000
+        settings.cooccurrence = false
+        var store = FeatureStore(schema: EventSchema(), settings: settings)
+        var maximum = 0
+        for index in 0..<1_000_000 {
+            store.apply(Event(userID: "user-\(index)", itemID: "i\(index % 100)", type: "view",
+                              timestampMilliseconds: 1_700_000_000_000 + Int64(index)))
+            if index % 1_000 == 0 { maximum = max(maximum, store.userCount) }
+        }
+        maximum = max(maximum, store.userCount)
+        #expect(maximum <= 10_000)
+        #expect(store.userCount == 10_000)
+        #expect(store.statistics.evictedForCapacity == 990_000)
+        #expect(store.userTable.slots == 10_000, "evicted slots are reused, not grown")
+        #expect(store.userFeatures("user-999999") != nil)
+        #expect(store.userFeatures("user-0") == nil)
+        #expect(store.itemFeatures("i5")?.events == 10_000, "item state outlives user eviction")
+    }
+
+    @Test("Users idle longer than the TTL (event time) are evicted; active ones stay")
+    func ttl() {
+        var settings = FeatureSettings()
+        settings.userTTLHours = 1
+        var store = FeatureStore(schema: EventSchema(), settings: settings)
+        let start: Int64 = 1_700_000_000_000
+        store.apply(Event(userID: "idle", itemID: "i", type: "view", timestampMilliseconds: start))
+        for minute in 1...180 {
+            store.apply(Event(userID: "busy", itemID: "i", type: "view", timestampMilliseconds: start + Int64(minute) * 60_000))
+        }
+        #expect(store.userFeatures("idle") == nil)
+        #expect(store.userFeatures("busy")?.events == 180)
+        #expect(store.statistics.evictedForTTL == 1)
+    }
+
+    @Test("Event time only: decays read at the newest event time, not the wall clock")
+    func eventTime() {
+        var settings = FeatureSettings()
+        settings.userHalfLifeHours = 1
+        var store = FeatureStore(schema: EventSchema(), settings: settings)
+        let start: Int64 = 1_000_000_000_000  // 2001
+        store.apply(Event(userID: "u", itemID: "i", type: "purchase", timestampMilliseconds: start))
+        store.apply(Event(userID: "v", itemID: "i", type: "view", timestampMilliseconds: start + 3_600_000))
+        #expect(close(store.userFeatures("u")!.decayedWeight, 4))  // weight 8, one half-life later
+        #expect(store.userFeatures("u")!.hourHistogram[Int((start / 3_600_000) % 24)] == 1)
+    }
+
+    @Test("Decays stay finite across years of event time (landmark renormalization)")
+    func renormalization() {
+        var settings = FeatureSettings()
+        settings.trendingHalfLifeHours = 1
+        var store = FeatureStore(schema: EventSchema(), settings: settings)
+        let start: Int64 = 1_000_000_000_000
+        for day in 0..<(365 * 3) {
+            store.apply(Event(userID: "u", itemID: "i", type: "view", timestampMilliseconds: start + Int64(day) * 86_400_000))
+        }
+        let item = store.itemFeatures("i")!
+        #expect(item.popularity.isFinite && item.popularity > 0)
+        #expect(item.trend.isFinite)
+        #expect(store.userFeatures("u")!.decayedWeight.isFinite)
+    }
+}
