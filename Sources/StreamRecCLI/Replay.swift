@@ -43,25 +43,18 @@ struct Replay {
         value.reserveCapacity(512)
     }
 
-    /// Replays one file. Returns false once the limit is reached.
-    mutating func run(_ reader: LogFileReader, parser: inout any LogLineParser, sink: inout ReplaySink,
-                      doneBefore: Int64, totalSize: Int64) throws -> Bool {
-        var limitReached = false
-        try reader.forEachLine { line in
-            if let limit, sent >= limit {
-                limitReached = true
-                return false
-            }
-            let event: Event
-            do {
-                guard let parsed = try parser.parse(line) else { return true }
-                event = parsed
-            } catch let error as LogLineError {
-                if error.reason == "missing_column" {
-                    throw UsageError("\(reader.path): \(error.message)")
-                }
-                try reject(error, at: "\(reader.path):\(reader.lineNumber)")
-                return true
+    /// Replays every file in order, up to the limit.
+    mutating func run(_ input: LogInputOptions, schema: EventSchema, readers: [LogFileReader], sink: inout ReplaySink) throws {
+        let totalSize = readers.reduce(0) { $0 + $1.size }
+        var doneBefore: Int64 = 0
+        var current: LogFileReader?
+        try input.forEachEvent(schema: schema, readers: readers, onInvalid: { error, location in
+            try reject(error, at: location)
+        }, onEvent: { event, reader in
+            if let limit, sent >= limit { return false }
+            if current !== reader {
+                if let current { doneBefore += current.size }
+                current = reader
             }
             if let from = window.from, event.timestampMilliseconds < from {
                 filtered += 1
@@ -77,8 +70,7 @@ struct Replay {
                 progress.update(sent: sent, rejected: rejectedTotal, fraction: fraction)
             }
             return true
-        }
-        return !limitReached
+        })
     }
 
     private mutating func reject(_ error: LogLineError, at location: String) throws {

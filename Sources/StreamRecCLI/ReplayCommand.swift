@@ -36,23 +36,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Log files to replay, in order.")
-    var files: [String]
-
-    @Option(help: "Log format: jsonl, csv, movielens-100k, movielens-1m (default: from the file name).")
-    var format: LogFormat?
-
-    @Option(help: ArgumentHelp("CSV columns for event fields: user=COL,item=COL,timestamp=COL[,type=COL][,value=COL][,event_id=COL][,item.NAME=COL][,context.NAME=COL].", valueName: "field=column,…"))
-    var map: String?
-
-    @Option(help: ArgumentHelp("Column names of a CSV file without a header row, e.g. user,item,category,behavior,ts.", valueName: "name,…"))
-    var columns: String?
-
-    @Option(help: "Event type of every CSV row (instead of --map type=COLUMN).")
-    var type: String?
-
-    @Option(name: .customLong("type-map"), help: ArgumentHelp("Rename type values, e.g. addtocart=add_to_cart,transaction=purchase.", valueName: "from=to,…"))
-    var typeMap: String?
+    @OptionGroup var input: LogInputOptions
 
     @Option(help: "Topic to produce to (default: topics.events).")
     var topic: String?
@@ -89,9 +73,6 @@ struct ReplayCommand: AsyncParsableCommand {
         if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of events per second") }
         if let speedup, !(speedup > 0) { throw ValidationError("--speedup must be a positive factor") }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
-        for file in files where format == nil && LogFormat.detect(fileName: file) == nil {
-            throw ValidationError("cannot tell the format of '\(file)' from its name; pass --format jsonl|csv|movielens-100k|movielens-1m")
-        }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, Self.time(value) == nil {
                 throw ValidationError("\(name) expects an RFC 3339 time or epoch milliseconds, got '\(value)'")
@@ -108,11 +89,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let schema = context.configuration.events
         let topic = self.topic ?? context.configuration.topics.events
         let pacing: ReplayPacing = rate.map { .rate($0) } ?? speedup.map { .speedup($0) } ?? .unpaced
-        var csvMapping: CSVMapping?
-        if files.contains(where: { (format ?? LogFormat.detect(fileName: $0)) == .csv }) {
-            csvMapping = try CSVMapping(map: map, fixedType: type, typeMap: typeMap)
-        }
-        let readers = try files.map { try LogFileReader(path: $0) }
+        _ = try input.csvMapping()
+        let readers = try input.openReaders()
 
         var sink: ReplaySink
         if dryRun {
@@ -127,31 +105,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
         var replay = Replay(topic: topic, pacing: pacing, limit: limit, window: (from.flatMap(Self.time), to.flatMap(Self.time)),
                             strict: strict, showErrors: showErrors, progress: ReplayProgress(enabled: !noProgress))
-        let totalSize = readers.reduce(0) { $0 + $1.size }
-        var done: Int64 = 0
-        for reader in readers {
-            let format = self.format ?? LogFormat.detect(fileName: reader.path)!
-            var parser: any LogLineParser = switch format {
-            case .jsonl: JSONLinesParser(schema: schema)
-            case .csv: try csvParser(csvMapping!, schema)
-            case .movielens100k, .movielens1m: MovieLensParser(format: format, schema: schema)
-            }
-            let keepGoing = try replay.run(reader, parser: &parser, sink: &sink, doneBefore: done, totalSize: totalSize)
-            done += reader.size
-            if !keepGoing { break }
-        }
+        try replay.run(input, schema: schema, readers: readers, sink: &sink)
         try await replay.finish(sink: sink)
     }
 }
-
-extension ReplayCommand {
-    func csvParser(_ mapping: CSVMapping, _ schema: EventSchema) throws -> CSVParser {
-        do {
-            return try CSVParser(mapping: mapping, schema: schema, columns: columns.map { $0.split(separator: ",").map(String.init) })
-        } catch {
-            throw UsageError("--columns: \(error.message)")
-        }
-    }
-}
-
-extension LogFormat: ExpressibleByArgument {}

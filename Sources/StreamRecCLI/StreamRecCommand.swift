@@ -16,7 +16,7 @@ public struct StreamRecCommand: AsyncParsableCommand {
 
             Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
             """,
-        subcommands: [BrokerCommand.self, TopicsCommand.self, ReplayCommand.self, ProduceCommand.self, ConfigCommand.self]
+        subcommands: [BrokerCommand.self, TopicsCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, ConfigCommand.self]
     )
 
     public init() {}
@@ -55,6 +55,9 @@ public struct StreamRecCommand: AsyncParsableCommand {
             printError("error: \(error.description)")
             return 2
         case let error as KafkaError:
+            printError("error: \(error.description)")
+            return 1
+        case let error as InspectError:
             printError("error: \(error.description)")
             return 1
         case let error as ReplayStopped:

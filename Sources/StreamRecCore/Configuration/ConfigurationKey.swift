@@ -12,6 +12,7 @@ public struct ConfigurationKey: Sendable {
         case string(get: @Sendable (StreamRecConfiguration) -> String, set: @Sendable (inout StreamRecConfiguration, String) -> Void)
         case choice([String], get: @Sendable (StreamRecConfiguration) -> String, set: @Sendable (inout StreamRecConfiguration, String) -> Void)
         case integer(ClosedRange<Int>, get: @Sendable (StreamRecConfiguration) -> Int, set: @Sendable (inout StreamRecConfiguration, Int) -> Void)
+        case flag(get: @Sendable (StreamRecConfiguration) -> Bool, set: @Sendable (inout StreamRecConfiguration, Bool) -> Void)
         case number(ClosedRange<Double>, get: @Sendable (StreamRecConfiguration) -> Double, set: @Sendable (inout StreamRecConfiguration, Double) -> Void)
         /// An RFC 3339 time, held as epoch milliseconds.
         case timestamp(get: @Sendable (StreamRecConfiguration) -> Int64, set: @Sendable (inout StreamRecConfiguration, Int64) -> Void)
@@ -61,6 +62,33 @@ public struct ConfigurationKey: Sendable {
                    \.events.minTimestamp),
         .timestamp("events.max_timestamp", "STREAMREC_MAX_TIMESTAMP", "latest accepted event time (RFC 3339)",
                    \.events.maxTimestamp),
+        .number("features.user_half_life_hours", "STREAMREC_USER_HALF_LIFE_HOURS", "half-life of user weights and category affinities",
+                0.001...1e7, \.features.userHalfLifeHours),
+        .number("features.popularity_half_life_hours", "STREAMREC_POPULARITY_HALF_LIFE_HOURS",
+                "half-life of item popularity and co-occurrence", 0.001...1e7, \.features.popularityHalfLifeHours),
+        .number("features.trending_half_life_hours", "STREAMREC_TRENDING_HALF_LIFE_HOURS",
+                "short half-life that trending compares with popularity", 0.001...1e7, \.features.trendingHalfLifeHours),
+        .integer("features.recent_items", "STREAMREC_RECENT_ITEMS", "distinct recent items kept per user", 1...1_000, \.features.recentItems),
+        .integer("features.consumed_items", "STREAMREC_CONSUMED_ITEMS", "consumed items remembered per user (for exclusion)",
+                 0...100_000, \.features.consumedItems),
+        .integer("features.categories_per_user", "STREAMREC_CATEGORIES_PER_USER", "category affinities kept per user",
+                 1...1_000, \.features.categoriesPerUser),
+        .flag("features.cooccurrence", "STREAMREC_COOCCURRENCE", "count item co-occurrence (true/false)", \.features.cooccurrence),
+        .integer("features.cooccurrence_window", "STREAMREC_COOCCURRENCE_WINDOW", "recent items each interaction pairs with",
+                 1...1_000, \.features.cooccurrenceWindow),
+        .integer("features.neighbours", "STREAMREC_NEIGHBOURS", "neighbours served per item (top-K)", 1...10_000, \.features.neighbours),
+        .integer("features.neighbour_capacity", "STREAMREC_NEIGHBOUR_CAPACITY", "neighbour candidates kept per item",
+                 1...60_000, \.features.neighbourCapacity),
+        .integer("features.max_users", "STREAMREC_MAX_USERS", "users kept in memory (least recently active evicted)",
+                 1...1_000_000_000, \.features.maxUsers),
+        .number("features.user_ttl_hours", "STREAMREC_USER_TTL_HOURS", "evict users idle this long in event time (0: never)",
+                0...1e7, \.features.userTTLHours),
+        .number("features.lateness_minutes", "STREAMREC_LATENESS_MINUTES", "how late an event may be and still count as on time",
+                0...1e9, \.features.latenessMinutes),
+        .choice("features.late_events", "STREAMREC_LATE_EVENTS", "what happens to later events", ["apply", "drop"],
+                \.features.lateEventsText),
+        .string("features.numeric_attributes", "STREAMREC_NUMERIC_ATTRIBUTES", "numeric item attributes to standardize (comma-separated)",
+                \.features.numericAttributesText),
     ]
 
     /// Environment variables StreamRec reads that are not settings.
@@ -106,6 +134,14 @@ public struct ConfigurationKey: Sendable {
                          kind: .number(range, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
     }
 
+    private static func flag(
+        _ path: String, _ env: String, _ summary: String,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Bool> & Sendable
+    ) -> ConfigurationKey {
+        ConfigurationKey(path: path, environment: env, summary: summary,
+                         kind: .flag(get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    }
+
     private static func timestamp(
         _ path: String, _ env: String, _ summary: String,
         _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int64> & Sendable
@@ -145,6 +181,12 @@ public struct ConfigurationKey: Sendable {
                 throw ConfigurationError("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
             }
             set(&configuration, value)
+        case .flag(_, let set):
+            switch text.trimmingCharacters(in: " ").lowercased() {
+            case "true", "yes", "on", "1": set(&configuration, true)
+            case "false", "no", "off", "0": set(&configuration, false)
+            default: throw ConfigurationError("\(origin): '\(path)' must be true or false, got '\(text)'")
+            }
         case .number(let range, _, let set):
             guard let value = Double(text.trimmingCharacters(in: " ")), value.isFinite else {
                 throw ConfigurationError("\(origin): '\(path)' must be a number, got '\(text)'")
@@ -168,6 +210,7 @@ public struct ConfigurationKey: Sendable {
         switch kind {
         case .string(let get, _), .choice(_, let get, _): get(configuration)
         case .integer(_, let get, _): String(get(configuration))
+        case .flag(let get, _): get(configuration) ? "true" : "false"
         case .number(_, let get, _): JSONWriter.numberText(get(configuration))
         case .timestamp(let get, _): RFC3339.format(get(configuration))
         case .map(let get, _): get(configuration).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")

@@ -61,6 +61,7 @@ public enum ConfigurationLoader {
             try key.apply(override.value, to: &configuration, origin: override.origin)
             origins[key.path] = override.origin
         }
+        try configuration.features.validate()
         return Loaded(configuration: configuration, origins: origins)
     }
 

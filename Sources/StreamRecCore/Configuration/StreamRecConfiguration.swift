@@ -51,6 +51,8 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public var model = Model()
     /// What a valid event is; the `events` section.
     public var events = EventSchema()
+    /// How features decay and are bounded; the `features` section.
+    public var features = FeatureSettings()
 
     public init() {}
 }

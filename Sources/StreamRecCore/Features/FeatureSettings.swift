@@ -41,6 +41,18 @@ public struct FeatureSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// ``lateEvents`` as the configuration file spells it.
+    var lateEventsText: String {
+        get { lateEvents.rawValue }
+        set { lateEvents = LatePolicy(rawValue: newValue) ?? lateEvents }
+    }
+
+    /// ``numericAttributes`` as a comma-separated list.
+    var numericAttributesText: String {
+        get { numericAttributes.joined(separator: ",") }
+        set { numericAttributes = newValue.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty } }
+    }
+
     /// Problems with the combination of settings, for a fail-fast message.
     public func validate() throws(ConfigurationError) {
         guard cooccurrenceWindow <= recentItems else {
