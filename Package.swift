@@ -80,6 +80,7 @@ let package = Package(
             name: "streamrec-bench",
             dependencies: [
                 "StreamRecKafka",
+                "StreamRecCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KafkaThroughput",

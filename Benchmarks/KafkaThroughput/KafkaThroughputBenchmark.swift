@@ -10,8 +10,8 @@ import StreamRecKafka
 struct KafkaThroughputBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streamrec-bench",
-        abstract: "Produce/consume throughput of the StreamRec Kafka layer.",
-        subcommands: [Produce.self, Consume.self]
+        abstract: "Throughput of StreamRec's parts: the Kafka layer and the feature store.",
+        subcommands: [Produce.self, Consume.self, FeatureBenchmark.self]
     )
 
     struct Produce: AsyncParsableCommand {

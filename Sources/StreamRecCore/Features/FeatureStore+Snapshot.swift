@@ -68,7 +68,7 @@ extension FeatureStore {
         u.categoryCount = try r.readBlock(); u.newer = try r.readBlock(); u.older = try r.readBlock()
         u.head = try r.read(); u.tail = try r.read()
         let consumedCount = Int(try r.read(UInt64.self))
-        guard consumedCount == u.decayed.count else {
+        guard consumedCount == u.decayed.count else {  // one list per slot
             throw SnapshotError("inconsistent snapshot: \(consumedCount) consumed lists for \(u.decayed.count) users")
         }
         u.consumed = []
@@ -105,12 +105,19 @@ extension FeatureStore {
             ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
             ("neighbourCount", i.neighbourCount.count, 1),
         ]
-        for (name, count, stride) in userArrays where count != users * stride {
-            throw SnapshotError("inconsistent snapshot: user \(name) has \(count) values for \(users) users")
+        // Arrays grow ahead of use, so they hold at least one slot per interned id,
+        // and all arrays of a table hold the same number of slots.
+        let userSlots = u.decayed.count, itemSlots = i.popularity.count
+        guard userSlots >= users, itemSlots >= items else {
+            throw SnapshotError("inconsistent snapshot: \(userSlots) user slots for \(users) users, \(itemSlots) item slots for \(items) items")
         }
-        for (name, count, stride) in itemArrays where count != items * stride {
-            throw SnapshotError("inconsistent snapshot: item \(name) has \(count) values for \(items) items")
+        for (name, count, stride) in userArrays where count != userSlots * stride {
+            throw SnapshotError("inconsistent snapshot: user \(name) has \(count) values for \(userSlots) slots")
         }
+        for (name, count, stride) in itemArrays where count != itemSlots * stride {
+            throw SnapshotError("inconsistent snapshot: item \(name) has \(count) values for \(itemSlots) slots")
+        }
+        let (users, items) = (userSlots, itemSlots)
         let indexOK = { (value: Int32, limit: Int) in value >= -1 && Int(value) < limit }
         guard u.recentItems.allSatisfy({ indexOK($0, items) }), u.newer.allSatisfy({ indexOK($0, users) }),
               u.older.allSatisfy({ indexOK($0, users) }), indexOK(u.head, users), indexOK(u.tail, users),

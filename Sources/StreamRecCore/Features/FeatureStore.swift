@@ -30,6 +30,9 @@ public struct FeatureStore: Sendable, Equatable {
     /// Event types in count-column order.
     public let types: [String]
     private let typeIndex: [String: Int]
+    /// Implicit weight per type column.
+    private let typeWeights: [Double]
+    private let ratingTypeSlot: Int?
     let purchaseType: Int?
     let viewType: Int?
 
@@ -51,6 +54,8 @@ public struct FeatureStore: Sendable, Equatable {
         self.settings = settings
         types = schema.knownTypes
         typeIndex = Dictionary(uniqueKeysWithValues: types.enumerated().map { ($1, $0) })
+        typeWeights = types.map { schema.weights[$0] ?? 0 }
+        ratingTypeSlot = typeIndex[schema.ratingType]
         purchaseType = typeIndex["purchase"]
         viewType = typeIndex["view"]
         userTable = UserFeatureTable(typeCount: types.count, settings: settings)
@@ -76,7 +81,7 @@ public struct FeatureStore: Sendable, Equatable {
     /// dropped by policy, or a type the schema does not know).
     @discardableResult
     public mutating func apply(_ event: Event) -> Bool {
-        guard let type = typeIndex[event.type] else {
+        guard let type = typeSlot(event.type) else {
             statistics.unknownTypes += 1
             return false
         }
@@ -93,7 +98,7 @@ public struct FeatureStore: Sendable, Equatable {
             renormalizeIfNeeded()
         }
         statistics.applied += 1
-        let weight = self.weight(of: event)
+        let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.value ?? 1)
         let user = internUser(event.userID)
         let (item, _) = items.intern(event.itemID)
         itemTable.ensure(item)
@@ -103,6 +108,13 @@ public struct FeatureStore: Sendable, Equatable {
         userTable.recordRecent(user, item: item, time: time)
         evictIdleUsers(keeping: user)
         return true
+    }
+
+    /// The count column of an event type. A scan beats hashing for a handful of types.
+    @inline(__always)
+    private func typeSlot(_ type: String) -> Int? {
+        if types.count <= 16 { return types.firstIndex(of: type) }
+        return typeIndex[type]
     }
 
     private mutating func internUser(_ id: String) -> Int32 {
@@ -126,8 +138,9 @@ public struct FeatureStore: Sendable, Equatable {
         userTable.decayed[u] += userDecay.stored(weight, at: time)
         userTable.firstSeen[u] = min(userTable.firstSeen[u], time)
         userTable.lastSeen[u] = max(userTable.lastSeen[u], time)
-        let hour = Int(time.floorDivided(by: 3_600_000) - time.floorDivided(by: 86_400_000) * 24)
-        let weekday = Int((time.floorDivided(by: 86_400_000) + 3) - (time.floorDivided(by: 86_400_000) + 3).floorDivided(by: 7) * 7)
+        let day = time.floorDivided(by: 86_400_000)
+        let hour = Int((time - day * 86_400_000) / 3_600_000)
+        let weekday = Int(((day + 3) % 7 + 7) % 7)  // 1970-01-01 was a Thursday; Monday = 0
         userTable.hours[u * 24 + hour] &+= 1
         userTable.weekdays[u * 7 + weekday] &+= 1
     }
@@ -140,13 +153,14 @@ public struct FeatureStore: Sendable, Equatable {
         itemTable.occurrences[i] += popularityDecay.stored(1, at: time)
         itemTable.lastSeen[i] = max(itemTable.lastSeen[i], time)
         if userTable.recordConsumed(user, item: item) { itemTable.distinctUsers[i] &+= 1 }
-        if let category = Self.categoryName(event.item["category"]) {
-            let (index, _) = categories.intern(category)
-            itemTable.category[i] = index
-            userTable.addCategory(user, category: index, stored: userDecay.stored(weight, at: time))
-        }
-        for (a, name) in settings.numericAttributes.enumerated() {
-            if case .number(let value)? = event.item[name] {
+        // One pass over the (small) attribute dictionary instead of a hashed lookup per name.
+        for (name, attribute) in event.item {
+            if name == "category", let category = Self.categoryName(attribute) {
+                let known = itemTable.category[i]
+                let index = known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
+                itemTable.category[i] = index
+                userTable.addCategory(user, category: index, stored: userDecay.stored(weight, at: time))
+            } else if case .number(let value) = attribute, let a = settings.numericAttributes.firstIndex(of: name) {
                 itemTable.attributes[i * itemTable.attributeCount + a] = value
                 attributeStatistics[a].add(value)
             }

@@ -32,7 +32,7 @@ struct ItemFeatureTable: Sendable, Equatable {
     mutating func ensure(_ item: Int32) {
         let i = Int(item)
         guard i >= slots else { return }
-        let grow = i + 1 - slots
+        let grow = max(i + 1, slots * 3 / 2, 64) - slots
         counts += repeatElement(0, count: grow * typeCount)
         popularity += repeatElement(0, count: grow)
         trending += repeatElement(0, count: grow)
@@ -53,8 +53,13 @@ struct ItemFeatureTable: Sendable, Equatable {
     mutating func addNeighbour(_ item: Int32, _ neighbour: Int32, stored weight: Double) {
         let base = Int(item) * neighbourCapacity
         let count = Int(neighbourCount[Int(item)])
-        for k in 0..<count where neighbourItems[base + k] == neighbour {
-            neighbourWeights[base + k] += weight
+        let found = neighbourItems.withUnsafeBufferPointer { items -> Int in
+            let start = items.baseAddress! + base
+            for k in 0..<count where start[k] == neighbour { return k }
+            return -1
+        }
+        if found >= 0 {
+            neighbourWeights[base + found] += weight
             return
         }
         if count < neighbourCapacity {
@@ -64,8 +69,12 @@ struct ItemFeatureTable: Sendable, Equatable {
             neighbourCount[Int(item)] = UInt16(count + 1)
             return
         }
-        var weakest = 0
-        for k in 1..<count where neighbourWeights[base + k] < neighbourWeights[base + weakest] { weakest = k }
+        let weakest = neighbourWeights.withUnsafeBufferPointer { weights -> Int in
+            let start = weights.baseAddress! + base
+            var weakest = 0
+            for k in 1..<count where start[k] < start[weakest] { weakest = k }
+            return weakest
+        }
         neighbourItems[base + weakest] = neighbour
         neighbourErrors[base + weakest] = neighbourWeights[base + weakest]
         neighbourWeights[base + weakest] += weight

@@ -38,7 +38,8 @@ struct UserFeatureTable: Sendable, Equatable {
     mutating func reset(_ user: Int32) {
         let u = Int(user)
         if u >= slots {
-            let grow = u + 1 - slots
+            // Grow geometrically in one go: fresh slots are already in the reset state.
+            let grow = max(u + 1, slots * 3 / 2, 64) - slots
             counts += repeatElement(0, count: grow * typeCount)
             decayed += repeatElement(0, count: grow)
             firstSeen += repeatElement(.max, count: grow)
@@ -98,28 +99,36 @@ struct UserFeatureTable: Sendable, Equatable {
     /// Puts `item` into the newest-first list at its time; a repeat keeps the later time.
     mutating func recordRecent(_ user: Int32, item: Int32, time: Int64) {
         let base = Int(user) * recentCapacity
+        let capacity = recentCapacity
         var count = Int(recentCount[Int(user)])
-        if let existing = (0..<count).first(where: { recentItems[base + $0] == item }) {
-            if recentTimes[base + existing] >= time { return }
-            for k in existing..<(count - 1) {
-                recentItems[base + k] = recentItems[base + k + 1]
-                recentTimes[base + k] = recentTimes[base + k + 1]
+        let inserted: Bool = recentItems.withUnsafeMutableBufferPointer { allItems in
+            recentTimes.withUnsafeMutableBufferPointer { allTimes in
+                let items = allItems.baseAddress! + base, times = allTimes.baseAddress! + base
+                var existing = -1
+                for k in 0..<count where items[k] == item {
+                    existing = k
+                    break
+                }
+                if existing >= 0 {
+                    if times[existing] >= time { return false }
+                    (items + existing).update(from: items + existing + 1, count: count - existing - 1)
+                    (times + existing).update(from: times + existing + 1, count: count - existing - 1)
+                    count -= 1
+                }
+                var position = 0
+                while position < count, times[position] >= time { position += 1 }
+                guard position < capacity else { return false }  // older than everything kept
+                let moving = min(count, capacity - 1) - position
+                if moving > 0 {
+                    (items + position + 1).update(from: items + position, count: moving)
+                    (times + position + 1).update(from: times + position, count: moving)
+                }
+                items[position] = item
+                times[position] = time
+                return true
             }
-            count -= 1
         }
-        var position = 0
-        while position < count, recentTimes[base + position] >= time { position += 1 }
-        guard position < recentCapacity else { return }  // older than everything kept
-        let last = min(count, recentCapacity - 1)
-        var k = last
-        while k > position {
-            recentItems[base + k] = recentItems[base + k - 1]
-            recentTimes[base + k] = recentTimes[base + k - 1]
-            k -= 1
-        }
-        recentItems[base + position] = item
-        recentTimes[base + position] = time
-        recentCount[Int(user)] = UInt16(min(count + 1, recentCapacity))
+        if inserted { recentCount[Int(user)] = UInt16(min(count + 1, capacity)) }
     }
 
     /// Adds to the user's affinity for `category`; beyond capacity the weakest
@@ -127,8 +136,11 @@ struct UserFeatureTable: Sendable, Equatable {
     mutating func addCategory(_ user: Int32, category: Int32, stored weight: Double) {
         let base = Int(user) * categoryCapacity
         let count = Int(categoryCount[Int(user)])
-        for k in 0..<count where categoryIDs[base + k] == category {
-            categoryWeights[base + k] += weight
+        let found = categoryIDs.withUnsafeBufferPointer { ids in
+            (0..<count).first { ids[base + $0] == category }
+        }
+        if let found {
+            categoryWeights[base + found] += weight
             return
         }
         if count < categoryCapacity {
@@ -146,9 +158,30 @@ struct UserFeatureTable: Sendable, Equatable {
     /// Remembers `item` as consumed. Returns whether it was new for this user.
     mutating func recordConsumed(_ user: Int32, item: Int32) -> Bool {
         let u = Int(user)
-        if consumed[u].contains(item) { return false }
+        guard consumedCapacity > 0, !consumed[u].withUnsafeBufferPointer({ Self.contains($0, item) }) else { return false }
         if consumed[u].count >= consumedCapacity { consumed[u].removeFirst() }
         consumed[u].append(item)
         return true
+    }
+
+    /// Membership by scanning eight at a time. The list is the user's own, one
+    /// allocation read front to back: for the usual few dozen items cheaper than a
+    /// shared hash set (one more cache miss per event), and still fast at the cap.
+    @inline(__always)
+    static func contains(_ list: UnsafeBufferPointer<Int32>, _ item: Int32) -> Bool {
+        guard let base = list.baseAddress else { return false }
+        let count = list.count
+        var index = 0
+        let needle = SIMD8<Int32>(repeating: item)
+        while index + 8 <= count {
+            let lanes = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Int32>.self)
+            if any(lanes .== needle) { return true }
+            index += 8
+        }
+        while index < count {
+            if base[index] == item { return true }
+            index += 1
+        }
+        return false
     }
 }
