@@ -116,7 +116,7 @@ struct FeatureStoreTests {
         for round in 0..<20 { for heavy in ["h1", "h2", "h3"] { pair("hub", heavy, user: "heavy-\(round)-\(heavy)") } }
         for light in 0..<40 { pair("hub", "l\(light)", user: "light-\(light)") }
         #expect(Set(store.similar(to: "hub", limit: 3).map(\.itemID)) == ["h1", "h2", "h3"])
-        #expect(store.itemTable.neighbourCount[Int(store.items.index(of: "hub")!)] == 6)
+        #expect(store.itemTable.records[Int(store.items.index(of: "hub")!)].neighbourCount == 6)
     }
 
     @Test("Eviction keeps a million distinct users under the cap", .timeLimit(.minutes(2)))

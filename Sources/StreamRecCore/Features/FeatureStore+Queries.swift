@@ -71,27 +71,29 @@ extension FeatureStore {
     public func userFeatures(_ userID: String) -> UserFeatures? {
         guard let user = users.index(of: userID) else { return nil }
         let u = Int(user)
+        let record = userTable.records[u]
         let typeCount = types.count
+        let base = u * userTable.counterStride
         var counts: [String: Int] = [:]
-        for (k, type) in types.enumerated() where userTable.counts[u * typeCount + k] > 0 {
-            counts[type] = Int(userTable.counts[u * typeCount + k])
+        for (k, type) in types.enumerated() where userTable.counters[base + k] > 0 {
+            counts[type] = Int(userTable.counters[base + k])
         }
         let recentBase = u * userTable.recentCapacity
-        let recent = (0..<Int(userTable.recentCount[u])).map {
-            RecentItem(itemID: items.id(at: userTable.recentItems[recentBase + $0]), time: userTable.recentTimes[recentBase + $0])
+        let recent = (0..<Int(record.recentCount)).map {
+            RecentItem(itemID: items.id(at: userTable.recent[recentBase + $0].item), time: userTable.recent[recentBase + $0].time)
         }
         let categoryBase = u * userTable.categoryCapacity
-        let affinity = (0..<Int(userTable.categoryCount[u])).map {
-            CategoryAffinity(category: categories.id(at: userTable.categoryIDs[categoryBase + $0]),
-                             weight: userDecay.value(userTable.categoryWeights[categoryBase + $0], at: now))
+        let affinity = (0..<Int(record.categoryCount)).map {
+            CategoryAffinity(category: categories.id(at: userTable.affinities[categoryBase + $0].category),
+                             weight: userDecay.value(userTable.affinities[categoryBase + $0].weight, at: now))
         }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.category < $1.category }
         return UserFeatures(
             userID: userID, events: counts.values.reduce(0, +), counts: counts,
-            decayedWeight: userDecay.value(userTable.decayed[u], at: now),
-            firstSeen: userTable.firstSeen[u], lastSeen: userTable.lastSeen[u],
+            decayedWeight: userDecay.value(record.decayed, at: now),
+            firstSeen: record.firstSeen, lastSeen: record.lastSeen,
             recentItems: recent, categoryAffinity: affinity,
-            hourHistogram: userTable.hours[(u * 24)..<(u * 24 + 24)].map(Int.init),
-            weekdayHistogram: userTable.weekdays[(u * 7)..<(u * 7 + 7)].map(Int.init),
+            hourHistogram: userTable.counters[(base + typeCount)..<(base + typeCount + 24)].map(Int.init),
+            weekdayHistogram: userTable.counters[(base + typeCount + 24)..<(base + typeCount + 31)].map(Int.init),
             consumedItems: userTable.consumed[u].count)
     }
 
@@ -112,17 +114,19 @@ extension FeatureStore {
             let value = itemTable.attributes[i * itemTable.attributeCount + a]
             if !value.isNaN { attributes[name] = NumericAttribute(value: value, standardized: attributeStatistics[a].standardized(value)) }
         }
+        let record = itemTable.records[i]
         return ItemFeatures(
-            itemID: itemID, events: counts.values.reduce(0, +), counts: counts, distinctUsers: Int(itemTable.distinctUsers[i]),
-            popularity: popularityDecay.value(itemTable.popularity[i], at: now), trend: trend(of: item),
-            conversionRate: conversion, category: itemTable.category[i] >= 0 ? categories.id(at: itemTable.category[i]) : nil,
-            attributes: attributes, lastSeen: itemTable.lastSeen[i])
+            itemID: itemID, events: counts.values.reduce(0, +), counts: counts, distinctUsers: Int(record.distinctUsers),
+            popularity: popularityDecay.value(record.popularity, at: now), trend: trend(of: item),
+            conversionRate: conversion, category: record.category >= 0 ? categories.id(at: record.category) : nil,
+            attributes: attributes, lastSeen: record.lastSeen)
     }
 
     func trend(of item: Int32) -> Double {
-        let long = popularityDecay.value(itemTable.popularity[Int(item)], at: now)
+        let record = itemTable.records[Int(item)]
+        let long = popularityDecay.value(record.popularity, at: now)
         guard long > 0 else { return 0 }
-        let short = trendingDecay.value(itemTable.trending[Int(item)], at: now)
+        let short = trendingDecay.value(record.trending, at: now)
         return short / long * (settings.popularityHalfLifeHours / settings.trendingHalfLifeHours)
     }
 
@@ -134,11 +138,11 @@ extension FeatureStore {
         guard let item = items.index(of: itemID), itemTable.neighbourCapacity > 0 else { return [] }
         let i = Int(item)
         let base = i * itemTable.neighbourCapacity
-        let own = itemTable.occurrences[i]
+        let own = itemTable.records[i].occurrences
         var scored: [ScoredItem] = []
-        for k in 0..<Int(itemTable.neighbourCount[i]) {
+        for k in 0..<Int(itemTable.records[i].neighbourCount) {
             let other = Int(itemTable.neighbourItems[base + k])
-            let denominator = (own * itemTable.occurrences[other]).squareRoot()
+            let denominator = (own * itemTable.records[other].occurrences).squareRoot()
             guard denominator > 0 else { continue }
             // The decay factors of numerator and denominator cancel: the stored
             // values give the score at any time.
@@ -151,7 +155,7 @@ extension FeatureStore {
 
     /// Items by decayed popularity at `now`.
     public func popular(limit: Int) -> [ScoredItem] {
-        Self.top(liveItems.map { ScoredItem(itemID: items.id(at: $0), score: popularityDecay.value(itemTable.popularity[Int($0)], at: now),
+        Self.top(liveItems.map { ScoredItem(itemID: items.id(at: $0), score: popularityDecay.value(itemTable.records[Int($0)].popularity, at: now),
                                             events: eventCount(of: $0)) }, limit)
     }
 

@@ -21,18 +21,14 @@ extension FeatureStore {
         for value in [statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
                       statistics.evictedForCapacity, statistics.evictedForTTL] { w.write(Int64(value)) }
         let u = userTable
-        w.write(block: u.counts); w.write(block: u.decayed); w.write(block: u.firstSeen); w.write(block: u.lastSeen)
-        w.write(block: u.hours); w.write(block: u.weekdays); w.write(block: u.recentItems); w.write(block: u.recentTimes)
-        w.write(block: u.recentCount); w.write(block: u.categoryIDs); w.write(block: u.categoryWeights)
-        w.write(block: u.categoryCount); w.write(block: u.newer); w.write(block: u.older)
-        w.write(u.head); w.write(u.tail)
+        w.write(block: u.records); w.write(block: u.counters); w.write(block: u.recent); w.write(block: u.affinities)
         w.write(UInt64(u.consumed.count))
         for list in u.consumed { w.write(block: Array(list)) }
+        w.write(block: u.liveActivity)
+        w.write(u.nextStamp)
         let i = itemTable
-        w.write(block: i.counts); w.write(block: i.popularity); w.write(block: i.trending); w.write(block: i.occurrences)
-        w.write(block: i.distinctUsers); w.write(block: i.lastSeen); w.write(block: i.category); w.write(block: i.attributes)
+        w.write(block: i.records); w.write(block: i.counts); w.write(block: i.attributes)
         w.write(block: i.neighbourItems); w.write(block: i.neighbourWeights); w.write(block: i.neighbourErrors)
-        w.write(block: i.neighbourCount)
         return SnapshotEnvelope.seal(kind: Self.snapshotKind, version: Self.snapshotVersion, payload: w.bytes)
     }
 
@@ -62,25 +58,22 @@ extension FeatureStore {
         store.statistics = FeatureStoreStatistics(applied: counters[0], lateApplied: counters[1], lateDropped: counters[2],
                                                   unknownTypes: counters[3], evictedForCapacity: counters[4], evictedForTTL: counters[5])
         var u = store.userTable
-        u.counts = try r.readBlock(); u.decayed = try r.readBlock(); u.firstSeen = try r.readBlock(); u.lastSeen = try r.readBlock()
-        u.hours = try r.readBlock(); u.weekdays = try r.readBlock(); u.recentItems = try r.readBlock(); u.recentTimes = try r.readBlock()
-        u.recentCount = try r.readBlock(); u.categoryIDs = try r.readBlock(); u.categoryWeights = try r.readBlock()
-        u.categoryCount = try r.readBlock(); u.newer = try r.readBlock(); u.older = try r.readBlock()
-        u.head = try r.read(); u.tail = try r.read()
+        u.records = try r.readBlock(); u.counters = try r.readBlock(); u.recent = try r.readBlock(); u.affinities = try r.readBlock()
         let consumedCount = Int(try r.read(UInt64.self))
-        guard consumedCount == u.decayed.count else {  // one list per slot
-            throw SnapshotError("inconsistent snapshot: \(consumedCount) consumed lists for \(u.decayed.count) users")
+        guard consumedCount == u.records.count else {  // one list per slot
+            throw SnapshotError("inconsistent snapshot: \(consumedCount) consumed lists for \(u.records.count) user slots")
         }
         u.consumed = []
         u.consumed.reserveCapacity(consumedCount)
         for _ in 0..<consumedCount { u.consumed.append(ContiguousArray(try r.readBlock(Int32.self))) }
+        u.activityQueue = try r.readBlock()
+        u.activityHead = 0
+        u.nextStamp = try r.read()
         var i = store.itemTable
-        i.counts = try r.readBlock(); i.popularity = try r.readBlock(); i.trending = try r.readBlock(); i.occurrences = try r.readBlock()
-        i.distinctUsers = try r.readBlock(); i.lastSeen = try r.readBlock(); i.category = try r.readBlock(); i.attributes = try r.readBlock()
+        i.records = try r.readBlock(); i.counts = try r.readBlock(); i.attributes = try r.readBlock()
         i.neighbourItems = try r.readBlock(); i.neighbourWeights = try r.readBlock(); i.neighbourErrors = try r.readBlock()
-        i.neighbourCount = try r.readBlock()
         guard r.remaining == 0 else { throw SnapshotError("inconsistent snapshot: \(r.remaining) unexpected bytes at the end") }
-        try Self.checkShapes(u, i, users: store.users.capacity, items: store.items.capacity)
+        try Self.checkShapes(u, i, users: store.users.capacity, items: store.items.capacity, categories: store.categories.capacity)
         store.userTable = u
         store.itemTable = i
         self = store
@@ -88,41 +81,41 @@ extension FeatureStore {
 
     /// Every per-entity array must match the number of slots, or a later index
     /// would trap: a checksum-valid but inconsistent snapshot is refused here.
-    private static func checkShapes(_ u: UserFeatureTable, _ i: ItemFeatureTable, users: Int, items: Int) throws(SnapshotError) {
-        let userArrays: [(String, Int, Int)] = [
-            ("counts", u.counts.count, u.typeCount), ("decayed", u.decayed.count, 1), ("firstSeen", u.firstSeen.count, 1),
-            ("lastSeen", u.lastSeen.count, 1), ("hours", u.hours.count, 24), ("weekdays", u.weekdays.count, 7),
-            ("recentItems", u.recentItems.count, u.recentCapacity), ("recentTimes", u.recentTimes.count, u.recentCapacity),
-            ("recentCount", u.recentCount.count, 1), ("categoryIDs", u.categoryIDs.count, u.categoryCapacity),
-            ("categoryWeights", u.categoryWeights.count, u.categoryCapacity), ("categoryCount", u.categoryCount.count, 1),
-            ("newer", u.newer.count, 1), ("older", u.older.count, 1),
-        ]
-        let itemArrays: [(String, Int, Int)] = [
-            ("counts", i.counts.count, i.typeCount), ("popularity", i.popularity.count, 1), ("trending", i.trending.count, 1),
-            ("occurrences", i.occurrences.count, 1), ("distinctUsers", i.distinctUsers.count, 1), ("lastSeen", i.lastSeen.count, 1),
-            ("category", i.category.count, 1), ("attributes", i.attributes.count, i.attributeCount),
-            ("neighbourItems", i.neighbourItems.count, i.neighbourCapacity), ("neighbourWeights", i.neighbourWeights.count, i.neighbourCapacity),
-            ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
-            ("neighbourCount", i.neighbourCount.count, 1),
-        ]
-        // Arrays grow ahead of use, so they hold at least one slot per interned id,
-        // and all arrays of a table hold the same number of slots.
-        let userSlots = u.decayed.count, itemSlots = i.popularity.count
+    /// Every per-entity array must match the number of slots, and every stored
+    /// index must point inside its table, or a later access would trap: a
+    /// checksum-valid but inconsistent snapshot is refused here.
+    private static func checkShapes(
+        _ u: UserFeatureTable, _ i: ItemFeatureTable, users: Int, items: Int, categories: Int
+    ) throws(SnapshotError) {
+        // Arrays grow ahead of use: at least one slot per interned id, all arrays of a table alike.
+        let userSlots = u.records.count, itemSlots = i.records.count
         guard userSlots >= users, itemSlots >= items else {
             throw SnapshotError("inconsistent snapshot: \(userSlots) user slots for \(users) users, \(itemSlots) item slots for \(items) items")
         }
+        let userArrays: [(String, Int, Int)] = [
+            ("counters", u.counters.count, u.counterStride), ("recent", u.recent.count, u.recentCapacity),
+            ("affinities", u.affinities.count, u.categoryCapacity),
+        ]
+        let itemArrays: [(String, Int, Int)] = [
+            ("counts", i.counts.count, i.typeCount), ("attributes", i.attributes.count, i.attributeCount),
+            ("neighbourItems", i.neighbourItems.count, i.neighbourCapacity), ("neighbourWeights", i.neighbourWeights.count, i.neighbourCapacity),
+            ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
+        ]
         for (name, count, stride) in userArrays where count != userSlots * stride {
             throw SnapshotError("inconsistent snapshot: user \(name) has \(count) values for \(userSlots) slots")
         }
         for (name, count, stride) in itemArrays where count != itemSlots * stride {
             throw SnapshotError("inconsistent snapshot: item \(name) has \(count) values for \(itemSlots) slots")
         }
-        let (users, items) = (userSlots, itemSlots)
-        let indexOK = { (value: Int32, limit: Int) in value >= -1 && Int(value) < limit }
-        guard u.recentItems.allSatisfy({ indexOK($0, items) }), u.newer.allSatisfy({ indexOK($0, users) }),
-              u.older.allSatisfy({ indexOK($0, users) }), indexOK(u.head, users), indexOK(u.tail, users),
-              i.neighbourItems.allSatisfy({ indexOK($0, items) }), u.consumed.allSatisfy({ $0.allSatisfy { indexOK($0, items) && $0 >= 0 } })
-        else { throw SnapshotError("inconsistent snapshot: an index points outside its table") }
+        let inItems = { (value: Int32) in value >= -1 && Int(value) < itemSlots }
+        let inCategories = { (value: Int32) in value >= -1 && Int(value) < categories }
+        guard u.records.allSatisfy({ Int($0.recentCount) <= u.recentCapacity && Int($0.categoryCount) <= u.categoryCapacity }),
+              i.records.allSatisfy({ Int($0.neighbourCount) <= i.neighbourCapacity }),
+              u.recent.allSatisfy({ inItems($0.item) }), i.neighbourItems.allSatisfy(inItems),
+              u.affinities.allSatisfy({ inCategories($0.category) }), i.records.allSatisfy({ inCategories($0.category) }),
+              u.activityQueue.allSatisfy({ $0.user >= 0 && Int($0.user) < userSlots }),
+              u.consumed.allSatisfy({ $0.allSatisfy { $0 >= 0 && Int($0) < itemSlots } })
+        else { throw SnapshotError("inconsistent snapshot: an index or count points outside its table") }
     }
 
     private func encode(_ schema: EventSchema, _ settings: FeatureSettings, into w: inout BinaryWriter) {

@@ -122,43 +122,56 @@ public struct FeatureStore: Sendable, Equatable {
             userTable.touch(existing)
             return existing
         }
-        if users.count >= settings.maxUsers, userTable.tail >= 0 {
-            evict(userTable.tail)
+        if users.count >= settings.maxUsers, let oldest = userTable.leastRecentlyActive() {
+            evict(oldest)
             statistics.evictedForCapacity += 1
         }
         let (user, _) = users.intern(id)
         userTable.reset(user)
-        userTable.pushFront(user)
+        userTable.touch(user)
         return user
     }
 
     private mutating func updateUser(_ user: Int32, type: Int, weight: Double, time: Int64) {
         let u = Int(user)
-        userTable.counts[u * types.count + type] &+= 1
-        userTable.decayed[u] += userDecay.stored(weight, at: time)
-        userTable.firstSeen[u] = min(userTable.firstSeen[u], time)
-        userTable.lastSeen[u] = max(userTable.lastSeen[u], time)
         let day = time.floorDivided(by: 86_400_000)
         let hour = Int((time - day * 86_400_000) / 3_600_000)
         let weekday = Int(((day + 3) % 7 + 7) % 7)  // 1970-01-01 was a Thursday; Monday = 0
-        userTable.hours[u * 24 + hour] &+= 1
-        userTable.weekdays[u * 7 + weekday] &+= 1
+        let stored = userDecay.stored(weight, at: time)
+        userTable.records.withUnsafeMutableBufferPointer { records in
+            records[u].decayed += stored
+            records[u].firstSeen = min(records[u].firstSeen, time)
+            records[u].lastSeen = max(records[u].lastSeen, time)
+        }
+        let base = u * userTable.counterStride
+        let typeCount = types.count
+        userTable.counters.withUnsafeMutableBufferPointer { counters in
+            counters[base + type] &+= 1
+            counters[base + typeCount + hour] &+= 1
+            counters[base + typeCount + 24 + weekday] &+= 1
+        }
     }
 
     private mutating func updateItem(_ item: Int32, type: Int, weight: Double, time: Int64, event: Event, user: Int32) {
         let i = Int(item)
         itemTable.counts[i * types.count + type] &+= 1
-        itemTable.popularity[i] += popularityDecay.stored(weight, at: time)
-        itemTable.trending[i] += trendingDecay.stored(weight, at: time)
-        itemTable.occurrences[i] += popularityDecay.stored(1, at: time)
-        itemTable.lastSeen[i] = max(itemTable.lastSeen[i], time)
-        if userTable.recordConsumed(user, item: item) { itemTable.distinctUsers[i] &+= 1 }
+        let popularity = popularityDecay.stored(weight, at: time)
+        let trending = trendingDecay.stored(weight, at: time)
+        let occurrence = popularityDecay.stored(1, at: time)
+        let newUser = userTable.recordConsumed(user, item: item)
+        itemTable.records.withUnsafeMutableBufferPointer { records in
+            records[i].popularity += popularity
+            records[i].trending += trending
+            records[i].occurrences += occurrence
+            records[i].lastSeen = max(records[i].lastSeen, time)
+            if newUser { records[i].distinctUsers &+= 1 }
+        }
         // One pass over the (small) attribute dictionary instead of a hashed lookup per name.
         for (name, attribute) in event.item {
             if name == "category", let category = Self.categoryName(attribute) {
-                let known = itemTable.category[i]
+                let known = itemTable.records[i].category
                 let index = known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
-                itemTable.category[i] = index
+                itemTable.records[i].category = index
                 userTable.addCategory(user, category: index, stored: userDecay.stored(weight, at: time))
             } else if case .number(let value) = attribute, let a = settings.numericAttributes.firstIndex(of: name) {
                 itemTable.attributes[i * itemTable.attributeCount + a] = value
@@ -180,8 +193,8 @@ public struct FeatureStore: Sendable, Equatable {
         let stored = popularityDecay.stored(1, at: time)
         let base = Int(user) * userTable.recentCapacity
         var paired = 0
-        for k in 0..<Int(userTable.recentCount[Int(user)]) where paired < settings.cooccurrenceWindow {
-            let other = userTable.recentItems[base + k]
+        for k in 0..<Int(userTable.records[Int(user)].recentCount) where paired < settings.cooccurrenceWindow {
+            let other = userTable.recent[base + k].item
             if other == item { continue }
             itemTable.addNeighbour(item, other, stored: stored)
             itemTable.addNeighbour(other, item, stored: stored)
@@ -195,16 +208,15 @@ public struct FeatureStore: Sendable, Equatable {
         guard settings.userTTLHours > 0 else { return }
         let horizon = now - Int64(settings.userTTLHours * 3_600_000)
         for _ in 0..<2 {
-            let oldest = userTable.tail
-            guard oldest >= 0, oldest != current, userTable.lastSeen[Int(oldest)] < horizon else { return }
+            guard let oldest = userTable.leastRecentlyActive(), oldest != current,
+                  userTable.records[Int(oldest)].lastSeen < horizon else { return }
             evict(oldest)
             statistics.evictedForTTL += 1
         }
     }
 
     private mutating func evict(_ user: Int32) {
-        userTable.unlink(user)
-        userTable.consumed[Int(user)] = []  // the one per-user allocation: give it back now
+        userTable.forget(user)
         users.remove(user)
     }
 
@@ -213,13 +225,15 @@ public struct FeatureStore: Sendable, Equatable {
     private mutating func renormalizeIfNeeded() {
         if userDecay.needsRenormalization(at: now) {
             let factor = userDecay.moveLandmark(to: now)
-            for k in userTable.decayed.indices { userTable.decayed[k] *= factor }
-            for k in userTable.categoryWeights.indices { userTable.categoryWeights[k] *= factor }
+            for k in userTable.records.indices { userTable.records[k].decayed *= factor }
+            for k in userTable.affinities.indices { userTable.affinities[k].weight *= factor }
         }
         if popularityDecay.needsRenormalization(at: now) {
             let factor = popularityDecay.moveLandmark(to: now)
-            for k in itemTable.popularity.indices { itemTable.popularity[k] *= factor }
-            for k in itemTable.occurrences.indices { itemTable.occurrences[k] *= factor }
+            for k in itemTable.records.indices {
+                itemTable.records[k].popularity *= factor
+                itemTable.records[k].occurrences *= factor
+            }
             for k in itemTable.neighbourWeights.indices {
                 itemTable.neighbourWeights[k] *= factor
                 itemTable.neighbourErrors[k] *= factor
@@ -227,7 +241,7 @@ public struct FeatureStore: Sendable, Equatable {
         }
         if trendingDecay.needsRenormalization(at: now) {
             let factor = trendingDecay.moveLandmark(to: now)
-            for k in itemTable.trending.indices { itemTable.trending[k] *= factor }
+            for k in itemTable.records.indices { itemTable.records[k].trending *= factor }
         }
     }
 }

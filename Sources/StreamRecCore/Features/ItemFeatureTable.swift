@@ -1,24 +1,33 @@
-/// Per-item state as struct-of-arrays, indexed by the item's interned index,
-/// including each item's bounded co-occurrence neighbour table.
+/// Per-item state in flat arrays indexed by the item's interned index, with the
+/// scalars every event updates in one record, and each item's bounded
+/// co-occurrence neighbour table.
 struct ItemFeatureTable: Sendable, Equatable {
+    /// The hot scalars of one item.
+    struct Record: Sendable, Equatable, BitwiseCopyable {
+        var popularity: Double = 0  // forward-decayed weight, popularity half-life
+        var trending: Double = 0  // forward-decayed weight, trending half-life
+        var occurrences: Double = 0  // forward-decayed event count, popularity half-life
+        var lastSeen: Int64 = .min
+        var distinctUsers: UInt32 = 0
+        var category: Int32 = -1  // -1: none
+        var neighbourCount: UInt16 = 0
+        // No padding (snapshots copy records as raw bytes; see UserFeatureTable.Record.spare).
+        var spare16: UInt16 = 0
+        var spare32: UInt32 = 0
+    }
+
     let typeCount: Int
     let attributeCount: Int
     let neighbourCapacity: Int
 
+    var records: [Record] = []
     var counts: [UInt32] = []  // item * typeCount + type
-    var popularity: [Double] = []  // forward-decayed weight, popularity half-life
-    var trending: [Double] = []  // forward-decayed weight, trending half-life
-    var occurrences: [Double] = []  // forward-decayed event count, popularity half-life
-    var distinctUsers: [UInt32] = []
-    var lastSeen: [Int64] = []
-    var category: [Int32] = []  // -1: none
     var attributes: [Double] = []  // item * attributeCount + a; NaN: never seen
-    var neighbourItems: [Int32] = []  // item * neighbourCapacity + k
+    var neighbourItems: [Int32] = []  // item * neighbourCapacity + k: scanned, so kept apart
     var neighbourWeights: [Double] = []  // forward-decayed co-occurrence, popularity half-life
     /// Weight an entry inherited when it replaced another: `weight − error` is a
     /// lower bound of its true co-occurrence (0 for entries never replaced).
     var neighbourErrors: [Double] = []
-    var neighbourCount: [UInt16] = []
 
     init(typeCount: Int, attributeCount: Int, settings: FeatureSettings) {
         self.typeCount = typeCount
@@ -26,25 +35,19 @@ struct ItemFeatureTable: Sendable, Equatable {
         neighbourCapacity = settings.cooccurrence ? settings.neighbourCapacity : 0
     }
 
-    var slots: Int { popularity.count }
+    var slots: Int { records.count }
 
     /// Makes room for index `item`. Items are never removed, so new slots are empty.
     mutating func ensure(_ item: Int32) {
         let i = Int(item)
         guard i >= slots else { return }
         let grow = max(i + 1, slots * 3 / 2, 64) - slots
+        records += repeatElement(Record(), count: grow)
         counts += repeatElement(0, count: grow * typeCount)
-        popularity += repeatElement(0, count: grow)
-        trending += repeatElement(0, count: grow)
-        occurrences += repeatElement(0, count: grow)
-        distinctUsers += repeatElement(0, count: grow)
-        lastSeen += repeatElement(.min, count: grow)
-        category += repeatElement(-1, count: grow)
         attributes += repeatElement(.nan, count: grow * attributeCount)
         neighbourItems += repeatElement(-1, count: grow * neighbourCapacity)
         neighbourWeights += repeatElement(0, count: grow * neighbourCapacity)
         neighbourErrors += repeatElement(0, count: grow * neighbourCapacity)
-        neighbourCount += repeatElement(0, count: grow)
     }
 
     /// Adds co-occurrence weight from `item` to `neighbour`. When the table is full
@@ -52,13 +55,11 @@ struct ItemFeatureTable: Sendable, Equatable {
     /// (space-saving, Metwally et al. 2005): the heavy neighbours are never lost.
     mutating func addNeighbour(_ item: Int32, _ neighbour: Int32, stored weight: Double) {
         let base = Int(item) * neighbourCapacity
-        let count = Int(neighbourCount[Int(item)])
-        let found = neighbourItems.withUnsafeBufferPointer { items -> Int in
-            let start = items.baseAddress! + base
-            for k in 0..<count where start[k] == neighbour { return k }
-            return -1
+        let count = Int(records[Int(item)].neighbourCount)
+        let found = neighbourItems.withUnsafeBufferPointer { items in
+            UnsafeBufferPointer(rebasing: items[base..<(base + count)]).firstIndexSIMD(of: neighbour)
         }
-        if found >= 0 {
+        if let found {
             neighbourWeights[base + found] += weight
             return
         }
@@ -66,7 +67,7 @@ struct ItemFeatureTable: Sendable, Equatable {
             neighbourItems[base + count] = neighbour
             neighbourWeights[base + count] = weight
             neighbourErrors[base + count] = 0
-            neighbourCount[Int(item)] = UInt16(count + 1)
+            records[Int(item)].neighbourCount = UInt16(count + 1)
             return
         }
         let weakest = neighbourWeights.withUnsafeBufferPointer { weights -> Int in
@@ -79,18 +80,34 @@ struct ItemFeatureTable: Sendable, Equatable {
         neighbourErrors[base + weakest] = neighbourWeights[base + weakest]
         neighbourWeights[base + weakest] += weight
     }
-}
 
-extension ItemFeatureTable {
     /// Field by field, with attributes compared by bit pattern: NaN marks "never
     /// seen", and NaN is not equal to itself.
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.typeCount == rhs.typeCount && lhs.attributeCount == rhs.attributeCount && lhs.neighbourCapacity == rhs.neighbourCapacity
-            && lhs.counts == rhs.counts && lhs.popularity == rhs.popularity && lhs.trending == rhs.trending
-            && lhs.occurrences == rhs.occurrences && lhs.distinctUsers == rhs.distinctUsers && lhs.lastSeen == rhs.lastSeen
-            && lhs.category == rhs.category && lhs.attributes.map(\.bitPattern) == rhs.attributes.map(\.bitPattern)
+            && lhs.records == rhs.records && lhs.counts == rhs.counts
+            && lhs.attributes.map(\.bitPattern) == rhs.attributes.map(\.bitPattern)
             && lhs.neighbourItems == rhs.neighbourItems && lhs.neighbourWeights == rhs.neighbourWeights
             && lhs.neighbourErrors == rhs.neighbourErrors
-            && lhs.neighbourCount == rhs.neighbourCount
+    }
+}
+
+extension UnsafeBufferPointer where Element == Int32 {
+    /// The first index of `value`, comparing eight at a time.
+    @inline(__always)
+    func firstIndexSIMD(of value: Int32) -> Int? {
+        guard let base = baseAddress else { return nil }
+        var index = 0
+        let needle = SIMD8<Int32>(repeating: value)
+        while index + 8 <= count {
+            let lanes = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Int32>.self)
+            if any(lanes .== needle) { break }
+            index += 8
+        }
+        while index < count {
+            if base[index] == value { return index }
+            index += 1
+        }
+        return nil
     }
 }

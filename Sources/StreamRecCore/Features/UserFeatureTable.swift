@@ -1,29 +1,62 @@
-/// Per-user state as struct-of-arrays, indexed by the user's interned index, plus
-/// a least-recently-active list for eviction. Owned and mutated by ``FeatureStore``.
+/// Per-user state in flat arrays indexed by the user's interned index.
+///
+/// Fields updated together by every event share one fixed-size record (one
+/// cache line), and each bounded list is one contiguous run per user: at 100k
+/// users the state is far larger than the caches, so an event should touch as
+/// few lines as it can. The least-recently-active order for eviction is an
+/// append-only queue of (user, activity stamp) rather than a linked list, whose
+/// relinking touched two more users per event. Owned and mutated by ``FeatureStore``.
 struct UserFeatureTable: Sendable, Equatable {
+    /// The hot scalars of one user.
+    struct Record: Sendable, Equatable, BitwiseCopyable {
+        var decayed: Double = 0  // forward-decayed interaction weight
+        var firstSeen: Int64 = .max
+        var lastSeen: Int64 = .min
+        var activity: UInt64 = 0  // stamp of the latest event, for the eviction queue
+        var recentCount: UInt16 = 0
+        var categoryCount: UInt16 = 0
+        /// Fills what would be padding: snapshots copy records as raw bytes, and
+        /// padding holds whatever was in memory, which would make them differ.
+        var spare: UInt32 = 0
+    }
+
+    /// A (time, item) entry of the recent list.
+    struct Recent: Sendable, Equatable, BitwiseCopyable {
+        var time: Int64
+        var item: Int32
+        var spare: Int32 = 0  // no padding: see Record.spare
+    }
+
+    /// A (weight, category) entry of the category affinities.
+    struct Affinity: Sendable, Equatable, BitwiseCopyable {
+        var weight: Double  // forward-decayed
+        var category: Int32
+        var spare: Int32 = 0  // no padding: see Record.spare
+    }
+
+    /// An entry of the eviction queue: valid while `stamp` equals the user's activity.
+    struct Activity: Sendable, Equatable, BitwiseCopyable {
+        var stamp: UInt64
+        var user: Int32
+        var spare: Int32 = 0  // no padding: see Record.spare
+    }
+
     let typeCount: Int
     let recentCapacity: Int
     let categoryCapacity: Int
     let consumedCapacity: Int
+    /// Counters per user: event counts per type, then 24 hours of day (UTC), then 7 weekdays (Monday first).
+    var counterStride: Int { typeCount + 31 }
 
-    var counts: [UInt32] = []  // user * typeCount + type
-    var decayed: [Double] = []  // forward-decayed interaction weight
-    var firstSeen: [Int64] = []
-    var lastSeen: [Int64] = []
-    var hours: [UInt32] = []  // user * 24 + hour of day (UTC)
-    var weekdays: [UInt32] = []  // user * 7 + day, Monday = 0
-    var recentItems: [Int32] = []  // user * recentCapacity + k, newest first
-    var recentTimes: [Int64] = []
-    var recentCount: [UInt16] = []
-    var categoryIDs: [Int32] = []  // user * categoryCapacity + k
-    var categoryWeights: [Double] = []  // forward-decayed
-    var categoryCount: [UInt16] = []
+    var records: [Record] = []
+    var counters: [UInt32] = []
+    var recent: [Recent] = []  // user * recentCapacity + k, newest first
+    var affinities: [Affinity] = []  // user * categoryCapacity + k
     var consumed: [ContiguousArray<Int32>] = []  // oldest first, at most consumedCapacity
-    // Least-recently-active list: head is the most recent, tail the next to evict.
-    var newer: [Int32] = []
-    var older: [Int32] = []
-    var head: Int32 = -1
-    var tail: Int32 = -1
+    /// Least recently active first; stale entries (an older stamp) are skipped.
+    var activityQueue: [Activity] = []
+    var activityHead = 0
+    var nextStamp: UInt64 = 1
 
     init(typeCount: Int, settings: FeatureSettings) {
         self.typeCount = typeCount
@@ -32,7 +65,17 @@ struct UserFeatureTable: Sendable, Equatable {
         consumedCapacity = settings.consumedItems
     }
 
-    var slots: Int { decayed.count }
+    var slots: Int { records.count }
+
+    /// Equal state: of the eviction queue only the live entries count; where the
+    /// stale ones sit depends on when the queue was last compacted.
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.typeCount == rhs.typeCount && lhs.recentCapacity == rhs.recentCapacity && lhs.categoryCapacity == rhs.categoryCapacity
+            && lhs.consumedCapacity == rhs.consumedCapacity && lhs.records == rhs.records && lhs.counters == rhs.counters
+            && lhs.recent == rhs.recent && lhs.affinities == rhs.affinities && lhs.consumed == rhs.consumed
+            && lhs.liveActivity == rhs.liveActivity
+            && lhs.nextStamp == rhs.nextStamp
+    }
 
     /// Makes room for index `user` and clears its slot.
     mutating func reset(_ user: Int32) {
@@ -40,58 +83,59 @@ struct UserFeatureTable: Sendable, Equatable {
         if u >= slots {
             // Grow geometrically in one go: fresh slots are already in the reset state.
             let grow = max(u + 1, slots * 3 / 2, 64) - slots
-            counts += repeatElement(0, count: grow * typeCount)
-            decayed += repeatElement(0, count: grow)
-            firstSeen += repeatElement(.max, count: grow)
-            lastSeen += repeatElement(.min, count: grow)
-            hours += repeatElement(0, count: grow * 24)
-            weekdays += repeatElement(0, count: grow * 7)
-            recentItems += repeatElement(-1, count: grow * recentCapacity)
-            recentTimes += repeatElement(0, count: grow * recentCapacity)
-            recentCount += repeatElement(0, count: grow)
-            categoryIDs += repeatElement(-1, count: grow * categoryCapacity)
-            categoryWeights += repeatElement(0, count: grow * categoryCapacity)
-            categoryCount += repeatElement(0, count: grow)
+            records += repeatElement(Record(), count: grow)
+            counters += repeatElement(0, count: grow * counterStride)
+            recent += repeatElement(Recent(time: 0, item: -1), count: grow * recentCapacity)
+            affinities += repeatElement(Affinity(weight: 0, category: -1), count: grow * categoryCapacity)
             consumed += repeatElement([], count: grow)
-            newer += repeatElement(-1, count: grow)
-            older += repeatElement(-1, count: grow)
             return
         }
-        for k in 0..<typeCount { counts[u * typeCount + k] = 0 }
-        decayed[u] = 0
-        firstSeen[u] = .max
-        lastSeen[u] = .min
-        for k in 0..<24 { hours[u * 24 + k] = 0 }
-        for k in 0..<7 { weekdays[u * 7 + k] = 0 }
-        recentCount[u] = 0
-        categoryCount[u] = 0
+        records[u] = Record()
+        for k in 0..<counterStride { counters[u * counterStride + k] = 0 }
         consumed[u] = []
     }
 
-    // MARK: Least-recently-active list
+    // MARK: Eviction order
 
-    mutating func unlink(_ user: Int32) {
-        let u = Int(user)
-        let (n, o) = (newer[u], older[u])
-        if n >= 0 { older[Int(n)] = o } else if head == user { head = o }
-        if o >= 0 { newer[Int(o)] = n } else if tail == user { tail = n }
-        newer[u] = -1
-        older[u] = -1
-    }
-
-    mutating func pushFront(_ user: Int32) {
-        let u = Int(user)
-        newer[u] = -1
-        older[u] = head
-        if head >= 0 { newer[Int(head)] = user }
-        head = user
-        if tail < 0 { tail = user }
-    }
-
+    /// Marks the user as the most recently active.
     mutating func touch(_ user: Int32) {
-        guard head != user else { return }
-        unlink(user)
-        pushFront(user)
+        let stamp = nextStamp
+        nextStamp += 1
+        records[Int(user)].activity = stamp
+        activityQueue.append(Activity(stamp: stamp, user: user))
+        // Keep the queue within twice the live entries: drop the stale ones.
+        if activityQueue.count - activityHead > 2 * slots + 64 { compactQueue() }
+    }
+
+    /// The least recently active user still present, if any.
+    mutating func leastRecentlyActive() -> Int32? {
+        while activityHead < activityQueue.count {
+            let entry = activityQueue[activityHead]
+            if records[Int(entry.user)].activity == entry.stamp { return entry.user }
+            activityHead += 1
+        }
+        return nil
+    }
+
+    /// Takes the user out of the eviction order.
+    mutating func forget(_ user: Int32) {
+        records[Int(user)].activity = 0
+        consumed[Int(user)] = []  // the one per-user allocation: give it back now
+    }
+
+    /// The eviction queue without stale entries, least recently active first.
+    var liveActivity: [Activity] {
+        activityQueue[activityHead...].filter { records[Int($0.user)].activity == $0.stamp }
+    }
+
+    private mutating func compactQueue() {
+        var live: [Activity] = []
+        live.reserveCapacity(slots)
+        for entry in activityQueue[activityHead...] where records[Int(entry.user)].activity == entry.stamp {
+            live.append(entry)
+        }
+        activityQueue = live
+        activityHead = 0
     }
 
     // MARK: Bounded lists
@@ -100,88 +144,63 @@ struct UserFeatureTable: Sendable, Equatable {
     mutating func recordRecent(_ user: Int32, item: Int32, time: Int64) {
         let base = Int(user) * recentCapacity
         let capacity = recentCapacity
-        var count = Int(recentCount[Int(user)])
-        let inserted: Bool = recentItems.withUnsafeMutableBufferPointer { allItems in
-            recentTimes.withUnsafeMutableBufferPointer { allTimes in
-                let items = allItems.baseAddress! + base, times = allTimes.baseAddress! + base
-                var existing = -1
-                for k in 0..<count where items[k] == item {
-                    existing = k
-                    break
-                }
-                if existing >= 0 {
-                    if times[existing] >= time { return false }
-                    (items + existing).update(from: items + existing + 1, count: count - existing - 1)
-                    (times + existing).update(from: times + existing + 1, count: count - existing - 1)
-                    count -= 1
-                }
-                var position = 0
-                while position < count, times[position] >= time { position += 1 }
-                guard position < capacity else { return false }  // older than everything kept
-                let moving = min(count, capacity - 1) - position
-                if moving > 0 {
-                    (items + position + 1).update(from: items + position, count: moving)
-                    (times + position + 1).update(from: times + position, count: moving)
-                }
-                items[position] = item
-                times[position] = time
-                return true
+        var count = Int(records[Int(user)].recentCount)
+        let inserted: Bool = recent.withUnsafeMutableBufferPointer { all in
+            let list = all.baseAddress! + base
+            var existing = -1
+            for k in 0..<count where list[k].item == item {
+                existing = k
+                break
             }
+            if existing >= 0 {
+                if list[existing].time >= time { return false }
+                (list + existing).update(from: list + existing + 1, count: count - existing - 1)
+                count -= 1
+            }
+            var position = 0
+            while position < count, list[position].time >= time { position += 1 }
+            guard position < capacity else { return false }  // older than everything kept
+            let moving = min(count, capacity - 1) - position
+            if moving > 0 { (list + position + 1).update(from: list + position, count: moving) }
+            list[position] = Recent(time: time, item: item)
+            return true
         }
-        if inserted { recentCount[Int(user)] = UInt16(min(count + 1, capacity)) }
+        if inserted { records[Int(user)].recentCount = UInt16(min(count + 1, capacity)) }
     }
 
     /// Adds to the user's affinity for `category`; beyond capacity the weakest
     /// category is replaced and the newcomer inherits its weight (space-saving).
     mutating func addCategory(_ user: Int32, category: Int32, stored weight: Double) {
         let base = Int(user) * categoryCapacity
-        let count = Int(categoryCount[Int(user)])
-        let found = categoryIDs.withUnsafeBufferPointer { ids in
-            (0..<count).first { ids[base + $0] == category }
+        let count = Int(records[Int(user)].categoryCount)
+        let capacity = categoryCapacity
+        let grew = affinities.withUnsafeMutableBufferPointer { all -> Bool in
+            let list = all.baseAddress! + base
+            for k in 0..<count where list[k].category == category {
+                list[k].weight += weight
+                return false
+            }
+            if count < capacity {
+                list[count] = Affinity(weight: weight, category: category)
+                return true
+            }
+            var weakest = 0
+            for k in 1..<count where list[k].weight < list[weakest].weight { weakest = k }
+            list[weakest].category = category
+            list[weakest].weight += weight
+            return false
         }
-        if let found {
-            categoryWeights[base + found] += weight
-            return
-        }
-        if count < categoryCapacity {
-            categoryIDs[base + count] = category
-            categoryWeights[base + count] = weight
-            categoryCount[Int(user)] = UInt16(count + 1)
-            return
-        }
-        var weakest = 0
-        for k in 1..<count where categoryWeights[base + k] < categoryWeights[base + weakest] { weakest = k }
-        categoryIDs[base + weakest] = category
-        categoryWeights[base + weakest] += weight
+        if grew { records[Int(user)].categoryCount = UInt16(count + 1) }
     }
 
     /// Remembers `item` as consumed. Returns whether it was new for this user.
     mutating func recordConsumed(_ user: Int32, item: Int32) -> Bool {
         let u = Int(user)
-        guard consumedCapacity > 0, !consumed[u].withUnsafeBufferPointer({ Self.contains($0, item) }) else { return false }
+        // The list is the user's own, read front to back eight at a time: for the usual
+        // few dozen items cheaper than a shared hash set (one more cache miss per event).
+        guard consumedCapacity > 0, consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else { return false }
         if consumed[u].count >= consumedCapacity { consumed[u].removeFirst() }
         consumed[u].append(item)
         return true
-    }
-
-    /// Membership by scanning eight at a time. The list is the user's own, one
-    /// allocation read front to back: for the usual few dozen items cheaper than a
-    /// shared hash set (one more cache miss per event), and still fast at the cap.
-    @inline(__always)
-    static func contains(_ list: UnsafeBufferPointer<Int32>, _ item: Int32) -> Bool {
-        guard let base = list.baseAddress else { return false }
-        let count = list.count
-        var index = 0
-        let needle = SIMD8<Int32>(repeating: item)
-        while index + 8 <= count {
-            let lanes = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Int32>.self)
-            if any(lanes .== needle) { return true }
-            index += 8
-        }
-        while index < count {
-            if base[index] == item { return true }
-            index += 1
-        }
-        return false
     }
 }
