@@ -257,3 +257,23 @@ public struct FeatureStoreStatistics: Sendable, Equatable {
     public var evictedForCapacity = 0
     public var evictedForTTL = 0
 }
+
+extension FeatureStore {
+    /// Bytes of fixed per-user state: the record, counters, recent list, category
+    /// affinities, the consumed list's handle and one eviction-queue entry. The
+    /// consumed items themselves add 4 bytes each (up to `consumedItems`), and the
+    /// id's interning about 20 more.
+    public static func layoutBytesPerUser(settings: FeatureSettings, types: Int) -> Int {
+        MemoryLayout<UserFeatureTable.Record>.stride + (types + 31) * 4
+            + settings.recentItems * MemoryLayout<UserFeatureTable.Recent>.stride
+            + settings.categoriesPerUser * MemoryLayout<UserFeatureTable.Affinity>.stride
+            + MemoryLayout<ContiguousArray<Int32>>.stride + MemoryLayout<UserFeatureTable.Activity>.stride
+    }
+
+    /// Bytes of fixed per-item state: the record, counts, numeric attributes and
+    /// the neighbour table (id, weight, error per candidate) when co-occurrence is on.
+    public static func layoutBytesPerItem(settings: FeatureSettings, types: Int) -> Int {
+        MemoryLayout<ItemFeatureTable.Record>.stride + types * 4 + settings.numericAttributes.count * 8
+            + (settings.cooccurrence ? settings.neighbourCapacity * (4 + 8 + 8) : 0)
+    }
+}

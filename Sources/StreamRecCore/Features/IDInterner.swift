@@ -9,8 +9,15 @@ public struct IDInterner: Sendable, Equatable {
     private(set) var ids: [String] = []
     /// Indices of removed ids, reused last-in first-out.
     private(set) var free: [Int32] = []
-    /// Open-addressing slots: an index into `ids`, `empty` or `deleted`.
-    private var slots: [Int32] = Array(repeating: IDInterner.empty, count: 16)
+    /// Open-addressing slots: an index into `ids` (or `empty`, `deleted`) and a copy
+    /// of the id, so that a probe compares in the slot itself instead of reaching
+    /// into `ids` (one cache miss fewer per lookup; ids up to 15 bytes are stored inline).
+    private var slots: [Slot] = Array(repeating: Slot(index: IDInterner.empty, id: ""), count: 16)
+
+    private struct Slot: Sendable {
+        var index: Int32
+        var id: String
+    }
     private var live = 0
     private var used = 0  // live + deleted slots
 
@@ -41,24 +48,26 @@ public struct IDInterner: Sendable, Equatable {
     /// The slot holding `id`, or the slot where it would go.
     @inline(__always)
     private func find(_ id: String, hash: UInt64) -> (slot: Int, found: Bool) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        var firstDeleted = -1
-        while true {
-            let entry = slots[slot]
-            if entry == Self.empty { return (firstDeleted >= 0 ? firstDeleted : slot, false) }
-            if entry == Self.deleted {
-                if firstDeleted < 0 { firstDeleted = slot }
-            } else if ids[Int(entry)] == id {
-                return (slot, true)
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            var firstDeleted = -1
+            while true {
+                let entry = slots[slot].index
+                if entry == Self.empty { return (firstDeleted >= 0 ? firstDeleted : slot, false) }
+                if entry == Self.deleted {
+                    if firstDeleted < 0 { firstDeleted = slot }
+                } else if slots[slot].id == id {
+                    return (slot, true)
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
     public func index(of id: String) -> Int32? {
         let (slot, found) = find(id, hash: Self.hash(id))
-        return found ? slots[slot] : nil
+        return found ? slots[slot].index : nil
     }
 
     public func id(at index: Int32) -> String { ids[Int(index)] }
@@ -67,7 +76,7 @@ public struct IDInterner: Sendable, Equatable {
     public mutating func intern(_ id: String) -> (index: Int32, isNew: Bool) {
         let hash = Self.hash(id)
         var (slot, found) = find(id, hash: hash)
-        if found { return (slots[slot], false) }
+        if found { return (slots[slot].index, false) }
         if (used + 1) * 4 > slots.count * 3 {
             rehash(to: live * 2 >= slots.count / 2 ? slots.count * 2 : slots.count)
             (slot, _) = find(id, hash: hash)
@@ -80,8 +89,8 @@ public struct IDInterner: Sendable, Equatable {
             index = Int32(ids.count)
             ids.append(id)
         }
-        if slots[slot] == Self.empty { used += 1 }
-        slots[slot] = index
+        if slots[slot].index == Self.empty { used += 1 }
+        slots[slot] = Slot(index: index, id: id)
         live += 1
         return (index, true)
     }
@@ -92,18 +101,18 @@ public struct IDInterner: Sendable, Equatable {
         guard !id.isEmpty else { return }
         let (slot, found) = find(id, hash: Self.hash(id))
         guard found else { return }
-        slots[slot] = Self.deleted
+        slots[slot] = Slot(index: Self.deleted, id: "")
         live -= 1
         ids[Int(index)] = ""
         free.append(index)
     }
 
     private mutating func rehash(to size: Int) {
-        slots = Array(repeating: Self.empty, count: size)
+        slots = Array(repeating: Slot(index: Self.empty, id: ""), count: size)
         used = 0
         for (index, id) in ids.enumerated() where !id.isEmpty {
             let (slot, _) = find(id, hash: Self.hash(id))
-            slots[slot] = Int32(index)
+            slots[slot] = Slot(index: Int32(index), id: id)
             used += 1
         }
     }
@@ -114,11 +123,11 @@ public struct IDInterner: Sendable, Equatable {
         self.ids = ids
         var size = 16
         while size * 3 < ids.count * 4 + 4 { size *= 2 }
-        slots = Array(repeating: Self.empty, count: size)
+        slots = Array(repeating: Slot(index: Self.empty, id: ""), count: size)
         for (index, id) in ids.enumerated() where !id.isEmpty {
             let (slot, found) = find(id, hash: Self.hash(id))
             guard !found else { throw SnapshotError("inconsistent snapshot: id '\(id)' appears twice") }
-            slots[slot] = Int32(index)
+            slots[slot] = Slot(index: Int32(index), id: id)
             live += 1
             used += 1
         }

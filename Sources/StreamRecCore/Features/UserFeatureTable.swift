@@ -199,7 +199,11 @@ struct UserFeatureTable: Sendable, Equatable {
         // The list is the user's own, read front to back eight at a time: for the usual
         // few dozen items cheaper than a shared hash set (one more cache miss per event).
         guard consumedCapacity > 0, consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else { return false }
-        if consumed[u].count >= consumedCapacity { consumed[u].removeFirst() }
+        if consumed[u].count >= consumedCapacity {
+            consumed[u].removeFirst()
+        } else if consumed[u].capacity == 0 {
+            consumed[u].reserveCapacity(min(16, consumedCapacity))  // skip the first few regrowths
+        }
         consumed[u].append(item)
         return true
     }
