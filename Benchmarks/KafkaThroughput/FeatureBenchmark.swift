@@ -32,7 +32,7 @@ struct FeatureBenchmark: ParsableCommand {
             for _ in 0..<(events / 10_000) {
                 generator.fill(&batch, count: 10_000)
                 let start = DispatchTime.now().uptimeNanoseconds
-                for index in batch.indices { store.apply(batch[index]) }
+                store.apply(contentsOf: batch)
                 nanoseconds += DispatchTime.now().uptimeNanoseconds - start
             }
             let seconds = Double(nanoseconds) / 1e9

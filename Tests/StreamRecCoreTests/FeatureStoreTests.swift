@@ -97,6 +97,27 @@ struct FeatureStoreTests {
         #expect(zip(popular, wantPopular).allSatisfy { close($0.score, $1.score) && $0.events == $1.events })
     }
 
+    @Test("Applying a batch gives the same store as applying its events one by one, evictions included",
+          arguments: [(5 as UInt64, 1_000_000), (6, 12), (7, 3)])
+    func batchEqualsOneByOne(seed: UInt64, maxUsers: Int) {
+        var settings = FeatureSettings()
+        settings.maxUsers = maxUsers
+        settings.userTTLHours = 2
+        let events = randomEvents(seed: seed, count: 4_000)
+        var oneByOne = FeatureStore(schema: EventSchema(), settings: settings)
+        for event in events { oneByOne.apply(event) }
+        var batched = FeatureStore(schema: EventSchema(), settings: settings)
+        var applied = 0
+        for start in stride(from: 0, to: events.count, by: 1_000) {
+            applied += batched.apply(contentsOf: events[start..<min(start + 1_000, events.count)])
+        }
+        #expect(applied == oneByOne.statistics.applied)
+        #expect(batched.statistics == oneByOne.statistics)
+        let equal = batched == oneByOne
+        #expect(equal)
+        if maxUsers < 20 { #expect(oneByOne.statistics.evictedForCapacity > 0) }
+    }
+
     @Test("With more neighbours than room, the heaviest are kept (space-saving)")
     func boundedNeighbours() {
         var settings = FeatureSettings()

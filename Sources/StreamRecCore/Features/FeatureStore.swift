@@ -48,6 +48,9 @@ public struct FeatureStore: Sendable, Equatable {
     /// The newest event time applied; `Int64.min` before the first event.
     public internal(set) var now: Int64 = .min
     public internal(set) var statistics = FeatureStoreStatistics()
+    /// Where ``apply(contentsOf:)`` leaves the words it read ahead, so that the
+    /// reads are not optimized away. Not state: equality ignores it.
+    private var prefetchSink: UInt64 = 0
 
     public init(schema: EventSchema, settings: FeatureSettings) {
         self.schema = schema
@@ -81,6 +84,77 @@ public struct FeatureStore: Sendable, Equatable {
     /// dropped by policy, or a type the schema does not know).
     @discardableResult
     public mutating func apply(_ event: Event) -> Bool {
+        apply(event, userHint: -1, itemHint: -1)
+    }
+
+    /// Applies events in order, with the same result as applying them one by one.
+    /// Returns how many changed the store.
+    ///
+    /// At scale every event's state is a cache miss away. Looking up the ids of the
+    /// next few events and reading their records first lets those misses overlap
+    /// instead of following one another.
+    @discardableResult
+    public mutating func apply(contentsOf events: [Event]) -> Int {
+        events.withUnsafeBufferPointer { apply(buffer: $0) }
+    }
+
+    /// ``apply(contentsOf:)`` for a slice.
+    @discardableResult
+    public mutating func apply(contentsOf events: ArraySlice<Event>) -> Int {
+        events.withUnsafeBufferPointer { apply(buffer: $0) }
+    }
+
+    private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
+        let window = 16
+        var applied = 0
+        var start = events.startIndex
+        withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: window) { hints in
+            while start != events.endIndex {
+                let end = events.index(start, offsetBy: window, limitedBy: events.endIndex) ?? events.endIndex
+                var sink: UInt64 = 0
+                var k = 0
+                for event in events[start..<end] {
+                    let user = users.index(of: event.userID) ?? -1
+                    let item = items.index(of: event.itemID) ?? -1
+                    hints[k] = (user, item)
+                    sink &+= warm(user: user, item: item)
+                    k += 1
+                }
+                prefetchSink = sink
+                // An eviction may free (and a new user reuse) a looked-up index: after
+                // one, user hints are dropped. Items are never removed.
+                let evictions = statistics.evictedForCapacity + statistics.evictedForTTL
+                k = 0
+                for event in events[start..<end] {
+                    let unchanged = statistics.evictedForCapacity + statistics.evictedForTTL == evictions
+                    if apply(event, userHint: unchanged ? hints[k].0 : -1, itemHint: hints[k].1) { applied += 1 }
+                    k += 1
+                }
+                start = end
+            }
+        }
+        return applied
+    }
+
+    /// Reads one word of each record an event will update, to bring them into cache.
+    @inline(__always)
+    private func warm(user: Int32, item: Int32) -> UInt64 {
+        var sink: UInt64 = 0
+        if user >= 0 {
+            let u = Int(user)
+            sink &+= userTable.records[u].activity
+            sink &+= UInt64(userTable.counters[u * userTable.counterStride])
+            sink &+= UInt64(bitPattern: userTable.recent[u * userTable.recentCapacity].time)
+            sink &+= UInt64(userTable.consumed[u].count)
+        }
+        if item >= 0 {
+            sink &+= UInt64(bitPattern: itemTable.records[Int(item)].lastSeen)
+            sink &+= UInt64(itemTable.counts[Int(item) * types.count])
+        }
+        return sink
+    }
+
+    private mutating func apply(_ event: Event, userHint: Int32, itemHint: Int32) -> Bool {
         guard let type = typeSlot(event.type) else {
             statistics.unknownTypes += 1
             return false
@@ -99,8 +173,14 @@ public struct FeatureStore: Sendable, Equatable {
         }
         statistics.applied += 1
         let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.value ?? 1)
-        let user = internUser(event.userID)
-        let (item, _) = items.intern(event.itemID)
+        let user: Int32
+        if userHint >= 0 {
+            user = userHint
+            userTable.touch(user)
+        } else {
+            user = internUser(event.userID)
+        }
+        let item = itemHint >= 0 ? itemHint : items.intern(event.itemID).index
         itemTable.ensure(item)
         updateUser(user, type: type, weight: weight, time: time)
         updateItem(item, type: type, weight: weight, time: time, event: event, user: user)
@@ -275,5 +355,16 @@ extension FeatureStore {
     public static func layoutBytesPerItem(settings: FeatureSettings, types: Int) -> Int {
         MemoryLayout<ItemFeatureTable.Record>.stride + types * 4 + settings.numericAttributes.count * 8
             + (settings.cooccurrence ? settings.neighbourCapacity * (4 + 8 + 8) : 0)
+    }
+}
+
+extension FeatureStore {
+    /// Equal state; what is derived from the schema follows from it.
+    public static func == (lhs: FeatureStore, rhs: FeatureStore) -> Bool {
+        lhs.schema == rhs.schema && lhs.settings == rhs.settings && lhs.now == rhs.now && lhs.statistics == rhs.statistics
+            && lhs.users == rhs.users && lhs.items == rhs.items && lhs.categories == rhs.categories
+            && lhs.userTable == rhs.userTable && lhs.itemTable == rhs.itemTable
+            && lhs.userDecay == rhs.userDecay && lhs.popularityDecay == rhs.popularityDecay
+            && lhs.trendingDecay == rhs.trendingDecay && lhs.attributeStatistics == rhs.attributeStatistics
     }
 }
