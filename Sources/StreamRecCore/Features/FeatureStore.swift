@@ -107,28 +107,26 @@ public struct FeatureStore: Sendable, Equatable {
     private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
         let window = 16
         var applied = 0
-        var start = events.startIndex
+        var start = 0
+        // Indexing the buffer borrows each event; iterating would copy it (retains).
         withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: window) { hints in
-            while start != events.endIndex {
-                let end = events.index(start, offsetBy: window, limitedBy: events.endIndex) ?? events.endIndex
+            while start < events.count {
+                let end = min(start + window, events.count)
                 var sink: UInt64 = 0
-                var k = 0
-                for event in events[start..<end] {
-                    let user = users.index(of: event.userID) ?? -1
-                    let item = items.index(of: event.itemID) ?? -1
-                    hints[k] = (user, item)
+                for index in start..<end {
+                    let user = users.index(of: events[index].userID) ?? -1
+                    let item = items.index(of: events[index].itemID) ?? -1
+                    hints[index - start] = (user, item)
                     sink &+= warm(user: user, item: item)
-                    k += 1
                 }
                 prefetchSink = sink
                 // An eviction may free (and a new user reuse) a looked-up index: after
                 // one, user hints are dropped. Items are never removed.
                 let evictions = statistics.evictedForCapacity + statistics.evictedForTTL
-                k = 0
-                for event in events[start..<end] {
+                for index in start..<end {
                     let unchanged = statistics.evictedForCapacity + statistics.evictedForTTL == evictions
-                    if apply(event, userHint: unchanged ? hints[k].0 : -1, itemHint: hints[k].1) { applied += 1 }
-                    k += 1
+                    let hint = hints[index - start]
+                    if apply(events[index], userHint: unchanged ? hint.0 : -1, itemHint: hint.1) { applied += 1 }
                 }
                 start = end
             }
