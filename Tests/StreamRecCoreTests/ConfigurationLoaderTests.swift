@@ -97,6 +97,20 @@ struct ConfigurationLoaderTests {
         _ = try ConfigurationLoader.load(environment: ["STREAMREC_HOME": "/tmp", "STREAMREC_CONFIG": "x.yaml"])
     }
 
+    @Test("Bounds and combinations are checked after all layers, naming the keys")
+    func crossKeyChecks() throws {
+        let inverted = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(environment: ["STREAMREC_RATING_MIN": "4", "STREAMREC_RATING_MAX": "2"])
+        }
+        #expect(inverted.message.contains("events.rating_min (4.0) must not exceed events.rating_max (2.0)"))
+        let window = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(environment: ["STREAMREC_COOCCURRENCE_WINDOW": "20"])
+        }
+        #expect(window.message.contains("features.cooccurrence_window (20) must not exceed features.recent_items (10)"))
+        let scale = try ConfigurationLoader.load(file: (name: "f", text: "events:\n  rating_max: 10\n  rating_min: 1\n"))
+        #expect(scale.configuration.events.ratingRange == 1...10)
+    }
+
     @Test("Malformed -X properties are rejected")
     func malformedProperty() throws {
         let error = try #require(throws: ConfigurationError.self) {

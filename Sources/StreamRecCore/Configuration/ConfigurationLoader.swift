@@ -61,6 +61,15 @@ public enum ConfigurationLoader {
             try key.apply(override.value, to: &configuration, origin: override.origin)
             origins[key.path] = override.origin
         }
+        let bounds = configuration.eventBounds
+        guard bounds.ratingMin <= bounds.ratingMax else {
+            throw ConfigurationError("events.rating_min (\(bounds.ratingMin)) must not exceed events.rating_max (\(bounds.ratingMax))")
+        }
+        guard bounds.minTimestamp <= bounds.maxTimestamp else {
+            throw ConfigurationError("events.min_timestamp must be before events.max_timestamp")
+        }
+        configuration.events.ratingRange = bounds.ratingMin...bounds.ratingMax
+        configuration.events.timestampRange = bounds.minTimestamp...bounds.maxTimestamp
         try configuration.features.validate()
         return Loaded(configuration: configuration, origins: origins)
     }

@@ -51,6 +51,15 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public var model = Model()
     /// What a valid event is; the `events` section.
     public var events = EventSchema()
+    /// The bounds of `events` as set, before they are checked and become its ranges.
+    var eventBounds = EventBounds()
+
+    struct EventBounds: Sendable, Equatable {
+        var ratingMin = EventSchema().ratingRange.lowerBound
+        var ratingMax = EventSchema().ratingRange.upperBound
+        var minTimestamp = EventSchema().timestampRange.lowerBound
+        var maxTimestamp = EventSchema().timestampRange.upperBound
+    }
     /// How features decay and are bounded; the `features` section.
     public var features = FeatureSettings()
 

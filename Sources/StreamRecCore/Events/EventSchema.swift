@@ -65,27 +65,6 @@ public struct EventSchema: Sendable, Equatable {
 }
 
 extension EventSchema {
-    /// The rating bounds and timestamp bounds as separate settings, for the config table.
-    var ratingMin: Double {
-        get { ratingRange.lowerBound }
-        set { ratingRange = min(newValue, ratingRange.upperBound)...max(newValue, ratingRange.upperBound) }
-    }
-
-    var ratingMax: Double {
-        get { ratingRange.upperBound }
-        set { ratingRange = min(newValue, ratingRange.lowerBound)...max(newValue, ratingRange.lowerBound) }
-    }
-
-    var minTimestamp: Int64 {
-        get { timestampRange.lowerBound }
-        set { timestampRange = min(newValue, timestampRange.upperBound)...max(newValue, timestampRange.upperBound) }
-    }
-
-    var maxTimestamp: Int64 {
-        get { timestampRange.upperBound }
-        set { timestampRange = min(newValue, timestampRange.lowerBound)...max(newValue, timestampRange.lowerBound) }
-    }
-
     /// Replaces the event types with `entries` (type → weight).
     static func setWeights(
         _ configuration: inout StreamRecConfiguration, _ entries: [(String, String)], _ origin: String
