@@ -44,37 +44,31 @@ public struct StreamRecCommand: AsyncParsableCommand {
 
     /// Prints `error` for a person and returns the exit status it deserves.
     static func report(_ error: any Error) -> Int32 {
+        if let (message, status) = ownError(error) {
+            printError("error: \(message)")
+            return status
+        }
+        if let exit = error as? ExitCode { return exit.rawValue }
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            print(message)
+            return 0
+        }
+        if !message.isEmpty { printError(message) }
+        // ArgumentParser's usage failures (EX_USAGE) become our documented 2.
+        return code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2
+    }
+
+    /// StreamRec's own errors: usage and configuration mistakes exit 2, runtime failures 1.
+    private static func ownError(_ error: any Error) -> (String, Int32)? {
         switch error {
-        case let error as UsageError:
-            printError("error: \(error.description)")
-            return 2
-        case let error as ConfigurationError:
-            printError("error: \(error.message)")
-            return 2
-        case let error as KafkaError where [.invalidProperty, .invalidConfiguration].contains(error.code):
-            printError("error: \(error.description)")
-            return 2
-        case let error as KafkaError:
-            printError("error: \(error.description)")
-            return 1
-        case let error as InspectError:
-            printError("error: \(error.description)")
-            return 1
-        case let error as ReplayStopped:
-            printError("error: \(error.message)")
-            return 1
-        case let error as ExitCode:
-            return error.rawValue
-        default:
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                print(message)
-                return 0
-            }
-            if !message.isEmpty { printError(message) }
-            // ArgumentParser's usage failures (EX_USAGE) become our documented 2.
-            return code == .validationFailure ? 2 : code.rawValue == 1 ? 1 : 2
+        case let error as UsageError: (error.description, 2)
+        case let error as ConfigurationError: (error.message, 2)
+        case let error as KafkaError: (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
+        case let error as InspectError: (error.description, 1)
+        case let error as ReplayStopped: (error.message, 1)
+        default: nil
         }
     }
 }

@@ -101,53 +101,47 @@ public struct ConfigurationKey: Sendable {
         all.first { $0.path == path }
     }
 
-    // Key paths are not Sendable, so each binding captures one inside a closure.
-    private static func string(
-        _ path: String, _ env: String, _ summary: String,
-        _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable
-    ) -> ConfigurationKey {
-        ConfigurationKey(path: path, environment: env, summary: summary,
-                         kind: .string(get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    /// Reads and writes one property; key paths are not Sendable, so closures carry them.
+    private static func accessors<Value>(
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Value> & Sendable
+    ) -> (get: @Sendable (StreamRecConfiguration) -> Value, set: @Sendable (inout StreamRecConfiguration, Value) -> Void) {
+        ({ $0[keyPath: keyPath] }, { $0[keyPath: keyPath] = $1 })
     }
 
-    private static func choice(
-        _ path: String, _ env: String, _ summary: String, _ values: [String],
-        _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable
-    ) -> ConfigurationKey {
-        ConfigurationKey(path: path, environment: env, summary: summary,
-                         kind: .choice(values, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    private static func string(_ path: String, _ env: String, _ summary: String,
+                               _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable) -> ConfigurationKey {
+        let (get, set) = accessors(keyPath)
+        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .string(get: get, set: set))
     }
 
-    private static func integer(
-        _ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Int>,
-        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int> & Sendable
-    ) -> ConfigurationKey {
-        ConfigurationKey(path: path, environment: env, summary: summary,
-                         kind: .integer(range, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    private static func choice(_ path: String, _ env: String, _ summary: String, _ values: [String],
+                               _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable) -> ConfigurationKey {
+        let (get, set) = accessors(keyPath)
+        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .choice(values, get: get, set: set))
     }
 
-    private static func number(
-        _ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Double>,
-        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Double> & Sendable
-    ) -> ConfigurationKey {
-        ConfigurationKey(path: path, environment: env, summary: summary,
-                         kind: .number(range, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    private static func integer(_ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Int>,
+                                _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int> & Sendable) -> ConfigurationKey {
+        let (get, set) = accessors(keyPath)
+        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .integer(range, get: get, set: set))
     }
 
-    private static func flag(
-        _ path: String, _ env: String, _ summary: String,
-        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Bool> & Sendable
-    ) -> ConfigurationKey {
-        ConfigurationKey(path: path, environment: env, summary: summary,
-                         kind: .flag(get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    private static func number(_ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Double>,
+                               _ keyPath: any WritableKeyPath<StreamRecConfiguration, Double> & Sendable) -> ConfigurationKey {
+        let (get, set) = accessors(keyPath)
+        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .number(range, get: get, set: set))
     }
 
-    private static func timestamp(
-        _ path: String, _ env: String, _ summary: String,
-        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int64> & Sendable
-    ) -> ConfigurationKey {
-        ConfigurationKey(path: path, environment: env, summary: summary,
-                         kind: .timestamp(get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }))
+    private static func flag(_ path: String, _ env: String, _ summary: String,
+                             _ keyPath: any WritableKeyPath<StreamRecConfiguration, Bool> & Sendable) -> ConfigurationKey {
+        let (get, set) = accessors(keyPath)
+        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .flag(get: get, set: set))
+    }
+
+    private static func timestamp(_ path: String, _ env: String, _ summary: String,
+                                  _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int64> & Sendable) -> ConfigurationKey {
+        let (get, set) = accessors(keyPath)
+        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .timestamp(get: get, set: set))
     }
 
     /// Whether the key holds a map rather than one value.
