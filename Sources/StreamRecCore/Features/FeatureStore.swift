@@ -134,16 +134,30 @@ public struct FeatureStore: Sendable, Equatable {
         return applied
     }
 
-    /// Reads one word of each record an event will update, to bring them into cache.
+    /// Reads a word of every cache line an event's update will touch (the user's
+    /// record, counters, recent list, affinities and consumed list; the item's
+    /// record and counts), to bring them into cache before they are needed.
     @inline(__always)
     private func warm(user: Int32, item: Int32) -> UInt64 {
         var sink: UInt64 = 0
         if user >= 0 {
             let u = Int(user)
             sink &+= userTable.records[u].activity
-            sink &+= UInt64(userTable.counters[u * userTable.counterStride])
-            sink &+= UInt64(bitPattern: userTable.recent[u * userTable.recentCapacity].time)
-            sink &+= UInt64(userTable.consumed[u].count)
+            userTable.counters.withUnsafeBufferPointer { counters in
+                let base = u * userTable.counterStride
+                for offset in stride(from: 0, to: userTable.counterStride, by: 16) { sink &+= UInt64(counters[base + offset]) }
+            }
+            userTable.recent.withUnsafeBufferPointer { recent in
+                let base = u * userTable.recentCapacity
+                for offset in stride(from: 0, to: userTable.recentCapacity, by: 4) { sink &+= UInt64(bitPattern: recent[base + offset].time) }
+            }
+            userTable.affinities.withUnsafeBufferPointer { affinities in
+                let base = u * userTable.categoryCapacity
+                for offset in stride(from: 0, to: userTable.categoryCapacity, by: 4) { sink &+= UInt64(bitPattern: Int64(affinities[base + offset].category)) }
+            }
+            userTable.consumed[u].withUnsafeBufferPointer { list in
+                for offset in stride(from: 0, to: list.count, by: 16) { sink &+= UInt64(bitPattern: Int64(list[offset])) }
+            }
         }
         if item >= 0 {
             sink &+= UInt64(bitPattern: itemTable.records[Int(item)].lastSeen)
