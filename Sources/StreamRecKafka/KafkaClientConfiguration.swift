@@ -45,8 +45,8 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
     public var client: KafkaClientConfiguration
     /// `enable.idempotence`: no duplicates or reordering from retries. Default `true`.
     public var idempotence: Bool = true
-    /// `compression.type`. Default `lz4`: cheap on CPU and it stretches the embedded
-    /// cluster's small per-partition retention several times.
+    /// `compression.type`. Default `lz4`: cheap on CPU, and compressed JSON events
+    /// make the embedded cluster's small per-partition retention hold more of them.
     public var compression: Compression = .lz4
     /// `linger.ms`: how long librdkafka waits to fill a batch. Default 5.
     public var lingerMilliseconds: Int = 5
