@@ -166,7 +166,7 @@ public struct FeatureStore: Sendable, Equatable {
         return sink
     }
 
-    private mutating func apply(_ event: Event, userHint: Int32, itemHint: Int32) -> Bool {
+    private mutating func apply(_ event: borrowing Event, userHint: Int32, itemHint: Int32) -> Bool {
         guard let type = typeSlot(event.type) else {
             statistics.unknownTypes += 1
             return false
@@ -194,9 +194,12 @@ public struct FeatureStore: Sendable, Equatable {
         }
         let item = itemHint >= 0 ? itemHint : items.intern(event.itemID).index
         itemTable.ensure(item)
-        updateUser(user, type: type, weight: weight, time: time)
-        updateItem(item, type: type, weight: weight, time: time, event: event, user: user)
-        if settings.cooccurrence { recordCooccurrence(user: user, item: item, time: time) }
+        // One exponential per half-life and event, shared by every sum that uses it.
+        let decay = Factors(user: userDecay.factor(at: time), popularity: popularityDecay.factor(at: time),
+                            trending: trendingDecay.factor(at: time))
+        updateUser(user, type: type, stored: weight * decay.user, time: time)
+        updateItem(item, type: type, weight: weight, decay: decay, time: time, event: event, user: user)
+        if settings.cooccurrence { recordCooccurrence(user: user, item: item, stored: decay.popularity) }
         userTable.recordRecent(user, item: item, time: time)
         evictIdleUsers(keeping: user)
         return true
@@ -224,12 +227,18 @@ public struct FeatureStore: Sendable, Equatable {
         return user
     }
 
-    private mutating func updateUser(_ user: Int32, type: Int, weight: Double, time: Int64) {
+    /// Forward-decay multipliers of one event's time.
+    private struct Factors {
+        var user: Double
+        var popularity: Double
+        var trending: Double
+    }
+
+    private mutating func updateUser(_ user: Int32, type: Int, stored: Double, time: Int64) {
         let u = Int(user)
         let day = time.floorDivided(by: 86_400_000)
         let hour = Int((time - day * 86_400_000) / 3_600_000)
         let weekday = Int(((day + 3) % 7 + 7) % 7)  // 1970-01-01 was a Thursday; Monday = 0
-        let stored = userDecay.stored(weight, at: time)
         userTable.records.withUnsafeMutableBufferPointer { records in
             records[u].decayed += stored
             records[u].firstSeen = min(records[u].firstSeen, time)
@@ -244,12 +253,14 @@ public struct FeatureStore: Sendable, Equatable {
         }
     }
 
-    private mutating func updateItem(_ item: Int32, type: Int, weight: Double, time: Int64, event: Event, user: Int32) {
+    private mutating func updateItem(
+        _ item: Int32, type: Int, weight: Double, decay: Factors, time: Int64, event: borrowing Event, user: Int32
+    ) {
         let i = Int(item)
         itemTable.counts[i * types.count + type] &+= 1
-        let popularity = popularityDecay.stored(weight, at: time)
-        let trending = trendingDecay.stored(weight, at: time)
-        let occurrence = popularityDecay.stored(1, at: time)
+        let popularity = weight * decay.popularity
+        let trending = weight * decay.trending
+        let occurrence = decay.popularity
         let newUser = userTable.recordConsumed(user, item: item)
         itemTable.records.withUnsafeMutableBufferPointer { records in
             records[i].popularity += popularity
@@ -264,7 +275,7 @@ public struct FeatureStore: Sendable, Equatable {
                 let known = itemTable.records[i].category
                 let index = known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
                 itemTable.records[i].category = index
-                userTable.addCategory(user, category: index, stored: userDecay.stored(weight, at: time))
+                userTable.addCategory(user, category: index, stored: weight * decay.user)
             } else if case .number(let value) = attribute, let a = settings.numericAttributes.firstIndex(of: name) {
                 itemTable.attributes[i * itemTable.attributeCount + a] = value
                 attributeStatistics[a].add(value)
@@ -281,8 +292,7 @@ public struct FeatureStore: Sendable, Equatable {
     }
 
     /// Pairs the item with the user's most recent other items, both ways.
-    private mutating func recordCooccurrence(user: Int32, item: Int32, time: Int64) {
-        let stored = popularityDecay.stored(1, at: time)
+    private mutating func recordCooccurrence(user: Int32, item: Int32, stored: Double) {
         let base = Int(user) * userTable.recentCapacity
         var paired = 0
         for k in 0..<Int(userTable.records[Int(user)].recentCount) where paired < settings.cooccurrenceWindow {

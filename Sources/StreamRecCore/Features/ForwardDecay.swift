@@ -22,6 +22,13 @@ public struct ForwardDecay: Sendable, Equatable {
         weight * exp2(Double(time - landmark) / halfLifeMilliseconds)
     }
 
+    /// The multiplier `2^((time − L)/h)` that turns a weight at `time` into what
+    /// is stored: compute it once per event for every sum of this half-life.
+    @inline(__always)
+    public func factor(at time: Int64) -> Double {
+        exp2(Double(time - landmark) / halfLifeMilliseconds)
+    }
+
     /// A stored sum read at time `time`.
     @inline(__always)
     public func value(_ stored: Double, at time: Int64) -> Double {
