@@ -29,7 +29,7 @@ struct BruteForceFeatures {
         }
         now = latest
         for (item, other, time) in contributions {
-            let value = decay(time, settings.popularityHalfLifeHours)
+            let value = decay(time, settings.cooccurrenceHalfLifeHours)
             cooccurrence[item, default: [:]][other, default: 0] += value
             cooccurrence[other, default: [:]][item, default: 0] += value
         }
@@ -84,7 +84,7 @@ struct BruteForceFeatures {
     }
 
     func occurrences(_ item: String) -> Double {
-        accepted.filter { $0.itemID == item }.reduce(0) { $0 + decay($1.timestampMilliseconds, settings.popularityHalfLifeHours) }
+        accepted.filter { $0.itemID == item }.reduce(0) { $0 + decay($1.timestampMilliseconds, settings.cooccurrenceHalfLifeHours) }
     }
 
     func item(_ id: String) -> ItemFeatures? {

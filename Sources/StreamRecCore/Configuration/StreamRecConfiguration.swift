@@ -41,6 +41,8 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public struct Model: Sendable, Equatable {
         public var name = "hybrid"
         public var topN = 10
+        /// Hyper-parameters of every model.
+        public var settings = ModelSettings()
     }
 
     public var kafka = Kafka()

@@ -11,7 +11,7 @@ extension FeatureStore {
             w.write(block: interner.free)
         }
         w.write(now)
-        for decay in [userDecay, popularityDecay, trendingDecay] { w.write(decay.landmark) }
+        for decay in [userDecay, popularityDecay, trendingDecay, cooccurrenceDecay] { w.write(decay.landmark) }
         w.write(UInt64(attributeStatistics.count))
         for statistics in attributeStatistics {
             w.write(UInt64(statistics.count))
@@ -45,6 +45,7 @@ extension FeatureStore {
         store.userDecay = ForwardDecay(halfLifeHours: settings.userHalfLifeHours, landmark: try r.read())
         store.popularityDecay = ForwardDecay(halfLifeHours: settings.popularityHalfLifeHours, landmark: try r.read())
         store.trendingDecay = ForwardDecay(halfLifeHours: settings.trendingHalfLifeHours, landmark: try r.read())
+        store.cooccurrenceDecay = ForwardDecay(halfLifeHours: settings.cooccurrenceHalfLifeHours, landmark: try r.read())
         let attributeCount = Int(try r.read(UInt64.self))
         guard attributeCount == settings.numericAttributes.count else {
             throw SnapshotError("inconsistent snapshot: \(attributeCount) attribute statistics for \(settings.numericAttributes.count) attributes")
@@ -126,7 +127,7 @@ extension FeatureStore {
         w.write(schema.ratingRange.lowerBound); w.write(schema.ratingRange.upperBound)
         w.write(schema.timestampRange.lowerBound); w.write(schema.timestampRange.upperBound)
         for value in [settings.userHalfLifeHours, settings.popularityHalfLifeHours, settings.trendingHalfLifeHours,
-                      settings.userTTLHours, settings.latenessMinutes] { w.write(value) }
+                      settings.cooccurrenceHalfLifeHours, settings.userTTLHours, settings.latenessMinutes] { w.write(value) }
         for value in [settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow,
                       settings.neighbours, settings.neighbourCapacity, settings.maxUsers] { w.write(Int64(value)) }
         w.write(settings.cooccurrence)
@@ -152,6 +153,7 @@ extension FeatureStore {
         settings.userHalfLifeHours = try r.readDouble()
         settings.popularityHalfLifeHours = try r.readDouble()
         settings.trendingHalfLifeHours = try r.readDouble()
+        settings.cooccurrenceHalfLifeHours = try r.readDouble()
         settings.userTTLHours = try r.readDouble()
         settings.latenessMinutes = try r.readDouble()
         var integers: [Int] = []

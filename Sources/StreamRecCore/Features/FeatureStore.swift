@@ -43,6 +43,7 @@ public struct FeatureStore: Sendable, Equatable {
     var itemTable: ItemFeatureTable
     var userDecay: ForwardDecay
     var popularityDecay: ForwardDecay
+    var cooccurrenceDecay: ForwardDecay
     var trendingDecay: ForwardDecay
     var attributeStatistics: [WelfordStatistics]
     /// The newest event time applied; `Int64.min` before the first event.
@@ -65,6 +66,7 @@ public struct FeatureStore: Sendable, Equatable {
         itemTable = ItemFeatureTable(typeCount: types.count, attributeCount: settings.numericAttributes.count, settings: settings)
         userDecay = ForwardDecay(halfLifeHours: settings.userHalfLifeHours)
         popularityDecay = ForwardDecay(halfLifeHours: settings.popularityHalfLifeHours)
+        cooccurrenceDecay = ForwardDecay(halfLifeHours: settings.cooccurrenceHalfLifeHours)
         trendingDecay = ForwardDecay(halfLifeHours: settings.trendingHalfLifeHours)
         attributeStatistics = Array(repeating: WelfordStatistics(), count: settings.numericAttributes.count)
     }
@@ -196,10 +198,10 @@ public struct FeatureStore: Sendable, Equatable {
         itemTable.ensure(item)
         // One exponential per half-life and event, shared by every sum that uses it.
         let decay = Factors(user: userDecay.factor(at: time), popularity: popularityDecay.factor(at: time),
-                            trending: trendingDecay.factor(at: time))
+                            trending: trendingDecay.factor(at: time), cooccurrence: cooccurrenceDecay.factor(at: time))
         updateUser(user, type: type, stored: weight * decay.user, time: time)
         updateItem(item, type: type, weight: weight, decay: decay, time: time, event: event, user: user)
-        if settings.cooccurrence { recordCooccurrence(user: user, item: item, stored: decay.popularity) }
+        if settings.cooccurrence { recordCooccurrence(user: user, item: item, stored: decay.cooccurrence) }
         userTable.recordRecent(user, item: item, time: time)
         evictIdleUsers(keeping: user)
         return true
@@ -232,6 +234,7 @@ public struct FeatureStore: Sendable, Equatable {
         var user: Double
         var popularity: Double
         var trending: Double
+        var cooccurrence: Double
     }
 
     private mutating func updateUser(_ user: Int32, type: Int, stored: Double, time: Int64) {
@@ -260,7 +263,7 @@ public struct FeatureStore: Sendable, Equatable {
         itemTable.counts[i * types.count + type] &+= 1
         let popularity = weight * decay.popularity
         let trending = weight * decay.trending
-        let occurrence = decay.popularity
+        let occurrence = decay.cooccurrence
         let newUser = userTable.recordConsumed(user, item: item)
         itemTable.records.withUnsafeMutableBufferPointer { records in
             records[i].popularity += popularity
@@ -332,10 +335,11 @@ public struct FeatureStore: Sendable, Equatable {
         }
         if popularityDecay.needsRenormalization(at: now) {
             let factor = popularityDecay.moveLandmark(to: now)
-            for k in itemTable.records.indices {
-                itemTable.records[k].popularity *= factor
-                itemTable.records[k].occurrences *= factor
-            }
+            for k in itemTable.records.indices { itemTable.records[k].popularity *= factor }
+        }
+        if cooccurrenceDecay.needsRenormalization(at: now) {
+            let factor = cooccurrenceDecay.moveLandmark(to: now)
+            for k in itemTable.records.indices { itemTable.records[k].occurrences *= factor }
             for k in itemTable.neighbourWeights.indices {
                 itemTable.neighbourWeights[k] *= factor
                 itemTable.neighbourErrors[k] *= factor
@@ -387,6 +391,7 @@ extension FeatureStore {
             && lhs.users == rhs.users && lhs.items == rhs.items && lhs.categories == rhs.categories
             && lhs.userTable == rhs.userTable && lhs.itemTable == rhs.itemTable
             && lhs.userDecay == rhs.userDecay && lhs.popularityDecay == rhs.popularityDecay
-            && lhs.trendingDecay == rhs.trendingDecay && lhs.attributeStatistics == rhs.attributeStatistics
+            && lhs.trendingDecay == rhs.trendingDecay && lhs.cooccurrenceDecay == rhs.cooccurrenceDecay
+            && lhs.attributeStatistics == rhs.attributeStatistics
     }
 }

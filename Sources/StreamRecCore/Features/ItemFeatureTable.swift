@@ -6,7 +6,7 @@ struct ItemFeatureTable: Sendable, Equatable {
     struct Record: Sendable, Equatable, BitwiseCopyable {
         var popularity: Double = 0  // forward-decayed weight, popularity half-life
         var trending: Double = 0  // forward-decayed weight, trending half-life
-        var occurrences: Double = 0  // forward-decayed event count, popularity half-life
+        var occurrences: Double = 0  // forward-decayed event count, co-occurrence half-life
         var lastSeen: Int64 = .min
         var distinctUsers: UInt32 = 0
         var category: Int32 = -1  // -1: none
@@ -24,7 +24,7 @@ struct ItemFeatureTable: Sendable, Equatable {
     var counts: [UInt32] = []  // item * typeCount + type
     var attributes: [Double] = []  // item * attributeCount + a; NaN: never seen
     var neighbourItems: [Int32] = []  // item * neighbourCapacity + k: scanned, so kept apart
-    var neighbourWeights: [Double] = []  // forward-decayed co-occurrence, popularity half-life
+    var neighbourWeights: [Double] = []  // forward-decayed co-occurrence
     /// Weight an entry inherited when it replaced another: `weight − error` is a
     /// lower bound of its true co-occurrence (0 for entries never replaced).
     var neighbourErrors: [Double] = []

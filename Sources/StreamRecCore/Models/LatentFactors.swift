@@ -1,0 +1,70 @@
+/// The state every matrix-factorization model shares: interned users and items,
+/// their factor rows and biases. New entities get a row on first sight, drawn
+/// from the model seed and the entity's index, so the same events always give
+/// the same initial factors.
+public struct LatentFactors: Sendable, Equatable {
+    public var users = IDInterner()
+    public var items = IDInterner()
+    public var userFactors: FactorMatrix
+    public var itemFactors: FactorMatrix
+    public var userBias: [Float] = []
+    public var itemBias: [Float] = []
+    let seed: UInt64
+    let initScale: Float
+
+    public init(factors: Int, seed: UInt64, initScale: Double) {
+        userFactors = FactorMatrix(factors: factors)
+        itemFactors = FactorMatrix(factors: factors)
+        self.seed = seed
+        self.initScale = Float(initScale)
+    }
+
+    /// The user's row, added if new.
+    public mutating func user(_ id: String) -> Int {
+        let (index, _) = users.intern(id)
+        while userFactors.rows <= Int(index) {
+            var random = SeededRandom(seed: seed, stream: 1, index: UInt64(userFactors.rows))
+            userFactors.appendRow(scale: initScale, random: &random)
+            userBias.append(0)
+        }
+        return Int(index)
+    }
+
+    /// The item's row, added if new.
+    public mutating func item(_ id: String) -> Int {
+        let (index, _) = items.intern(id)
+        while itemFactors.rows <= Int(index) {
+            var random = SeededRandom(seed: seed, stream: 2, index: UInt64(itemFactors.rows))
+            itemFactors.appendRow(scale: initScale, random: &random)
+            itemBias.append(0)
+        }
+        return Int(index)
+    }
+
+    /// Top items for a known user by `user · item (+ item bias)`, excluding item ids.
+    public func rank(user id: String, count: Int, excluding excluded: Set<String>, withBias: Bool) -> [ScoredItem] {
+        guard let user = users.index(of: id) else { return [] }
+        let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
+        let entries = userFactors.values.withUnsafeBufferPointer { values in
+            TopN.rank(user: values.baseAddress! + Int(user) * userFactors.stride, items: itemFactors,
+                      bias: withBias ? itemBias : nil, count: count, excluded: skipped)
+        }
+        return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+    }
+}
+
+/// The SGD step shared by the factor models: moves `target` along `direction`
+/// (scaled by `gradient`) with L2 shrinkage, over one padded row.
+@inline(__always)
+func sgdStep(_ target: UnsafeMutablePointer<Float>, toward direction: UnsafePointer<Float>, gradient: Float,
+             learningRate: Float, regularization: Float, stride: Int) {
+    var offset = 0
+    let g = SIMD8<Float>(repeating: gradient), lr = SIMD8<Float>(repeating: learningRate)
+    let reg = SIMD8<Float>(repeating: regularization)
+    while offset < stride {
+        let t = UnsafeRawPointer(target + offset).loadUnaligned(as: SIMD8<Float>.self)
+        let d = UnsafeRawPointer(direction + offset).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(target + offset).storeBytes(of: t + lr * (g * d - reg * t), as: SIMD8<Float>.self)
+        offset += 8
+    }
+}

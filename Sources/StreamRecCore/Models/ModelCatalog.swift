@@ -1,0 +1,28 @@
+/// The models `evaluate --models` and the engine can run, by name.
+public enum ModelCatalog {
+    public static let names = ["isgd", "raisgd", "bpr", "biased-mf", "popularity", "cooccurrence", "hybrid"]
+
+    /// A fresh model. Throws for an unknown name, listing the known ones.
+    public static func make(
+        _ name: String, schema: EventSchema, features: FeatureSettings, settings: ModelSettings
+    ) throws(ConfigurationError) -> any Recommender {
+        switch name {
+        case "isgd": return ISGD(schema: schema, settings: settings)
+        case "raisgd": return ISGD(schema: schema, settings: settings, recencyNegatives: true)
+        case "bpr": return OnlineBPR(schema: schema, settings: settings)
+        case "biased-mf": return BiasedMF(schema: schema, settings: settings)
+        case "popularity": return PopularityRecommender(schema: schema, halfLifeHours: features.popularityHalfLifeHours)
+        case "popularity-cumulative": return PopularityRecommender(schema: schema, halfLifeHours: nil)
+        case "cooccurrence": return CooccurrenceRecommender(schema: schema, features: features, settings: settings)
+        case "hybrid":
+            guard settings.hybridBase != "hybrid" else { throw ConfigurationError("model.hybrid_base cannot be 'hybrid'") }
+            return HybridRecommender(
+                base: try make(settings.hybridBase, schema: schema, features: features, settings: settings),
+                cooccurrence: CooccurrenceRecommender(schema: schema, features: features, settings: settings),
+                popularity: PopularityRecommender(schema: schema, halfLifeHours: features.popularityHalfLifeHours),
+                settings: settings)
+        default:
+            throw ConfigurationError("unknown model '\(name)'; models are \((names + ["popularity-cumulative"]).joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// The contract every StreamRec model keeps, online and offline alike: learn one
+/// event at a time, then rank. Scoring never creates state: an unknown user or
+/// item is answered from what exists (or not at all), never added.
+public protocol Recommender: Sendable {
+    /// The name `evaluate --models` and the engine use, e.g. `isgd`.
+    var name: String { get }
+
+    /// Learns from one event (the only mutator).
+    mutating func learn(_ event: Event)
+
+    /// The `count` best items for `user`, best first, leaving out `excluded`
+    /// item ids. Empty when the model has nothing to say about the user.
+    func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem]
+
+    /// The predicted rating of `item` by `user`, for explicit-feedback models; nil otherwise.
+    func predictRating(user: String, item: String) -> Double?
+}
+
+extension Recommender {
+    public func predictRating(user: String, item: String) -> Double? { nil }
+}

@@ -1,0 +1,83 @@
+/// Exact top-N over every row of an item factor matrix: a SIMD dot product per
+/// contiguous row, a bounded min-heap of the best N, and exclusion by walking a
+/// sorted list of excluded rows alongside the scan (no hashing per item).
+public enum TopN {
+    /// A row and its score.
+    public struct Entry: Sendable, Equatable {
+        public var row: Int32
+        public var score: Float
+    }
+
+    /// The `count` best rows by `user · item + bias[item]`, best first; ties go
+    /// to the lower row. `excluded` must be sorted ascending.
+    public static func rank(
+        user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = []
+    ) -> [Entry] {
+        guard count > 0 else { return [] }
+        var heap = BoundedHeap(capacity: count)
+        let stride = items.stride
+        items.values.withUnsafeBufferPointer { values in
+            guard let base = values.baseAddress else { return }
+            var skip = 0
+            let rows = items.rows
+            for row in 0..<rows {
+                if skip < excluded.count, excluded[skip] == Int32(row) {
+                    skip += 1
+                    continue
+                }
+                while skip < excluded.count, excluded[skip] < Int32(row) { skip += 1 }
+                var score = FactorMatrix.dot(user, base + row * stride, stride: stride)
+                if let bias { score += bias[row] }
+                heap.offer(Entry(row: Int32(row), score: score))
+            }
+        }
+        return heap.sortedDescending()
+    }
+}
+
+/// The N best entries seen, as a min-heap on score (lowest at the root).
+struct BoundedHeap {
+    private var entries: [TopN.Entry] = []
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        entries.reserveCapacity(capacity)
+    }
+
+    /// Whether `a` ranks below `b`: lower score, or equal score and higher row.
+    @inline(__always)
+    private static func worse(_ a: TopN.Entry, _ b: TopN.Entry) -> Bool {
+        a.score < b.score || (a.score == b.score && a.row > b.row)
+    }
+
+    @inline(__always)
+    mutating func offer(_ entry: TopN.Entry) {
+        if entries.count < capacity {
+            entries.append(entry)
+            var child = entries.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard Self.worse(entries[child], entries[parent]) else { break }
+                entries.swapAt(child, parent)
+                child = parent
+            }
+        } else if Self.worse(entries[0], entry) {
+            entries[0] = entry
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < entries.count, Self.worse(entries[left], entries[smallest]) { smallest = left }
+                if right < entries.count, Self.worse(entries[right], entries[smallest]) { smallest = right }
+                if smallest == parent { break }
+                entries.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+    }
+
+    func sortedDescending() -> [TopN.Entry] {
+        entries.sorted { Self.worse($1, $0) }
+    }
+}
