@@ -11,8 +11,8 @@ public struct BiasedMF: Recommender {
     public internal(set) var state: LatentFactors
     let settings: ModelSettings
     let ratingType: String
-    public private(set) var globalMean: Double = 0
-    private(set) var ratingsSeen = 0
+    public internal(set) var globalMean: Double = 0
+    var ratingsSeen = 0
 
     public init(schema: EventSchema, settings: ModelSettings) {
         state = LatentFactors(factors: settings.ratingFactors, seed: settings.seed, initScale: settings.initScale)
