@@ -10,8 +10,8 @@ import StreamRecKafka
 struct KafkaThroughputBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streamrec-bench",
-        abstract: "Throughput of StreamRec's parts: the Kafka layer and the feature store.",
-        subcommands: [Produce.self, Consume.self, FeatureBenchmark.self]
+        abstract: "Throughput of StreamRec's parts: the Kafka layer, the feature store and the models.",
+        subcommands: [Produce.self, Consume.self, FeatureBenchmark.self, ModelBenchmark.self]
     )
 
     struct Produce: AsyncParsableCommand {

@@ -44,16 +44,12 @@ public struct BiasedMF: Recommender {
         let rate = Float(settings.ratingLearningRate), reg = Float(settings.ratingRegularization)
         let stride = state.userFactors.stride
         let (bu, bi) = (state.userBias[user], state.itemBias[item])
-        let error: Float = withUnsafeTemporaryAllocation(of: Float.self, capacity: stride) { previousUser in
-            state.userFactors.withRows { users in
-                state.itemFactors.withRows { items in
-                    let p = users + user * stride, q = items + item * stride
-                    let error = rating - (Float(globalMean) + bu + bi + FactorMatrix.dot(p, q, stride: stride))
-                    previousUser.baseAddress!.update(from: p, count: stride)
-                    sgdStep(p, toward: q, gradient: error, learningRate: rate, regularization: reg, stride: stride)
-                    sgdStep(q, toward: previousUser.baseAddress!, gradient: error, learningRate: rate, regularization: reg, stride: stride)
-                    return error
-                }
+        let error: Float = state.userFactors.withRows { users in
+            state.itemFactors.withRows { items in
+                let p = users + user * stride, q = items + item * stride
+                let error = rating - (Float(globalMean) + bu + bi + FactorMatrix.dot(p, q, stride: stride))
+                sgdPairStep(p, q, error: error, learningRate: rate, regularization: reg, stride: stride)
+                return error
             }
         }
         state.userBias[user] = bu + rate * (error - reg * bu)

@@ -17,7 +17,8 @@ public struct FactorMatrix: Sendable, Equatable {
 
     /// Appends a row initialised from `random` with standard deviation `scale`.
     public mutating func appendRow(scale: Float, random: inout SeededRandom) {
-        values.reserveCapacity(values.count + stride)
+        // No reserveCapacity here: reserving exactly one more row each time would
+        // defeat the array's geometric growth and copy every row on every add.
         for _ in 0..<factors { values.append(random.normal() * scale) }
         for _ in factors..<stride { values.append(0) }
     }

@@ -44,15 +44,11 @@ public struct ISGD: Recommender {
     /// One squared-error step of user and item rows toward `target`.
     mutating func step(user: Int, item: Int, target: Float, rate: Float, reg: Float) {
         let stride = state.userFactors.stride
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: stride) { previousUser in
-            state.userFactors.withRows { users in
-                state.itemFactors.withRows { items in
-                    let p = users + user * stride, q = items + item * stride
-                    let error = target - FactorMatrix.dot(p, q, stride: stride)
-                    previousUser.baseAddress!.update(from: p, count: stride)
-                    sgdStep(p, toward: q, gradient: error, learningRate: rate, regularization: reg, stride: stride)
-                    sgdStep(q, toward: previousUser.baseAddress!, gradient: error, learningRate: rate, regularization: reg, stride: stride)
-                }
+        state.userFactors.withRows { users in
+            state.itemFactors.withRows { items in
+                let p = users + user * stride, q = items + item * stride
+                let error = target - FactorMatrix.dot(p, q, stride: stride)
+                sgdPairStep(p, q, error: error, learningRate: rate, regularization: reg, stride: stride)
             }
         }
     }
@@ -105,17 +101,22 @@ struct RecencyList: Sendable, Equatable {
 /// Event-type weights as the models use them: a rating counts as one event; an
 /// implicit event as its type's weight relative to the lightest type, times its value.
 struct EventWeights: Sendable, Equatable {
-    let weights: [String: Double]
+    /// (type, relative weight), scanned: cheaper than hashing the type per event.
+    let weights: [(type: String, weight: Double)]
     let ratingType: String
 
     init(_ schema: EventSchema) {
         let lightest = schema.weights.values.filter { $0 > 0 }.min() ?? 1
-        weights = schema.weights.mapValues { $0 / lightest }
+        weights = schema.weights.sorted { $0.key < $1.key }.map { ($0.key, $0.value / lightest) }
         ratingType = schema.ratingType
     }
 
     func weight(of event: Event) -> Double {
         if event.type == ratingType { return 1 }
-        return (weights[event.type] ?? 1) * (event.value ?? 1)
+        return (weights.first { $0.type == event.type }?.weight ?? 1) * (event.value ?? 1)
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.ratingType == rhs.ratingType && lhs.weights.elementsEqual(rhs.weights, by: ==)
     }
 }

@@ -68,3 +68,20 @@ func sgdStep(_ target: UnsafeMutablePointer<Float>, toward direction: UnsafePoin
         offset += 8
     }
 }
+
+/// The paired squared-error step of ISGD and biased MF, fused into one pass:
+/// `p += η (e q − λ p)` and `q += η (e p − λ q)`, both from the old values.
+@inline(__always)
+func sgdPairStep(_ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, error: Float,
+                 learningRate: Float, regularization: Float, stride: Int) {
+    var offset = 0
+    let e = SIMD8<Float>(repeating: error), lr = SIMD8<Float>(repeating: learningRate)
+    let reg = SIMD8<Float>(repeating: regularization)
+    while offset < stride {
+        let pv = UnsafeRawPointer(p + offset).loadUnaligned(as: SIMD8<Float>.self)
+        let qv = UnsafeRawPointer(q + offset).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(p + offset).storeBytes(of: pv + lr * (e * qv - reg * pv), as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(q + offset).storeBytes(of: qv + lr * (e * pv - reg * qv), as: SIMD8<Float>.self)
+        offset += 8
+    }
+}
