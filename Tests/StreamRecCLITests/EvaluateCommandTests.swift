@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+@Suite("streamrec evaluate", .timeLimit(.minutes(2)))
+struct EvaluateCommandTests {
+    /// A small ratings log in u.data format: 60 users with tastes in 3 groups of items.
+    static func ratingsLog() throws -> String {
+        var lines: [String] = []
+        var state: UInt64 = 3
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        for index in 0..<3_000 {
+            let user = next() % 60
+            let item = (user % 3) * 40 + next() % 40  // each user mostly rates its group's items
+            lines.append("\(user)\t\(item)\t\(1 + next() % 5)\t\(880_000_000 + index * 60)")
+        }
+        return try temporaryFile("u.data", lines.joined(separator: "\n") + "\n")
+    }
+
+    @Test("--json reports every requested model with the documented fields; --plot writes an SVG")
+    func prequentialJSON() async throws {
+        let file = try Self.ratingsLog()
+        let plot = (file as NSString).deletingLastPathComponent + "/recall.svg"
+        let result = try await run(["evaluate", file, "--models", "popularity,isgd,raisgd,bpr,biased-mf,cooccurrence,hybrid",
+                                    "--json", "--plot", plot, "--no-progress"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["dataset"] as? String == "u.data")
+        #expect(json["events"] as? Int == 3_000)
+        let models = try #require(json["models"] as? [[String: Any]])
+        #expect(models.map { $0["model"] as? String } == ["popularity", "isgd", "raisgd", "bpr", "biased-mf", "cooccurrence", "hybrid"])
+        for model in models {
+            for key in ["recall_at_10", "ndcg_at_10", "mrr_at_10", "coverage", "rmse", "mae", "learn_events_per_second", "rank_ms_per_event"] {
+                #expect(model.keys.contains(key), "\(model["model"]!) lacks \(key)")
+            }
+            let recall = try #require(model["recall_at_10"] as? Double)
+            #expect((0...1).contains(recall))
+        }
+        #expect(models.first { $0["model"] as? String == "biased-mf" }?["rmse"] is Double)
+        #expect(models.first { $0["model"] as? String == "bpr" }?["rmse"] is NSNull)
+        // Users stay inside their item group, so co-occurrence finds far more than popularity.
+        let recall = Dictionary(uniqueKeysWithValues: models.map { ($0["model"] as! String, $0["recall_at_10"] as! Double) })
+        #expect(recall["cooccurrence"]! > recall["popularity"]!)
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 7)
+    }
+
+    @Test("--protocol kfold gives per-fold and mean RMSE/MAE for biased MF")
+    func kfold() async throws {
+        let file = try Self.ratingsLog()
+        let result = try await run(["evaluate", file, "--protocol", "kfold", "--folds", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect((json["folds"] as? [[String: Double]])?.count == 3)
+        let model = try #require((json["models"] as? [[String: Any]])?.first)
+        #expect(model["model"] as? String == "biased-mf")
+        #expect(((model["rmse"] as? Double) ?? 0) > 0)
+    }
+
+    @Test("An unknown model is a usage error naming the known ones")
+    func unknownModel() async throws {
+        let result = try await run(["evaluate", "u.data", "--models", "svd++"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown model 'svd++'"))
+        #expect(result.stderr.contains("bpr"))
+    }
+}
