@@ -165,6 +165,43 @@ struct ModelTests {
         #expect(throws: SnapshotError.self) { _ = try BiasedMF(snapshot: damaged, schema: schema, settings: settings) }
     }
 
+    @Test("Every model: two runs give identical snapshot bytes, and a restored copy learns on identically",
+          arguments: ModelCatalog.names)
+    func everyModelSnapshots(name: String) throws {
+        let events = lowRankStream(users: 25, items: 40, events: 800, seed: 12).map { event in
+            var rating = event
+            rating.type = "rating"
+            rating.value = Double(1 + Int(event.itemID.dropFirst())! % 5)
+            return rating
+        }
+        let (schema, features, settings) = (EventSchema(), FeatureSettings(), ModelSettings())
+        var first = try ModelCatalog.make(name, schema: schema, features: features, settings: settings)
+        var second = try ModelCatalog.make(name, schema: schema, features: features, settings: settings)
+        for event in events.prefix(400) { first.learn(event); second.learn(event) }
+        #expect(first.snapshot() == second.snapshot())
+        var restored = try ModelCatalog.restore(name, snapshot: first.snapshot(), schema: schema, features: features, settings: settings)
+        #expect(restored.snapshot() == first.snapshot())
+        for event in events.dropFirst(400) { first.learn(event); restored.learn(event) }
+        #expect(restored.snapshot() == first.snapshot())
+        #expect(restored.recommend(for: "u1", count: 5, excluding: []) == first.recommend(for: "u1", count: 5, excluding: []))
+    }
+
+    @Test("similar(item) ranks by factor cosine: an item's scaled copy comes first")
+    func factorCosine() {
+        var state = LatentFactors(factors: 8, seed: 1, initScale: 1)
+        for index in 0..<20 { _ = state.item("i\(index)") }
+        // Make i7 point the same way as i3, at twice the length.
+        let stride = state.itemFactors.stride
+        state.itemFactors.withRows { rows in
+            for k in 0..<8 { rows[7 * stride + k] = 2 * rows[3 * stride + k] }
+        }
+        let similar = state.similarItems(to: "i3", count: 5)
+        #expect(similar.first?.itemID == "i7")
+        #expect(abs((similar.first?.score ?? 0) - 1) < 1e-5)
+        #expect(!similar.contains { $0.itemID == "i3" })
+        #expect(state.similarItems(to: "nope", count: 5).isEmpty)
+    }
+
     @Test("The catalog knows every model and names them in its error")
     func catalog() throws {
         for name in ModelCatalog.names {

@@ -85,3 +85,23 @@ func sgdPairStep(_ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Flo
         offset += 8
     }
 }
+
+extension LatentFactors {
+    /// Items most alike `item` by cosine similarity of their factor rows, best first.
+    /// Empty for an unknown item.
+    public func similarItems(to id: String, count: Int) -> [ScoredItem] {
+        guard let item = items.index(of: id) else { return [] }
+        let stride = itemFactors.stride
+        return itemFactors.values.withUnsafeBufferPointer { values -> [ScoredItem] in
+            let base = values.baseAddress!
+            let norms = (0..<itemFactors.rows).map { FactorMatrix.dot(base + $0 * stride, base + $0 * stride, stride: stride).squareRoot() }
+            let own = base + Int(item) * stride
+            var heap = BoundedHeap(capacity: max(count, 1))
+            for row in 0..<itemFactors.rows where row != Int(item) && norms[row] > 0 && norms[Int(item)] > 0 {
+                let cosine = FactorMatrix.dot(own, base + row * stride, stride: stride) / (norms[row] * norms[Int(item)])
+                heap.offer(TopN.Entry(row: Int32(row), score: cosine))
+            }
+            return heap.sortedDescending().prefix(count).map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+        }
+    }
+}

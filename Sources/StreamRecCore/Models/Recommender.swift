@@ -14,6 +14,10 @@ public protocol Recommender: Sendable {
 
     /// The predicted rating of `item` by `user`, for explicit-feedback models; nil otherwise.
     func predictRating(user: String, item: String) -> Double?
+
+    /// The whole model as a versioned, checksummed snapshot: equal state gives equal
+    /// bytes. ``ModelCatalog/restore(_:snapshot:schema:features:settings:)`` reads it back.
+    func snapshot() -> [UInt8]
 }
 
 extension Recommender {
