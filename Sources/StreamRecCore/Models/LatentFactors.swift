@@ -21,22 +21,23 @@ public struct LatentFactors: Sendable, Equatable {
 
     /// The user's row, added if new.
     public mutating func user(_ id: String) -> Int {
-        let (index, _) = users.intern(id)
-        while userFactors.rows <= Int(index) {
-            var random = SeededRandom(seed: seed, stream: 1, index: UInt64(userFactors.rows))
-            userFactors.appendRow(scale: initScale, random: &random)
-            userBias.append(0)
-        }
-        return Int(index)
+        Self.row(id, &users, &userFactors, &userBias, seed: seed, stream: 1, scale: initScale)
     }
 
     /// The item's row, added if new.
     public mutating func item(_ id: String) -> Int {
-        let (index, _) = items.intern(id)
-        while itemFactors.rows <= Int(index) {
-            var random = SeededRandom(seed: seed, stream: 2, index: UInt64(itemFactors.rows))
-            itemFactors.appendRow(scale: initScale, random: &random)
-            itemBias.append(0)
+        Self.row(id, &items, &itemFactors, &itemBias, seed: seed, stream: 2, scale: initScale)
+    }
+
+    /// Interns `id` on one side and gives a new entity its row, drawn from
+    /// (seed, side, row index).
+    private static func row(_ id: String, _ interner: inout IDInterner, _ factors: inout FactorMatrix, _ bias: inout [Float],
+                            seed: UInt64, stream: UInt64, scale: Float) -> Int {
+        let (index, _) = interner.intern(id)
+        while factors.rows <= Int(index) {
+            var random = SeededRandom(seed: seed, stream: stream, index: UInt64(factors.rows))
+            factors.appendRow(scale: scale, random: &random)
+            bias.append(0)
         }
         return Int(index)
     }
