@@ -100,7 +100,11 @@ struct EvaluateCommand: AsyncParsableCommand {
         progress.finish()
         EvaluationReport.printPrequential(results, dataset: dataset, events: events.count, topN: topN, json: json)
         if let plot {
-            try RecallPlot.svg(results, topN: topN).write(toFile: plot, atomically: true, encoding: .utf8)
+            let svg = RecallPlot.svg(results, topN: topN)
+            let page = plot.lowercased().hasSuffix(".html")
+                ? "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>StreamRec evaluation</title></head><body>\n\(svg)</body></html>\n"
+                : svg
+            try page.write(toFile: plot, atomically: true, encoding: .utf8)
             if !json { print("plot: \(plot)") }
         }
     }
