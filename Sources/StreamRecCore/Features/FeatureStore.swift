@@ -75,13 +75,6 @@ public struct FeatureStore: Sendable, Equatable {
     public var userCount: Int { users.count }
     public var itemCount: Int { items.count }
 
-    /// The weight an event adds: its type's weight, times its value for implicit
-    /// events that carry one (ratings weigh as their type does).
-    public func weight(of event: Event) -> Double {
-        let base = schema.weight(of: event.type) ?? 0
-        return event.type == schema.ratingType ? base : base * (event.value ?? 1)
-    }
-
     /// Applies one event. Returns false when it changed nothing (a late event
     /// dropped by policy, or a type the schema does not know).
     @discardableResult
@@ -186,6 +179,8 @@ public struct FeatureStore: Sendable, Equatable {
             renormalizeIfNeeded()
         }
         statistics.applied += 1
+        // The type's weight, times the event's value for implicit events that carry
+        // one; a rating weighs as its type does.
         let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.value ?? 1)
         let user: Int32
         if userHint >= 0 {
