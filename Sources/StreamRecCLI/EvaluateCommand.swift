@@ -10,16 +10,16 @@ struct EvaluateCommand: AsyncParsableCommand {
         discussion: """
             Reads the same formats as `replay`, sorts the events by event time, then:
 
-              --protocol prequential (default): for every event, each model first ranks the \\
-            user's top N (consumed items excluded), the hit is scored, then the model learns \\
-            the event. Reports Recall@N (= HR@N), NDCG@N, MRR@N over all events and over \\
-            users with history, catalog coverage, RMSE/MAE for rating models, learn events/s \\
+              --protocol prequential (default): for every event, each model first ranks the \
+            user's top N (consumed items excluded), the hit is scored, then the model learns \
+            the event. Reports Recall@N (= HR@N), NDCG@N, MRR@N over all events and over \
+            users with history, catalog coverage, RMSE/MAE for rating models, learn events/s \
             and rank time per event.
 
-              --protocol kfold: biased MF fitted on k-1 folds in several passes and scored \\
+              --protocol kfold: biased MF fitted on k-1 folds in several passes and scored \
             on the held-out fold, as Surprise's cross_validate does; per-fold and mean RMSE/MAE.
 
-            Models: isgd, raisgd, bpr, biased-mf, popularity, cooccurrence, hybrid \\
+            Models: isgd, raisgd, bpr, biased-mf, popularity, cooccurrence, hybrid \
             (also popularity-cumulative). Hyper-parameters come from the `model` config section.
             """
     )
