@@ -40,3 +40,41 @@ struct EmbeddedClusterTests {
         #expect(throws: KafkaError.self) { _ = try EmbeddedKafkaCluster(brokers: 0) }
     }
 }
+
+@Suite("Embedded cluster fault injection", .serialized, .timeLimit(.minutes(1)))
+struct EmbeddedFaultInjectionTests {
+    @Test("A round-trip delay on the leader slows acknowledgements by at least that much")
+    func roundTripTime() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: quietLogger)
+        try cluster.createTopic("rtt", partitions: 1)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: quietLogger)
+        _ = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: "rtt", key: "k", value: "warm"))
+        try cluster.setRoundTripTime(broker: 1, milliseconds: 300)
+        let started = ContinuousClock.now
+        _ = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: "rtt", key: "k", value: "slow"))
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        try cluster.setRoundTripTime(broker: 1, milliseconds: 0)
+        try await producer.close()
+    }
+
+    @Test("Moving a partition's leader shows in metadata, and produce follows it")
+    func leaderMove() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: quietLogger)
+        try cluster.createTopic("moved", partitions: 1)
+        let before = try await cluster.leader(topic: "moved", partition: 0)
+        let target: Int32 = before == 1 ? 2 : 1
+        try cluster.setPartitionLeader(topic: "moved", partition: 0, brokerID: target)
+        #expect(try await cluster.leader(topic: "moved", partition: 0) == target)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: quietLogger)
+        let report = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: "moved", key: "k", value: "v"))
+        #expect(report.offset == 0)
+        try await producer.close()
+    }
+
+    @Test("Unknown brokers are refused with a reason")
+    func unknownBroker() throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: quietLogger)
+        let error = try #require(throws: KafkaError.self) { try cluster.setBrokerDown(9) }
+        #expect(error.code == .embeddedCluster)
+    }
+}

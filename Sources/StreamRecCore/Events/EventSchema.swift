@@ -19,9 +19,6 @@ public struct EventSchema: Sendable, Equatable {
 
     public init() {}
 
-    /// The implicit weight of an event of `type`, if the type is known.
-    public func weight(of type: String) -> Double? { weights[type] }
-
     /// Known types, sorted, for messages.
     public var knownTypes: [String] { weights.keys.sorted() }
 

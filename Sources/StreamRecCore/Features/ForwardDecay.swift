@@ -16,14 +16,9 @@ public struct ForwardDecay: Sendable, Equatable {
         self.landmark = landmark
     }
 
-    /// What to store for weight `weight` at time `time`.
-    @inline(__always)
-    public func stored(_ weight: Double, at time: Int64) -> Double {
-        weight * exp2(Double(time - landmark) / halfLifeMilliseconds)
-    }
-
     /// The multiplier `2^((time − L)/h)` that turns a weight at `time` into what
-    /// is stored: compute it once per event for every sum of this half-life.
+    /// is stored (`weight · factor`): compute it once per event for every sum of
+    /// this half-life.
     @inline(__always)
     public func factor(at time: Int64) -> Double {
         exp2(Double(time - landmark) / halfLifeMilliseconds)
