@@ -13,7 +13,10 @@ struct CommandContext {
 
     var configuration: StreamRecConfiguration { loaded.configuration }
 
-    init(_ options: GlobalOptions, label: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter commandOverrides: settings a command's own flags set (such as
+    ///   `run --model`); they win over every other layer.
+    init(_ options: GlobalOptions, label: String, commandOverrides: [ConfigurationLoader.Override] = [],
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var logger = Logger(label: "streamrec.\(label)")
         logger.logLevel = options.logLevel
         self.logger = logger
@@ -40,7 +43,7 @@ struct CommandContext {
             }
             overrides.append(.init(path: "kafka.properties", value: property, origin: "-X \(property)"))
         }
-        loaded = try ConfigurationLoader.load(file: file, environment: environment, overrides: overrides)
+        loaded = try ConfigurationLoader.load(file: file, environment: environment, overrides: overrides + commandOverrides)
         // Catch a misspelt or invalid librdkafka property before connecting anywhere.
         try KafkaProducerConfiguration(client: KafkaClientConfiguration(
             bootstrapServers: ["localhost:9092"], properties: configuration.kafka.properties)).validate()

@@ -55,6 +55,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     var noProgress = false
 
     func validate() throws {
+        if input.files.isEmpty { throw ValidationError("give at least one log file to \(Self.configuration.commandName!)") }
         guard ["prequential", "kfold"].contains(`protocol`) else { throw ValidationError("--protocol must be prequential or kfold") }
         guard (1...1_000).contains(topN) else { throw ValidationError("--top-n must be between 1 and 1000") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }

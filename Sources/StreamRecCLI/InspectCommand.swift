@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StreamRecCore
+import StreamRecEngine
 
 /// `streamrec inspect`: build the feature store from a log and show what it holds.
 struct InspectCommand: AsyncParsableCommand {
@@ -13,6 +14,10 @@ struct InspectCommand: AsyncParsableCommand {
             applies them to the feature store, and prints a summary, or the views asked for. Decays \
             are read at the newest event time in the log.
 
+            With --state-dir DIR, reads the engine's latest checkpoint instead of logs, so that live \
+            state can be looked at offline (the engine may keep running: checkpoints are replaced \
+            atomically). The summary then also gives the checkpoint's offsets and model.
+
             With --json: one view prints that view alone (an object for --user/--item, an array for \
             --similar/--popular/--trending); several print one object keyed by view name.
             """
@@ -20,6 +25,9 @@ struct InspectCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var input: LogInputOptions
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Read the engine's checkpoint in this directory instead of log files.", valueName: "dir"))
+    var stateDirectory: String?
 
     @Option(help: "Show this user's features.")
     var user: String?
@@ -46,6 +54,8 @@ struct InspectCommand: AsyncParsableCommand {
     var fileOrder = false
 
     func validate() throws {
+        if stateDirectory == nil, input.files.isEmpty { throw ValidationError("give log files to read, or --state-dir") }
+        if stateDirectory != nil, !input.files.isEmpty { throw ValidationError("give log files or --state-dir, not both") }
         if let popular, popular < 1 { throw ValidationError("--popular must be at least 1") }
         if let trending, trending < 1 { throw ValidationError("--trending must be at least 1") }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -54,35 +64,43 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, label: "inspect")
         let schema = context.configuration.events
-        var store = FeatureStore(schema: schema, settings: context.configuration.features)
-        var invalid = 0
-        var events: [Event] = []
-        try input.forEachEvent(schema: schema, readers: try input.openReaders(), onInvalid: { _, _ in invalid += 1 }, onEvent: { event, _ in
-            if fileOrder { store.apply(event) } else { events.append(event) }
-            return true
-        })
-        // Logs such as MovieLens' u.data are not in time order; sorted (stably), the
-        // store ends as live processing in event-time order would have left it.
-        events.sort { $0.timestampMilliseconds < $1.timestampMilliseconds }
-        for event in events { store.apply(event) }
+        let store: FeatureStore
+        var summary: [String: Any] = [:]
+        if let stateDirectory {
+            let checkpointStore = CheckpointStore(directory: stateDirectory)
+            guard let checkpoint = try checkpointStore.load() else {
+                throw InspectError("no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
+            }
+            store = try FeatureStore(snapshot: checkpoint.features)
+            summary = FeatureJSON.summary(store, invalidLines: 0)
+            summary["invalid_lines"] = nil
+            summary["checkpoint"] = [
+                "path": checkpointStore.path, "topic": checkpoint.topic, "model": checkpoint.modelName,
+                "written_at": RFC3339.format(checkpoint.writtenAt), "records_consumed": checkpoint.recordsConsumed,
+                "events_applied": checkpoint.eventsApplied,
+                "offsets": Dictionary(uniqueKeysWithValues: checkpoint.offsets.map { (String($0.key), $0.value) }),
+            ] as [String: Any]
+        } else {
+            (store, summary) = try storeFromLogs(schema: schema, settings: context.configuration.features)
+        }
 
         var views: [(String, Any)] = []
         if let user {
-            guard let features = store.userFeatures(user) else { throw InspectError("user '\(user)' is not in the log") }
+            guard let features = store.userFeatures(user) else { throw InspectError("user '\(user)' is not in the \(source)") }
             views.append(("user", FeatureJSON.user(features)))
         }
         if let item {
-            guard let features = store.itemFeatures(item) else { throw InspectError("item '\(item)' is not in the log") }
+            guard let features = store.itemFeatures(item) else { throw InspectError("item '\(item)' is not in the \(source)") }
             views.append(("item", FeatureJSON.item(features)))
         }
         if let similar {
-            guard store.itemFeatures(similar) != nil else { throw InspectError("item '\(similar)' is not in the log") }
+            guard store.itemFeatures(similar) != nil else { throw InspectError("item '\(similar)' is not in the \(source)") }
             views.append(("similar", store.similar(to: similar, limit: limit).map(FeatureJSON.scored)))
         }
         if let popular { views.append(("popular", store.popular(limit: popular).map(FeatureJSON.scored))) }
         if let trending { views.append(("trending", store.trending(limit: trending).map(FeatureJSON.scored))) }
         if views.isEmpty {
-            views.append(("summary", FeatureJSON.summary(store, invalidLines: invalid)))
+            views.append(("summary", summary))
             views.append(("popular", store.popular(limit: 10).map(FeatureJSON.scored)))
         }
 
@@ -93,6 +111,27 @@ struct InspectCommand: AsyncParsableCommand {
         } else {
             for (name, value) in views { print(FeatureText.render(name, value)) }
         }
+    }
+}
+
+extension InspectCommand {
+    /// What the views are read from, for messages.
+    var source: String { stateDirectory == nil ? "log" : "checkpoint" }
+
+    /// The store built from the log files, and the summary with the count of invalid lines.
+    private func storeFromLogs(schema: EventSchema, settings: FeatureSettings) throws -> (FeatureStore, [String: Any]) {
+        var store = FeatureStore(schema: schema, settings: settings)
+        var invalid = 0
+        var events: [Event] = []
+        try input.forEachEvent(schema: schema, readers: try input.openReaders(), onInvalid: { _, _ in invalid += 1 }, onEvent: { event, _ in
+            if fileOrder { store.apply(event) } else { events.append(event) }
+            return true
+        })
+        // Logs such as MovieLens' u.data are not in time order; sorted (stably), the
+        // store ends as live processing in event-time order would have left it.
+        events.sort { $0.timestampMilliseconds < $1.timestampMilliseconds }
+        for event in events { store.apply(event) }
+        return (store, FeatureJSON.summary(store, invalidLines: invalid))
     }
 }
 

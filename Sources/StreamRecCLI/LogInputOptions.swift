@@ -5,7 +5,7 @@ import StreamRecCore
 /// The log files and how to read them, shared by `replay`, `inspect` and `evaluate`.
 struct LogInputOptions: ParsableArguments {
     @Argument(help: "Log files, read in order (gzip or plain).")
-    var files: [String]
+    var files: [String] = []
 
     @Option(help: "Log format: jsonl, csv, movielens-100k, movielens-1m (default: from the file name).")
     var format: LogFormat?
@@ -23,6 +23,7 @@ struct LogInputOptions: ParsableArguments {
     var typeMap: String?
 
     func validate() throws {
+        // `inspect --state-dir` reads no files; the commands that need them say so.
         for file in files where format == nil && LogFormat.detect(fileName: file) == nil {
             throw ValidationError("cannot tell the format of '\(file)' from its name; pass --format jsonl|csv|movielens-100k|movielens-1m")
         }

@@ -69,6 +69,7 @@ struct ReplayCommand: AsyncParsableCommand {
     var noProgress = false
 
     func validate() throws {
+        if input.files.isEmpty { throw ValidationError("give at least one log file to \(Self.configuration.commandName!)") }
         if rate != nil, speedup != nil { throw ValidationError("give --rate or --speedup, not both") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of events per second") }
         if let speedup, !(speedup > 0) { throw ValidationError("--speedup must be a positive factor") }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StreamRecCore
 import StreamRecKafka
+import StreamRecEngine
 
 /// The `streamrec` command line.
 public struct StreamRecCommand: AsyncParsableCommand {
@@ -16,7 +17,7 @@ public struct StreamRecCommand: AsyncParsableCommand {
 
             Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
             """,
-        subcommands: [BrokerCommand.self, TopicsCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self]
+        subcommands: [BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self]
     )
 
     public init() {}
@@ -68,6 +69,7 @@ public struct StreamRecCommand: AsyncParsableCommand {
         case let error as KafkaError: (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
         case let error as InspectError: (error.description, 1)
         case let error as ReplayStopped: (error.message, 1)
+        case let error as EngineError: (error.message, 1)
         default: nil
         }
     }

@@ -95,6 +95,16 @@ public final class KafkaConsumer: Sendable {
         try handle.committed(partitions, timeoutMilliseconds: timeout.milliseconds)
     }
 
+    /// Where each partition's records reach `timestampMilliseconds` (epoch ms): the
+    /// earliest offset whose timestamp is at or after it, or the end offset when no
+    /// record is that late. For `--reset-to <time>`.
+    public func offsets(
+        at timestampMilliseconds: Int64, for partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)
+    ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+        let queries = partitions.map { KafkaTopicPartitionOffset($0, offset: KafkaOffset(timestampMilliseconds)) }
+        return try handle.offsets(forTimes: queries, timeoutMilliseconds: timeout.milliseconds)
+    }
+
     /// Moves the fetch position of assigned partitions.
     public func seek(_ positions: [KafkaTopicPartitionOffset], timeout: Duration = .seconds(10)) throws(KafkaError) {
         try handle.seek(positions, timeoutMilliseconds: timeout.milliseconds)

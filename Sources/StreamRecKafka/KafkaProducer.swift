@@ -137,6 +137,12 @@ public final class KafkaProducer: Sendable {
         KafkaProducerStatistics(delivered: tracker.deliveredCount, failed: tracker.failedCount, inFlight: handle.outQueueLength)
     }
 
+    /// Blocks until every enqueued record is acknowledged or failed; for a
+    /// processing loop on a thread of its own (see ``flush(timeout:)-async``).
+    public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
+        try handle.flush(timeoutMilliseconds: timeout.milliseconds)
+    }
+
     /// Waits until every enqueued record is acknowledged or failed.
     public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
         let handle = self.handle

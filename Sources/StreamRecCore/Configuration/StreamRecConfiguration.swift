@@ -37,6 +37,24 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var port = 8080
     }
 
+    /// How `streamrec run` refreshes, checkpoints and stops.
+    public struct Engine: Sendable, Equatable {
+        /// After a user's refresh, further events within this window are coalesced
+        /// into one trailing refresh at its end. The first event of a quiet user is
+        /// answered at once.
+        public var refreshWindowMilliseconds = 100
+        /// Leave out items the user already consumed (the feature store's bounded set).
+        public var excludeConsumed = true
+        /// A checkpoint is written when this much time or `checkpointEvents` records
+        /// have passed since the last one, whichever comes first.
+        public var checkpointIntervalMilliseconds = 10_000
+        public var checkpointEvents = 200_000
+        /// Most records taken from the consumer per loop iteration.
+        public var batchSize = 5_000
+        /// Longest a graceful shutdown may take before the process exits anyway.
+        public var shutdownTimeoutMilliseconds = 30_000
+    }
+
     /// Recommendation model settings; read by the engine.
     public struct Model: Sendable, Equatable {
         public var name = "hybrid"
@@ -50,6 +68,7 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public var consumer = Consumer()
     public var state = State()
     public var http = HTTP()
+    public var engine = Engine()
     public var model = Model()
     /// What a valid event is; the `events` section.
     public var events = EventSchema()

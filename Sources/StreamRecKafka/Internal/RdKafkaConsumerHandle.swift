@@ -185,6 +185,19 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         return RdKafkaPartitionList.elements(list).map(\.0)
     }
 
+    /// For each partition (its offset field holding a timestamp in epoch ms), the
+    /// earliest offset whose timestamp is at or after it; the end offset where none is.
+    func offsets(forTimes queries: [KafkaTopicPartitionOffset], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+        let list = RdKafkaPartitionList.make(queries)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_offsets_for_times(rk, list, timeoutMilliseconds)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "look up offsets for times", err)
+        }
+        if let error = RdKafkaPartitionList.firstError(list, "look up offsets for times") { throw error }
+        return RdKafkaPartitionList.elements(list).map(\.0)
+    }
+
     func seek(_ positions: [KafkaTopicPartitionOffset], timeoutMilliseconds: Int32) throws(KafkaError) {
         let list = RdKafkaPartitionList.make(positions)
         defer { rd_kafka_topic_partition_list_destroy(list) }

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import ServiceLifecycle
+import StreamRecCore
+import StreamRecEngine
+import StreamRecKafka
+
+/// `streamrec run`: the streaming engine.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Consume events, update features and the model, publish refreshed recommendations.",
+        discussion: """
+            Joins consumer group consumer.group_id on topics.events, sends records that are not valid \
+            events to topics.dead_letter with the reason, applies each event to the feature store and \
+            the model (model.name) in partition-offset order, and publishes a Recommendation v1 for each \
+            touched user to topics.recommendations, keyed by user id. A user's first event is answered \
+            at once; more events within engine.refresh_window_ms are coalesced into one trailing update.
+
+            State is checkpointed to --state-dir with the next offset of every partition (every \
+            engine.checkpoint_interval_ms or engine.checkpoint_events), then group offsets are committed. \
+            A restart, even after kill -9, resumes from the checkpoint and applies every event exactly \
+            once. Without a checkpoint, partitions start at the committed offsets, then \
+            consumer.auto_offset_reset.
+
+            To rebuild state from history: --fresh (discard the checkpoint; from the earliest retained \
+            record unless --reset-to says otherwise), or --reset-to with an empty state directory. The \
+            embedded broker retains only about 5 MiB per partition, so only that much can be reprocessed \
+            there; a real cluster keeps what its retention settings say.
+
+            Scale out by starting more instances with the same group id, each with its own state \
+            directory: Kafka assigns partitions, and user state follows the user-keyed partitions.
+
+            SIGINT/SIGTERM: finish the batch, publish pending updates, checkpoint, commit and close, \
+            within engine.shutdown_timeout_ms.
+
+            Examples:
+              streamrec run
+              streamrec run --state-dir /var/lib/streamrec --model bpr
+              streamrec run --fresh --reset-to 2026-11-01T00:00:00Z
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Checkpoint directory (default: state.directory).", valueName: "dir"))
+    var stateDirectory: String?
+
+    @Flag(help: "Discard the checkpoint and rebuild state from the log (from --reset-to, else earliest).")
+    var fresh = false
+
+    @Option(name: .customLong("reset-to"),
+            help: ArgumentHelp("Where partitions start when rebuilding: earliest, latest or an RFC 3339 time. Needs --fresh or an empty state directory.",
+                               valueName: "position"))
+    var resetTo: String?
+
+    @Option(help: ArgumentHelp("Model to run (default: model.name): \(ModelCatalog.names.joined(separator: ", ")).", valueName: "name"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Consumer group id (default: consumer.group_id).", valueName: "id"))
+    var group: String?
+
+    @Option(name: .customLong("status-interval"), help: ArgumentHelp("Seconds between status lines on stderr; 0 for none.", valueName: "seconds"))
+    var statusInterval: Double = 10
+
+    func validate() throws {
+        if let resetTo, ResetPosition(argument: resetTo) == nil {
+            throw ValidationError("--reset-to expects earliest, latest or an RFC 3339 time such as 2026-11-01T00:00:00Z, got '\(resetTo)'")
+        }
+        if !(statusInterval >= 0) { throw ValidationError("--status-interval must be 0 or more seconds") }
+    }
+
+    func run() async throws {
+        var overrides: [ConfigurationLoader.Override] = []
+        if let model { overrides.append(.init(path: "model.name", value: model, origin: "--model")) }
+        if let group { overrides.append(.init(path: "consumer.group_id", value: group, origin: "--group")) }
+        if let stateDirectory { overrides.append(.init(path: "state.directory", value: stateDirectory, origin: "--state-dir")) }
+        let context = try CommandContext(global, label: "run", commandOverrides: overrides)
+        let configuration = context.configuration
+        if resetTo != nil, !fresh, FileManager.default.fileExists(atPath: CheckpointStore(directory: configuration.state.directory).path) {
+            throw UsageError("""
+                --reset-to rebuilds state from the log, but \(configuration.state.directory) holds a checkpoint: \
+                add --fresh to discard it, or give an empty --state-dir
+                """)
+        }
+        _ = try ModelCatalog.make(configuration.model.name, schema: configuration.events,
+                                  features: configuration.features, settings: configuration.model.settings)
+
+        let (_, metadata) = try await context.connectedAdmin()
+        let topics = Set(metadata.topics.map(\.name))
+        for topic in [configuration.topics.events, configuration.topics.recommendations, configuration.topics.deadLetter]
+        where !topics.contains(topic) {
+            throw UsageError("topic '\(topic)' does not exist on \(try context.bootstrap().servers): create it with `streamrec topics apply`")
+        }
+
+        let engine = try StreamingEngine(
+            configuration: configuration,
+            consumer: context.consumerConfiguration(groupID: configuration.consumer.groupID),
+            producer: context.producerConfiguration(),
+            options: .init(stateDirectory: configuration.state.directory, fresh: fresh, resetTo: resetTo.flatMap(ResetPosition.init(argument:))),
+            logger: context.logger)
+        printError("""
+            streamrec run: \(configuration.topics.events) → \(configuration.topics.recommendations) at \(try context.bootstrap().servers); \
+            group \(configuration.consumer.groupID), model \(configuration.model.name), state in \(configuration.state.directory). Ctrl-C to stop.
+            streamrec run: \(engine.origin)
+            """)
+        let status = StatusLine()
+        let service = EngineService(
+            engine: engine,
+            shutdownTimeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds),
+            statusInterval: statusInterval > 0 ? .milliseconds(Int64(statusInterval * 1000)) : nil,
+            onStatus: { status.print($0) })
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: context.logger))
+        try await serviceGroup.run()
+        let final = engine.statistics
+        printError("streamrec run stopped: \(StatusLine.describe(final))")
+    }
+}
+
+/// The periodic one-line status of `streamrec run`, with rates since the last line.
+final class StatusLine: @unchecked Sendable {
+    private var last: (time: Date, events: Int)?
+    private let lock = NSLock()
+
+    func print(_ statistics: EngineStatistics) {
+        let now = Date()
+        let rate: String = lock.withLock {
+            defer { last = (now, statistics.eventsApplied) }
+            guard let last, now > last.time else { return "" }
+            return String(format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))
+        }
+        printError("streamrec run: \(Self.describe(statistics, rate: rate))")
+    }
+
+    static func describe(_ s: EngineStatistics, rate: String = "") -> String {
+        let rejected = s.rejected.values.reduce(0, +)
+        let partitions = s.assignedPartitions.map(String.init).joined(separator: ",")
+        return "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates, "
+            + "\(s.checkpoints) checkpoints; partitions [\(partitions)]"
+    }
+}

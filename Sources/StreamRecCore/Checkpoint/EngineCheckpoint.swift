@@ -1,0 +1,76 @@
+/// What the engine writes to make its state durable: the feature store, the model
+/// and, for every partition the state has consumed, the next offset to read. State
+/// and offsets travel in one file so that a restart re-applies exactly the events
+/// after the snapshot (exactly-once state, whatever happened to the process).
+public struct EngineCheckpoint: Sendable, Equatable {
+    /// The events topic the offsets belong to.
+    public var topic: String
+    /// Next offset to read, per partition of `topic`.
+    public var offsets: [Int32: Int64]
+    /// Records consumed into this state, valid or dead-lettered.
+    public var recordsConsumed: Int64
+    /// Events applied to the features and the model.
+    public var eventsApplied: Int64
+    /// Wall-clock time of writing, epoch milliseconds.
+    public var writtenAt: Int64
+    public var modelName: String
+    /// ``FeatureStore/snapshot()``.
+    public var features: [UInt8]
+    /// ``Recommender/snapshot()``.
+    public var model: [UInt8]
+
+    public init(topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
+                modelName: String, features: [UInt8], model: [UInt8]) {
+        self.topic = topic
+        self.offsets = offsets
+        self.recordsConsumed = recordsConsumed
+        self.eventsApplied = eventsApplied
+        self.writtenAt = writtenAt
+        self.modelName = modelName
+        self.features = features
+        self.model = model
+    }
+
+    static let kind = "CKPT"
+    static let version: UInt16 = 1
+
+    /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
+    public func encoded() -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.write(topic)
+        let partitions = offsets.keys.sorted()
+        writer.write(UInt32(partitions.count))
+        for partition in partitions {
+            writer.write(partition)
+            writer.write(offsets[partition]!)
+        }
+        writer.write(recordsConsumed)
+        writer.write(eventsApplied)
+        writer.write(writtenAt)
+        writer.write(modelName)
+        writer.write(block: features)
+        writer.write(block: model)
+        return SnapshotEnvelope.seal(kind: Self.kind, version: Self.version, payload: writer.bytes)
+    }
+
+    /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.
+    public init(decoding bytes: [UInt8]) throws(SnapshotError) {
+        var reader = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.kind, version: Self.version))
+        topic = try reader.readString()
+        let count = Int(try reader.read(UInt32.self))
+        guard count <= reader.remaining / 12 else { throw SnapshotError("inconsistent checkpoint: \(count) partitions") }
+        var offsets: [Int32: Int64] = [:]
+        for _ in 0..<count {
+            let partition = try reader.read(Int32.self)
+            offsets[partition] = try reader.read(Int64.self)
+        }
+        self.offsets = offsets
+        recordsConsumed = try reader.read(Int64.self)
+        eventsApplied = try reader.read(Int64.self)
+        writtenAt = try reader.read(Int64.self)
+        modelName = try reader.readString()
+        features = try reader.readBlock(UInt8.self)
+        model = try reader.readBlock(UInt8.self)
+        guard reader.remaining == 0 else { throw SnapshotError("inconsistent checkpoint: trailing bytes") }
+    }
+}

@@ -1,0 +1,69 @@
+import StreamRecCore
+
+/// The state one engine instance owns: the feature store, the model, and the
+/// next offset of every partition whose events it holds. Only the processing
+/// thread touches it.
+struct EngineState {
+    var features: FeatureStore
+    var model: any Recommender
+    var offsets: [Int32: Int64] = [:]
+    var recordsConsumed: Int64 = 0
+    var eventsApplied: Int64 = 0
+
+    /// An empty state for `configuration`'s model.
+    init(configuration: StreamRecConfiguration) throws(ConfigurationError) {
+        features = FeatureStore(schema: configuration.events, settings: configuration.features)
+        model = try ModelCatalog.make(configuration.model.name, schema: configuration.events,
+                                      features: configuration.features, settings: configuration.model.settings)
+    }
+
+    /// The state a checkpoint holds. The checkpoint must be of the configured model
+    /// and events topic: anything else would mix two states.
+    init(checkpoint: EngineCheckpoint, configuration: StreamRecConfiguration) throws(EngineError) {
+        guard checkpoint.modelName == configuration.model.name else {
+            throw EngineError("""
+                the checkpoint holds model '\(checkpoint.modelName)' but model.name is '\(configuration.model.name)': \
+                use the same model, another --state-dir, or --fresh to rebuild
+                """)
+        }
+        guard checkpoint.topic == configuration.topics.events else {
+            throw EngineError("""
+                the checkpoint is of topic '\(checkpoint.topic)' but topics.events is '\(configuration.topics.events)': \
+                use another --state-dir, or --fresh to rebuild
+                """)
+        }
+        do {
+            features = try FeatureStore(snapshot: checkpoint.features)
+            model = try ModelCatalog.restore(checkpoint.modelName, snapshot: checkpoint.model, schema: configuration.events,
+                                             features: configuration.features, settings: configuration.model.settings)
+        } catch {
+            throw EngineError("the checkpoint's state cannot be restored: \(error.message)")
+        }
+        offsets = checkpoint.offsets
+        recordsConsumed = checkpoint.recordsConsumed
+        eventsApplied = checkpoint.eventsApplied
+    }
+
+    /// Applies valid events in order: features first, then the model.
+    mutating func apply(_ events: [Event]) {
+        _ = features.apply(contentsOf: events)
+        for event in events { model.learn(event) }
+        eventsApplied += Int64(events.count)
+    }
+
+    /// The user's top `count`, leaving out what they consumed when asked to. A user
+    /// the model cannot rank yet gets the most popular items.
+    func recommend(for user: String, count: Int, excludeConsumed: Bool) -> [Recommendation.Item] {
+        let excluded = excludeConsumed ? Set(features.consumedItems(of: user)) : []
+        var ranked = model.recommend(for: user, count: count, excluding: excluded)
+        if ranked.isEmpty {
+            ranked = features.popular(limit: count + excluded.count).filter { !excluded.contains($0.itemID) }
+        }
+        return ranked.prefix(count).map { Recommendation.Item(itemID: $0.itemID, score: $0.score) }
+    }
+
+    func checkpoint(topic: String, modelName: String, writtenAt: Int64) -> EngineCheckpoint {
+        EngineCheckpoint(topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
+                         writtenAt: writtenAt, modelName: modelName, features: features.snapshot(), model: model.snapshot())
+    }
+}

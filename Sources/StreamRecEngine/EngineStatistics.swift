@@ -1,0 +1,22 @@
+/// Counters of a running engine, read from any thread.
+public struct EngineStatistics: Sendable, Equatable {
+    /// Records taken from the events topic in this run, valid or not.
+    public var recordsConsumed = 0
+    /// Valid events applied to the state in this run.
+    public var eventsApplied = 0
+    /// Records sent to the dead-letter topic in this run, by reason code.
+    public var rejected: [String: Int] = [:]
+    /// Recommendation updates published in this run.
+    public var recommendationsPublished = 0
+    /// Checkpoints written in this run.
+    public var checkpoints = 0
+    /// Times consumption paused because the producer queue was full.
+    public var backpressurePauses = 0
+    /// Partitions of the events topic this instance owns now.
+    public var assignedPartitions: [Int32] = []
+    /// Records already applied before and delivered again (after a rebalance or a
+    /// seek), skipped so that nothing is applied twice.
+    public var duplicatesSkipped = 0
+
+    public init() {}
+}

@@ -1,0 +1,270 @@
+import Foundation
+import Logging
+import Metrics
+import StreamRecCore
+import StreamRecKafka
+import Synchronization
+
+/// The product: consumes events, applies them to the feature store and the model
+/// in partition-offset order, publishes refreshed recommendations, and checkpoints
+/// state together with offsets so that a restart, even after `kill -9`, applies
+/// every event exactly once.
+///
+/// One thread owns the state: ``run()`` (or ``runOnDedicatedThread()``) polls,
+/// processes and publishes; librdkafka runs the rebalance callbacks inside that
+/// thread's poll. Other threads may only call ``requestStop()`` and read
+/// ``statistics``.
+public final class StreamingEngine: @unchecked Sendable {
+    /// Choices of one run, beyond the configuration.
+    public struct Options: Sendable {
+        /// Where checkpoints live (`state.directory`).
+        public var stateDirectory: String
+        /// Discard the checkpoint and rebuild state from the log (from `resetTo`,
+        /// earliest unless given).
+        public var fresh = false
+        /// Where partitions the state knows nothing of start, instead of the
+        /// committed offsets. Needs an empty state directory or `fresh`.
+        public var resetTo: ResetPosition?
+
+        public init(stateDirectory: String, fresh: Bool = false, resetTo: ResetPosition? = nil) {
+            self.stateDirectory = stateDirectory
+            self.fresh = fresh
+            self.resetTo = resetTo
+        }
+    }
+
+    let configuration: StreamRecConfiguration
+    let logger: Logger
+    let checkpoints: CheckpointStore
+    let producer: KafkaProducer
+    let ingestor: EventIngestor
+    /// What the run started from, for people: a restored checkpoint, or empty state.
+    public let origin: String
+    /// Set once in `init`, after the rebalance listener that refers to `self` exists.
+    private(set) var consumer: KafkaConsumer!
+
+    private let stopRequested = Atomic<Bool>(false)
+    private let published = Mutex(EngineStatistics())
+    private let appliedCounter = Counter(label: "streamrec_events_applied_total")
+    private let updatesCounter = Counter(label: "streamrec_recommendations_published_total")
+    private let checkpointCounter = Counter(label: "streamrec_checkpoints_total")
+
+    // Processing-thread state (see the type's documentation).
+    var state: EngineState
+    var scheduler: RefreshScheduler
+    var reset: ResetPosition?
+    var assigned: Set<Int32> = []
+    var recordsSinceCheckpoint = 0
+    var lastCheckpointAt: UInt64 = 0
+    var stats = EngineStatistics()
+    private var paused = false
+
+    public init(
+        configuration: StreamRecConfiguration,
+        consumer consumerConfiguration: KafkaConsumerConfiguration,
+        producer producerConfiguration: KafkaProducerConfiguration,
+        options: Options,
+        logger: Logger = Logger(label: "streamrec.engine")
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        checkpoints = CheckpointStore(directory: options.stateDirectory)
+
+        if options.fresh {
+            state = try EngineState(configuration: configuration)
+            reset = options.resetTo ?? .earliest
+            origin = "fresh state, partitions from \(reset!) (the checkpoint is replaced at the first checkpoint)"
+        } else if let checkpoint = try checkpoints.load() {
+            if let resetTo = options.resetTo {
+                throw EngineError("""
+                    --reset-to \(resetTo) rebuilds state from the log, but \(checkpoints.path) holds state: add --fresh \
+                    to discard it, or use an empty --state-dir
+                    """)
+            }
+            state = try EngineState(checkpoint: checkpoint, configuration: configuration)
+            origin = "restored \(checkpoints.path): \(checkpoint.eventsApplied) events, offsets \(checkpoint.offsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: " "))"
+        } else {
+            state = try EngineState(configuration: configuration)
+            reset = options.resetTo
+            origin = "empty state, partitions from " + (reset.map { "\($0)" } ?? "the committed offsets, else consumer.auto_offset_reset")
+        }
+        logger.info("\(origin)")
+        scheduler = RefreshScheduler(windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
+
+        var producerConfiguration = producerConfiguration
+        producerConfiguration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { mine, _ in mine }
+        producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        ingestor = EventIngestor(decoder: EventDecoder(schema: configuration.events), deadLetters: producer,
+                                 deadLetterTopic: configuration.topics.deadLetter, logger: logger)
+        let listener = KafkaRebalanceListener(
+            onAssigned: { [unowned self] in self.partitionsAssigned($0) },
+            onRevoked: { [unowned self] in self.partitionsRevoked($0) })
+        consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger, rebalanceListener: listener)
+    }
+
+    /// Counters so far; safe from any thread.
+    public var statistics: EngineStatistics {
+        var snapshot = published.withLock { $0 }
+        snapshot.rejected = ingestor.rejected
+        return snapshot
+    }
+
+    /// Asks ``run()`` to finish: it completes the batch in hand, publishes pending
+    /// refreshes, checkpoints, commits and closes.
+    public func requestStop() {
+        stopRequested.store(true, ordering: .relaxed)
+    }
+
+    /// Processes until ``requestStop()``, then shuts down cleanly. Blocks the
+    /// calling thread; throws on a fatal Kafka or state error.
+    public func run() throws {
+        try consumer.subscribe(topics: [configuration.topics.events])
+        lastCheckpointAt = Self.now()
+        logger.info("consuming \(configuration.topics.events) as group member; model \(configuration.model.name)")
+        while !stopRequested.load(ordering: .relaxed) {
+            let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
+            if !batch.isEmpty { try process(batch) }
+            try publish(scheduler.due(now: Self.now()))
+            if checkpointDue() { try checkpoint(reason: "interval") }
+            publishStatistics()
+        }
+        try shutDown()
+    }
+
+    /// ``run()`` on a thread of its own, for async callers such as a service group.
+    public func runOnDedicatedThread() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                do {
+                    try run()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = "streamrec-engine"
+            thread.start()
+        }
+    }
+
+    /// Decodes, applies and schedules one batch. Records at offsets the state
+    /// already holds (redelivered after a rebalance) are skipped, never re-applied.
+    func process(_ batch: [KafkaConsumerMessage]) throws {
+        let topic = configuration.topics.events
+        var fresh: [KafkaConsumerMessage] = []
+        fresh.reserveCapacity(batch.count)
+        for message in batch where message.topic == topic {
+            if message.offset >= state.offsets[message.partition, default: 0] {
+                fresh.append(message)
+            } else {
+                stats.duplicatesSkipped += 1
+            }
+        }
+        let ingested = try ingestor.ingest(fresh)
+        state.apply(ingested.map(\.event))
+        for message in fresh {
+            state.offsets[message.partition] = message.offset + 1
+        }
+        state.recordsConsumed += Int64(fresh.count)
+        stats.recordsConsumed += fresh.count
+        stats.eventsApplied += ingested.count
+        recordsSinceCheckpoint += fresh.count
+        appliedCounter.increment(by: Int64(ingested.count))
+
+        // Each touched user once, in order of first touch, with its newest event.
+        var touched: [(user: String, source: Recommendation.Source)] = []
+        var position: [String: Int] = [:]
+        for item in ingested {
+            let source = Recommendation.Source(partition: item.partition, offset: item.offset,
+                                               eventTime: item.event.timestampMilliseconds)
+            if let index = position[item.event.userID] {
+                touched[index].source = source
+            } else {
+                position[item.event.userID] = touched.count
+                touched.append((item.event.userID, source))
+            }
+        }
+        try publish(scheduler.schedule(touched, now: Self.now()))
+    }
+
+    /// Ranks and sends each user's list. When the producer's queue is full the
+    /// consumer is paused until there is room: nothing is dropped, and librdkafka
+    /// stops prefetching meanwhile.
+    func publish(_ refreshes: [(user: String, source: Recommendation.Source)]) throws {
+        guard !refreshes.isEmpty else { return }
+        let topic = configuration.topics.recommendations
+        let topN = configuration.model.topN
+        let exclude = configuration.engine.excludeConsumed
+        for (user, source) in refreshes {
+            let recommendation = Recommendation(
+                userID: user,
+                items: state.recommend(for: user, count: topN, excludeConsumed: exclude),
+                model: configuration.model.name,
+                generatedAt: Int64(Date().timeIntervalSince1970 * 1000),
+                basedOn: source)
+            try send(topic: topic, key: Array(user.utf8), value: recommendation.encoded())
+            scheduler.refreshed(user, now: Self.now())
+        }
+        stats.recommendationsPublished += refreshes.count
+        updatesCounter.increment(by: Int64(refreshes.count))
+        if paused {
+            try consumer.resume(consumer.assignment())
+            paused = false
+        }
+    }
+
+    private func send(topic: String, key: [UInt8], value: [UInt8]) throws {
+        while true {
+            do {
+                try producer.trySend(topic: topic, key: key, value: value)
+                return
+            } catch where error.code == .queueFull {
+                try pauseForBackpressure()
+                usleep(1_000)
+            }
+        }
+    }
+
+    private func pauseForBackpressure() throws {
+        guard !paused else { return }
+        try consumer.pause(consumer.assignment())
+        paused = true
+        stats.backpressurePauses += 1
+        logger.debug("producer queue full: consumption paused")
+    }
+
+    /// Waits for records no longer than until the next trailing refresh is due.
+    private func pollTimeout() -> Duration {
+        let ceiling: UInt64 = 100_000_000
+        guard let due = scheduler.nextDue else { return .nanoseconds(Int64(ceiling)) }
+        let now = Self.now()
+        return .nanoseconds(Int64(due > now ? min(due - now, ceiling) : 0))
+    }
+
+    private func checkpointDue() -> Bool {
+        guard recordsSinceCheckpoint > 0 else { return false }
+        if recordsSinceCheckpoint >= configuration.engine.checkpointEvents { return true }
+        return Self.now() &- lastCheckpointAt >= UInt64(configuration.engine.checkpointIntervalMilliseconds) * 1_000_000
+    }
+
+    /// Finish what is in hand: publish every waiting refresh, checkpoint, commit,
+    /// leave the group and flush the producer.
+    private func shutDown() throws {
+        logger.info("stopping: publishing \(scheduler.pendingCount) pending refreshes, then a final checkpoint")
+        try publish(scheduler.drain())
+        try checkpoint(reason: "shutdown")
+        try consumer.close()
+        try producer.flush(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
+        publishStatistics()
+        let final = statistics
+        logger.info("stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied, \(final.recommendationsPublished) updates")
+    }
+
+    func publishStatistics() {
+        stats.assignedPartitions = assigned.sorted()
+        let current = stats
+        published.withLock { $0 = current }
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
