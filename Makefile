@@ -19,7 +19,7 @@ release: deps
 # every test: unit, embedded-cluster integration and kcat interop.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/run-tests.sh
 
 demo: deps
 	$(SWIFT) build -c release --product streamrec

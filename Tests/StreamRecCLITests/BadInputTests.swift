@@ -37,7 +37,8 @@ struct BadInputTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot reach Kafka at 127.0.0.1:1"))
         #expect(result.stderr.contains("Connection refused"))
-        #expect(elapsed < .seconds(10))
+        // Generous: a loaded CI machine is slow to spawn and schedule; a hang would take far longer.
+        #expect(elapsed < .seconds(30))
     }
 
     @Test("A topic file with a missing field: exit 2, file and field named")

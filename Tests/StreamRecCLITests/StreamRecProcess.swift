@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The built `streamrec` executable, next to the test bundle.
@@ -20,8 +21,9 @@ final class ChildProcess: @unchecked Sendable {
     // @unchecked: output buffers are only touched under `lock`; `process` is set once.
     private let process = Process()
     private let lock = NSLock()
-    private var stdoutText = ""
-    private var stderrText = ""
+    // Bytes, decoded when read: a chunk may end inside a UTF-8 sequence.
+    private var stdoutBytes = Data()
+    private var stderrBytes = Data()
     private let stdinPipe = Pipe()
 
     init(_ arguments: [String], executable: String = streamrecExecutable, environment: [String: String] = [:]) throws {
@@ -36,15 +38,34 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = stdinPipe
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.append(data, toStdout: true)
-        }
-        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.append(data, toStdout: false)
-        }
         try process.run()
+        // Plain blocking reads on threads of their own until end of file. (FileHandle's
+        // readabilityHandler runs on dispatch sources that corelibs-foundation can
+        // tear down while a read is in flight; a test run crashed inside libdispatch.)
+        // Weak: a reader must not keep this object (whose release kills the child) alive.
+        readers = [Self.startReader(out.fileHandleForReading) { [weak self] in self?.append($0, toStdout: true) },
+                   Self.startReader(err.fileHandleForReading) { [weak self] in self?.append($0, toStdout: false) }]
+    }
+
+    /// Threads that have read to the end of the child's output; waited for before exit status is trusted.
+    private var readers: [ReaderThread] = []
+
+    private static func startReader(_ handle: FileHandle, _ sink: @escaping @Sendable (Data) -> Void) -> ReaderThread {
+        let reader = ReaderThread()
+        let fd = handle.fileDescriptor
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                sink(Data(buffer[0..<count]))
+            }
+            withExtendedLifetime(handle) {}
+            reader.finish()
+        }
+        thread.start()
+        return reader
     }
 
     deinit {
@@ -55,23 +76,24 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     private func append(_ data: Data, toStdout: Bool) {
-        let text = String(decoding: data, as: UTF8.self)
         lock.lock()
-        if toStdout { stdoutText += text } else { stderrText += text }
+        if toStdout { stdoutBytes += data } else { stderrBytes += data }
         lock.unlock()
     }
 
     var pid: Int32 { process.processIdentifier }
-    var stdout: String { lock.lock(); defer { lock.unlock() }; return stdoutText }
-    var stderr: String { lock.lock(); defer { lock.unlock() }; return stderrText }
+    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: stdoutBytes, as: UTF8.self) }
+    var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: stderrBytes, as: UTF8.self) }
 
     /// The first line of standard output, waiting up to `timeout` for it.
     func firstLine(timeout: Duration = .seconds(20)) async throws -> String {
         let clock = ContinuousClock()
         let end = clock.now + timeout
         while clock.now < end {
-            if let line = stdout.split(separator: "\n", omittingEmptySubsequences: false).first, stdout.contains("\n") {
-                return String(line)
+            // One read of the buffer: text arriving between two reads once gave an empty line.
+            let text = stdout
+            if let newline = text.firstIndex(of: "\n") {
+                return String(text[..<newline])
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))
@@ -115,9 +137,27 @@ final class ChildProcess: @unchecked Sendable {
             process.waitUntilExit()
             return nil
         }
-        // Let the readability handlers drain the last output.
-        try? await Task.sleep(for: .milliseconds(50))
+        // The child has exited; its output ends once every process holding the pipes is gone.
+        for reader in readers { _ = await reader.wait(timeout: .seconds(5)) }
         return process.terminationStatus
+    }
+}
+
+/// Signals that a reader thread reached end of file.
+final class ReaderThread: Sendable {
+    private let done = Mutex(false)
+
+    func finish() { done.withLock { $0 = true } }
+
+    /// Whether the reader finished within `timeout`.
+    func wait(timeout: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            if done.withLock({ $0 }) { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
     }
 }
 

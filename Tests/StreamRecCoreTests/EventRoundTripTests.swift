@@ -67,3 +67,22 @@ struct EventRoundTripTests {
         #expect((object?["item"] as? [String: Any])?["price"] as? Double == 19.99)
     }
 }
+
+@Suite("Recommendation v1")
+struct RecommendationMessageTests {
+    @Test("Encoded messages decode to the same recommendation, odd ids included")
+    func roundTrip() throws {
+        let recommendation = Recommendation(
+            userID: "ü \"quoted\"\n", items: [.init(itemID: "i/1", score: 0.125), .init(itemID: "☃", score: -2)],
+            model: "hybrid", generatedAt: 1_764_400_000_123, basedOn: .init(partition: 5, offset: 9_000_000_000, eventTime: 1_700_000_000_456))
+        #expect(try Recommendation(decoding: recommendation.encoded()) == recommendation)
+    }
+
+    @Test("Another version or a non-message is a clear error")
+    func rejects() {
+        #expect(throws: RecommendationDecodingError.self) { try Recommendation(decoding: Array("{}".utf8)) }
+        let future = #"{"version":2,"user_id":"u","items":[],"model":"m","generated_at":"2026-01-01T00:00:00Z","based_on":{"partition":0,"offset":1,"event_time":"2026-01-01T00:00:00Z"}}"#
+        let error = try? #require(throws: RecommendationDecodingError.self) { try Recommendation(decoding: Array(future.utf8)) }
+        #expect(error?.description.contains("version 2") == true)
+    }
+}

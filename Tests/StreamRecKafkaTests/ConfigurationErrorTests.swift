@@ -50,6 +50,7 @@ struct ConfigurationErrorTests {
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .brokerUnreachable)
         #expect(error?.message.contains("127.0.0.1:1") == true)
-        #expect(elapsed < .seconds(10))
+        // Generous: a loaded CI machine is slow to spawn and schedule; a hang would take far longer.
+        #expect(elapsed < .seconds(30))
     }
 }

@@ -139,18 +139,22 @@ extension FeatureStore {
         let i = Int(item)
         let base = i * itemTable.neighbourCapacity
         let own = itemTable.records[i].occurrences
-        var scored: [ScoredItem] = []
+        var scored: [(row: Int32, score: Double)] = []
+        scored.reserveCapacity(Int(itemTable.records[i].neighbourCount))
         for k in 0..<Int(itemTable.records[i].neighbourCount) {
-            let other = Int(itemTable.neighbourItems[base + k])
-            let denominator = (own * itemTable.records[other].occurrences).squareRoot()
+            let other = itemTable.neighbourItems[base + k]
+            let denominator = (own * itemTable.records[Int(other)].occurrences).squareRoot()
             guard denominator > 0 else { continue }
             // The decay factors of numerator and denominator cancel: the stored
             // values give the score at any time.
             let weight = itemTable.neighbourWeights[base + k] - itemTable.neighbourErrors[base + k]
-            scored.append(ScoredItem(itemID: items.id(at: Int32(other)), score: weight / denominator,
-                                     events: eventCount(of: Int32(other))))
+            scored.append((other, weight / denominator))
         }
-        return Self.top(scored, limit)
+        // Ids are looked up for ties and for the winners only.
+        let best = bestElements(scored, limit: limit) { a, b in
+            a.score != b.score ? a.score > b.score : items.id(at: a.row) < items.id(at: b.row)
+        }
+        return best.map { ScoredItem(itemID: items.id(at: $0.row), score: $0.score, events: eventCount(of: $0.row)) }
     }
 
     /// Items by decayed popularity at `now`.
@@ -182,6 +186,6 @@ extension FeatureStore {
 
     /// The `limit` best by score; ties broken by id so that results are deterministic.
     static func top(_ items: [ScoredItem], _ limit: Int) -> [ScoredItem] {
-        Array(items.sorted { $0.score != $1.score ? $0.score > $1.score : $0.itemID < $1.itemID }.prefix(max(0, limit)))
+        bestElements(items, limit: limit) { $0.score != $1.score ? $0.score > $1.score : $0.itemID < $1.itemID }
     }
 }
