@@ -99,14 +99,21 @@ let package = Package(
             dependencies: ["StreamRecCore"],
             swiftSettings: swiftSettings
         ),
+        // Event generators and direct counts shared by the engine and CLI tests.
+        .target(
+            name: "StreamRecTestSupport",
+            dependencies: ["StreamRecCore"],
+            path: "Tests/StreamRecTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StreamRecEngineTests",
-            dependencies: ["StreamRecEngine", "StreamRecKafka", "StreamRecCore"],
+            dependencies: ["StreamRecEngine", "StreamRecKafka", "StreamRecCore", "StreamRecTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StreamRecCLITests",
-            dependencies: ["StreamRecCLI", "StreamRecKafka", "StreamRecCore"],
+            dependencies: ["StreamRecCLI", "StreamRecKafka", "StreamRecCore", "StreamRecEngine", "StreamRecTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

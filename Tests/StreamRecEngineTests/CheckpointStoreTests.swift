@@ -1,6 +1,7 @@
 import Foundation
 import StreamRecCore
 @testable import StreamRecEngine
+import StreamRecTestSupport
 import Testing
 
 @Suite("Checkpoints")

@@ -2,6 +2,7 @@ import Foundation
 import StreamRecCore
 import StreamRecEngine
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 @Suite("Streaming engine end to end on the embedded cluster", .serialized, .timeLimit(.minutes(5)))

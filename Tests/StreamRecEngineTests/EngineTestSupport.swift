@@ -2,27 +2,8 @@ import Foundation
 import StreamRecCore
 import StreamRecEngine
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
-
-/// A small e-commerce stream: `users` users, `items` items with a skewed
-/// popularity, all event types, one second apart. Deterministic for a seed.
-func generatedEvents(count: Int, users: Int, items: Int, seed: UInt64 = 7) -> [Event] {
-    var state = seed
-    func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return state >> 33
-    }
-    let types = ["view", "view", "view", "click", "click", "add_to_cart", "purchase"]
-    return (0..<count).map { index in
-        let user = Int(next() % UInt64(users))
-        // Product of two uniforms: low item numbers are popular.
-        let item = Int(next() % UInt64(items)) * Int(next() % 1000) / 1000
-        let category = "c\(item % 7)"
-        return Event(userID: "u\(user)", itemID: "i\(item)", type: types[Int(next() % UInt64(types.count))],
-                     timestampMilliseconds: 1_750_000_000_000 + Int64(index) * 1000, eventID: "e\(index)",
-                     item: ["category": .string(category), "price": .number(Double(10 + item % 90))])
-    }
-}
 
 /// Runs a `StreamingEngine` in this process the way `streamrec run` does.
 final class RunningEngine: Sendable {
@@ -103,38 +84,3 @@ func produce(_ events: [Event], to topic: String, cluster: EmbeddedKafkaCluster)
     #expect(producer.statistics.failed == 0)
 }
 
-/// Per-user and per-item counts computed directly from the events.
-struct DirectCounts {
-    var userEvents: [String: Int] = [:]
-    var userCounts: [String: [String: Int]] = [:]
-    var itemEvents: [String: Int] = [:]
-    var itemUsers: [String: Set<String>] = [:]
-
-    init(_ events: [Event]) {
-        for event in events {
-            userEvents[event.userID, default: 0] += 1
-            userCounts[event.userID, default: [:]][event.type, default: 0] += 1
-            itemEvents[event.itemID, default: 0] += 1
-            itemUsers[event.itemID, default: []].insert(event.userID)
-        }
-    }
-
-    /// Records where `store` disagrees with the direct counts.
-    func expectEqual(to store: FeatureStore, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(store.userCount == userEvents.count, sourceLocation: sourceLocation)
-        #expect(store.itemCount == itemEvents.count, sourceLocation: sourceLocation)
-        var mismatches: [String] = []
-        for (user, events) in userEvents {
-            let features = store.userFeatures(user)
-            if features?.events != events || features?.counts.filter({ $0.value > 0 }) != userCounts[user] {
-                mismatches.append(user)
-            }
-        }
-        for (item, events) in itemEvents {
-            let features = store.itemFeatures(item)
-            if features?.events != events || features?.distinctUsers != itemUsers[item]?.count { mismatches.append(item) }
-        }
-        let sample = mismatches.prefix(10).joined(separator: ", ")
-        #expect(mismatches.count == 0, "counters differ for \(sample)", sourceLocation: sourceLocation)
-    }
-}

@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import StreamRecCore
+import StreamRecEngine
+import StreamRecKafka
+import StreamRecTestSupport
+import Testing
+
+/// `streamrec run` as a separate process against a cluster in this process.
+@Suite("streamrec run survives kill -9 with exactly-once state", .serialized, .timeLimit(.minutes(6)))
+struct EngineCrashTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "streamrec.tests")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    /// Environment giving one engine its topics, group, model and quick checkpoints.
+    static func environment(prefix: String, group: String) -> [String: String] {
+        [
+            "STREAMREC_TOPIC_EVENTS": "\(prefix).events",
+            "STREAMREC_TOPIC_DEAD_LETTER": "\(prefix).dlq",
+            "STREAMREC_TOPIC_RECOMMENDATIONS": "\(prefix).recommendations",
+            "STREAMREC_GROUP_ID": group,
+            "STREAMREC_MODEL": "bpr",
+            "STREAMREC_CHECKPOINT_INTERVAL_MS": "300",
+        ]
+    }
+
+    /// Starts `streamrec run`. A shorter session timeout lets the group notice a
+    /// killed member in six seconds instead of ten (the embedded cluster refuses
+    /// to join with less).
+    static func startEngine(bootstrap: String, stateDirectory: String, environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(["run", "-b", bootstrap, "--state-dir", stateDirectory, "--status-interval", "0",
+                          "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000"],
+                         environment: environment)
+    }
+
+    static func checkpoint(in directory: String) -> EngineCheckpoint? {
+        try? CheckpointStore(directory: directory).load()
+    }
+
+    /// Waits until the checkpoint in `directory` satisfies `condition`.
+    static func waitForCheckpoint(in directory: String, timeout: Duration = .seconds(120),
+                                  _ condition: (EngineCheckpoint) -> Bool) async -> EngineCheckpoint? {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            if let checkpoint = checkpoint(in: directory), condition(checkpoint) { return checkpoint }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    /// Runs an engine to the end of `total` records, then stops it with SIGTERM.
+    static func runToEnd(bootstrap: String, stateDirectory: String, environment: [String: String], total: Int64) async throws -> EngineCheckpoint {
+        let engine = try startEngine(bootstrap: bootstrap, stateDirectory: stateDirectory, environment: environment)
+        let done = await waitForCheckpoint(in: stateDirectory) { $0.recordsConsumed == total }
+        #expect(done != nil, "engine did not reach the end; stderr: \(engine.stderr)")
+        engine.send(signal: SIGTERM)
+        #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "graceful stop; stderr: \(engine.stderr)")
+        return try #require(checkpoint(in: stateDirectory))
+    }
+
+    @Test("SIGKILL at random points during a stream: counters and the model equal an uninterrupted run's, bit for bit")
+    func killNine() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: Self.logger)
+        let prefix = "crash-\(UUID().uuidString.prefix(6))"
+        try cluster.createTopic("\(prefix).events", partitions: 1)
+        try cluster.createTopic("\(prefix).dlq", partitions: 1)
+        try cluster.createTopic("\(prefix).recommendations", partitions: 3)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: Self.logger)
+        let encoder = EventEncoder()
+        let events = generatedEvents(count: 12_000, users: 300, items: 200, seed: 11)
+        let chunks = 4
+        let chunkSize = events.count / chunks
+
+        let crashed = NSTemporaryDirectory() + "\(prefix)-crashed"
+        let crashedEnvironment = Self.environment(prefix: prefix, group: "\(prefix)-crashed")
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for chunk in 0..<chunks {
+            // More of the stream arrives, then an engine starts and is killed mid-way through it.
+            for event in events[(chunk * chunkSize)..<((chunk + 1) * chunkSize)] {
+                try await producer.send(KafkaProducerMessage(topic: "\(prefix).events", key: Array(event.userID.utf8),
+                                                             value: encoder.encode(event), timestampMilliseconds: event.timestampMilliseconds))
+            }
+            try await producer.flush()
+            let before = Self.checkpoint(in: crashed)?.recordsConsumed ?? 0
+            let engine = try Self.startEngine(bootstrap: cluster.bootstrapServers, stateDirectory: crashed, environment: crashedEnvironment)
+            // Killed once it has made progress, a random moment later, while the chunk is still being applied.
+            let progressed = await Self.waitForCheckpoint(in: crashed) { $0.recordsConsumed > before }
+            #expect(progressed != nil, "no progress before kill \(chunk); stderr: \(engine.stderr)")
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
+            engine.send(signal: SIGKILL)
+            _ = await engine.waitForExit(timeout: .seconds(10))
+            if let consumed = Self.checkpoint(in: crashed)?.recordsConsumed, consumed < (chunk + 1) * chunkSize { kills += 1 }
+        }
+        try await producer.close()
+        #expect(kills >= 2, "at least two kills landed mid-stream")
+
+        let total = Int64(events.count)
+        let resumed = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: crashed,
+                                              environment: crashedEnvironment, total: total)
+        let reference = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: NSTemporaryDirectory() + "\(prefix)-reference",
+                                                environment: Self.environment(prefix: prefix, group: "\(prefix)-reference"), total: total)
+
+        #expect(resumed.eventsApplied == total, "no event lost or applied twice")
+        #expect(resumed.offsets == reference.offsets)
+        DirectCounts(events).expectEqual(to: try FeatureStore(snapshot: resumed.features))
+        #expect(resumed.features == reference.features, "feature store bit-identical")
+        #expect(resumed.model == reference.model, "model snapshot bit-identical")
+    }
+}
