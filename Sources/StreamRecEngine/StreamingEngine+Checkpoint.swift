@@ -7,10 +7,20 @@ extension StreamingEngine {
     /// acknowledged (at-least-once output), then state and offsets are written in
     /// one atomic file (exactly-once state), then the group offsets are committed
     /// (for lag monitoring, and where a member without this state starts).
-    func checkpoint(reason: String) throws {
+    ///
+    /// When the output cannot be acknowledged in time (a broker is down), the
+    /// checkpoint is postponed rather than failed: the state in memory is intact and
+    /// the next attempt covers it. Only the final checkpoint of a shutdown throws.
+    func checkpoint(reason: String, final: Bool = false) throws {
         guard recordsSinceCheckpoint > 0 else { return }
         let started = Self.now()
-        try producer.flush(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
+        let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
+        if case .failure(let error) = Result(catching: { () throws(KafkaError) in try producer.flush(timeout: timeout) }) {
+            if final { throw error }
+            logger.warning("checkpoint (\(reason)) postponed: \(error)")
+            lastCheckpointAt = Self.now()
+            return
+        }
         let checkpoint = state.checkpoint(topic: configuration.topics.events, modelName: configuration.model.name,
                                           writtenAt: Int64(Date().timeIntervalSince1970 * 1000))
         try checkpoints.write(checkpoint)

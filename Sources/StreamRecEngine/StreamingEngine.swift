@@ -252,7 +252,7 @@ public final class StreamingEngine: @unchecked Sendable {
     private func shutDown() throws {
         logger.info("stopping: publishing \(scheduler.pendingCount) pending refreshes, then a final checkpoint")
         try publish(scheduler.drain())
-        try checkpoint(reason: "shutdown")
+        try checkpoint(reason: "shutdown", final: true)
         try consumer.close()
         try producer.flush(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
         publishStatistics()

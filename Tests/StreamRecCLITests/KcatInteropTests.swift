@@ -69,6 +69,59 @@ struct KcatInteropTests {
         broker.send(signal: SIGTERM)
         _ = await broker.waitForExit()
     }
+
+    @Test("kcat produces events into streamrec broker, streamrec run answers, kcat reads the recommendations")
+    func kcatOnBothEndsOfTheEngine() async throws {
+        let home = try temporaryHome()
+        let broker = try ChildProcess(["broker", "--no-address-file"], environment: ["STREAMREC_HOME": home])
+        let address = try await broker.firstLine()
+        // Keyed by user, as applications should; one line is not an event and must go to the dead-letter topic.
+        var lines = (0..<60).map { index in
+            "u\(index % 6)|{\"user_id\":\"u\(index % 6)\",\"item_id\":\"sku-\(index % 9)\",\"type\":\"view\",\"timestamp\":\(1_750_000_000_000 + index * 1000)}"
+        }
+        lines.append("u0|{\"user_id\":\"u0\",\"type\":\"view\"}")
+        let produced = try await run(["-P", "-b", address, "-t", "streamrec.events", "-K", "|"], executable: kcat,
+                                     stdin: lines.joined(separator: "\n") + "\n")
+        #expect(produced.status == 0, "\(produced.stderr)")
+
+        let engine = try ChildProcess(["run", "-b", address, "--state-dir", home + "/state", "--status-interval", "0"],
+                                      environment: ["STREAMREC_HOME": home])
+        // kcat reads until every user has a list: 6 keys.
+        var users: Set<String> = []
+        var recommendations: [[String: Any]] = []
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(60)
+        while users.count < 6, clock.now < end {
+            let read = try await run(["-C", "-b", address, "-t", "streamrec.recommendations", "-o", "beginning", "-e", "-q",
+                                      "-f", "%k\t%s\n"], executable: kcat)
+            recommendations = []
+            users = []
+            for line in read.stdout.split(separator: "\n") {
+                let fields = line.split(separator: "\t", maxSplits: 1).map(String.init)
+                guard fields.count == 2,
+                      let object = try JSONSerialization.jsonObject(with: Data(fields[1].utf8)) as? [String: Any] else { continue }
+                #expect(object["user_id"] as? String == fields[0], "keyed by user")
+                users.insert(fields[0])
+                recommendations.append(object)
+            }
+            if users.count < 6 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(users == Set((0..<6).map { "u\($0)" }), "engine stderr: \(engine.stderr)")
+        for object in recommendations {
+            #expect(object["version"] as? Int == 1)
+            #expect(object["model"] as? String == "hybrid")
+            #expect((object["items"] as? [[String: Any]])?.isEmpty == false)
+            #expect((object["based_on"] as? [String: Any])?["offset"] is Int)
+        }
+        let letters = try await run(["-C", "-b", address, "-t", "streamrec.events.dlq", "-o", "beginning", "-e", "-q", "-c", "1",
+                                     "-f", "%h\n"], executable: kcat)
+        #expect(letters.stdout.contains("streamrec.error=missing_field"))
+
+        engine.send(signal: SIGTERM)
+        #expect(await engine.waitForExit() == 0)
+        broker.send(signal: SIGTERM)
+        _ = await broker.waitForExit()
+    }
 }
 
 let kcat = "/usr/bin/kcat"

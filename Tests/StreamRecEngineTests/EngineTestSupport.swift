@@ -8,10 +8,12 @@ import Testing
 /// Runs a `StreamingEngine` in this process the way `streamrec run` does.
 final class RunningEngine: Sendable {
     let engine: StreamingEngine
+    let stateDirectory: String
     private let task: Task<Void, any Error>
 
     init(cluster: EmbeddedKafkaCluster, configuration: StreamRecConfiguration, stateDirectory: String,
          producer: KafkaProducerConfiguration? = nil) throws {
+        self.stateDirectory = stateDirectory
         engine = try StreamingEngine(
             configuration: configuration,
             consumer: cluster.consumerConfiguration(groupID: configuration.consumer.groupID),
