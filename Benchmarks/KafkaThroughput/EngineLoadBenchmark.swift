@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import StreamRecCore
+import StreamRecKafka
+
+/// Offers a MovieLens log to a running `streamrec run` at a fixed rate (or as fast
+/// as possible) and measures, with a consumer of its own, what comes out:
+/// sustained events/s end to end and event-to-recommendation latency.
+///
+/// Events keep the log's users, items and order but are stamped with the wall
+/// clock when sent ("live" replay), so an update's `based_on.event_time` is the
+/// produce time of the newest event behind it: latency = receipt − that time.
+struct EngineLoadBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine-load",
+        abstract: "Offer a MovieLens log to streamrec run; print end-to-end events/s and update latency p50/p99.")
+
+    @Option(help: "Bootstrap servers of the cluster streamrec run consumes from.") var bootstrap: String
+    @Option(help: "MovieLens u.data or ratings.dat.") var file: String
+    @Option var eventsTopic = "streamrec.events"
+    @Option var recommendationsTopic = "streamrec.recommendations"
+    @Option(help: "Events to send (from the start of the file).") var limit = 100_000
+    @Option(help: "Offered events/s; 0 sends as fast as possible.") var rate = 0
+    @Option(help: "Stop waiting this long after the last update arrives (ms).") var idleMilliseconds = 3_000
+
+    func run() async throws {
+        let events = try Self.load(file, limit: limit)
+        let updates = try UpdateCollector(bootstrap: bootstrap, topic: recommendationsTopic)
+        try await updates.waitUntilAssigned()
+
+        var producerConfiguration = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap))
+        producerConfiguration.lingerMilliseconds = 5
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        let encoder = EventEncoder()
+        var buffer: [UInt8] = []
+        let start = DispatchTime.now().uptimeNanoseconds
+        for (index, template) in events.enumerated() {
+            if rate > 0 {
+                // Paced against the schedule, not the previous send: no drift.
+                let due = start + UInt64(index) * 1_000_000_000 / UInt64(rate)
+                let now = DispatchTime.now().uptimeNanoseconds
+                if due > now + 200_000 { usleep(UInt32((due - now) / 1_000)) }
+            }
+            var event = template
+            event.timestampMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+            buffer.removeAll(keepingCapacity: true)
+            encoder.encode(event, into: &buffer)
+            try Self.send(producer, topic: eventsTopic, key: Array(event.userID.utf8), value: buffer,
+                          timestamp: event.timestampMilliseconds)
+        }
+        let sent = DispatchTime.now().uptimeNanoseconds
+        try await producer.close()
+        let result = await updates.finish(idle: .milliseconds(idleMilliseconds))
+        let sendSeconds = Double(sent - start) / 1e9
+        let endToEnd = Double(result.lastArrival - start) / 1e9
+        let latencies = result.latencies.sorted()
+        func percentile(_ p: Double) -> Int64 { latencies.isEmpty ? -1 : latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] }
+        print(String(format: "ENGINE rate=%d events=%d send_s=%.2f offered_per_s=%.0f updates=%d end_to_end_s=%.2f events_per_s=%.0f latency_ms_p50=%lld p90=%lld p99=%lld max=%lld",
+                     rate, events.count, sendSeconds, Double(events.count) / sendSeconds, latencies.count, endToEnd,
+                     Double(events.count) / endToEnd, percentile(0.5), percentile(0.9), percentile(0.99), latencies.last ?? -1))
+    }
+
+    /// Sends, waiting for room when the producer queue is full.
+    static func send(_ producer: KafkaProducer, topic: String, key: [UInt8], value: [UInt8], timestamp: Int64) throws(KafkaError) {
+        while true {
+            do {
+                try producer.trySend(topic: topic, key: key, value: value, timestampMilliseconds: timestamp)
+                return
+            } catch where error.code == .queueFull {
+                usleep(500)
+            }
+        }
+    }
+
+    static func load(_ file: String, limit: Int) throws -> [Event] {
+        guard let format = LogFormat.detect(fileName: file), format == .movielens100k || format == .movielens1m else {
+            throw ValidationError("\(file): expected MovieLens u.data or ratings.dat")
+        }
+        var parser = MovieLensParser(format: format, schema: EventSchema())
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        var events: [Event] = []
+        for line in text.split(separator: "\n") where events.count < limit {
+            let bytes = Array(line.utf8)
+            let parsed = bytes.withUnsafeBytes { buffer in Result { () throws(LogLineError) in try parser.parse(buffer) } }
+            if case .success(let event?) = parsed { events.append(event) }
+        }
+        // Event-time order, as the events happened (ratings.dat is sorted by user).
+        return events.sorted { $0.timestampMilliseconds < $1.timestampMilliseconds }
+    }
+}
+
+/// Reads the recommendation topic on a thread of its own and keeps each update's latency.
+final class UpdateCollector: @unchecked Sendable {
+    // @unchecked: `latencies` and `lastArrival` are written by the reader thread only
+    // until `finish` has stopped it; `lock` guards the hand-over.
+    private let consumer: KafkaConsumer
+    private let lock = NSLock()
+    private var latencies: [Int64] = []
+    private var lastArrival: UInt64 = 0
+    private var stopped = false
+    private var assigned = false
+
+    init(bootstrap: String, topic: String) throws {
+        var configuration = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap),
+                                                       groupID: "engine-load-\(getpid())")
+        configuration.autoOffsetReset = .latest
+        configuration.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
+        consumer = try KafkaConsumer(configuration: configuration, rebalanceListener: KafkaRebalanceListener(onAssigned: { _ in [:] }))
+        try consumer.subscribe(topics: [topic])
+        let thread = Thread { [self] in loop() }
+        thread.start()
+    }
+
+    private func loop() {
+        while !(lock.withLock { stopped }) {
+            guard let batch = try? consumer.poll(maxMessages: 10_000, timeout: .milliseconds(20)) else { continue }
+            if !(try! consumer.assignment()).isEmpty { lock.withLock { assigned = true } }
+            guard !batch.isEmpty else { continue }
+            let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+            let arrival = DispatchTime.now().uptimeNanoseconds
+            lock.withLock {
+                for message in batch {
+                    guard let value = message.value, let update = try? Recommendation(decoding: value) else { continue }
+                    latencies.append(nowMilliseconds - update.basedOn.eventTime)
+                }
+                lastArrival = arrival
+            }
+        }
+        try? consumer.close()
+    }
+
+    func waitUntilAssigned() async throws {
+        while !(lock.withLock { assigned }) { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    /// Waits until no update has arrived for `idle`, then stops reading.
+    func finish(idle: Duration) async -> (latencies: [Int64], lastArrival: UInt64) {
+        let idleNanoseconds = UInt64(idle.components.seconds) * 1_000_000_000 + UInt64(idle.components.attoseconds / 1_000_000_000)
+        while true {
+            try? await Task.sleep(for: .milliseconds(100))
+            let last = lock.withLock { lastArrival }
+            if last > 0, DispatchTime.now().uptimeNanoseconds - last > idleNanoseconds { break }
+        }
+        return lock.withLock {
+            stopped = true
+            return (latencies, lastArrival)
+        }
+    }
+}

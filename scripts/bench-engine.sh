@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The engine end to end, next to the bare consume-transform-produce pipe
+# (../shared/tools/kafka-pipebench.c) on the same embedded broker in the same run.
+#
+# For each offered load (0 = as fast as possible), a fresh `streamrec run` consumes
+# a MovieLens log offered by `streamrec-bench engine-load`, which reads the
+# recommendations on its own consumer and prints events/s end to end and the
+# latency from an event's produce time to the receipt of the update it caused.
+# Peak RSS of the engine process is read from /proc before it stops.
+#
+#   scripts/bench-engine.sh [FILE] [MODEL] [N_MAX]
+#   e.g. scripts/bench-engine.sh ../shared/data/movielens-1m-partial-users-1-2999/ratings.dat hybrid 200000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FILE=${1:-../shared/data/movielens-100k/u.data}
+MODEL=${2:-hybrid}
+N_MAX=${3:-100000}           # the embedded broker keeps ~5 MiB per partition: stay under it
+PIPE_N=${PIPE_N:-300000}
+LOADS=${LOADS:-"0 5000 20000"}
+SECONDS_PER_LOAD=${SECONDS_PER_LOAD:-15}
+PIPEBENCH_SRC=${PIPEBENCH_SRC:-../shared/tools/kafka-pipebench.c}
+
+swift build -c release --product streamrec >/dev/null
+swift build -c release --product streamrec-bench >/dev/null
+BIN=$(swift build -c release --show-bin-path)
+cc -O2 -o "$BIN/kafka-pipebench" "$PIPEBENCH_SRC" -lrdkafka
+WORK=$(mktemp -d)
+
+topics=(--topic pipe-in:6 --topic pipe-out:6)
+for load in $LOADS; do topics+=(--topic "l$load.events:6" --topic "l$load.dlq:3" --topic "l$load.recs:6"); done
+"$BIN/streamrec" broker --no-address-file "${topics[@]}" >"$WORK/broker.out" 2>"$WORK/broker.err" &
+BROKER=$!
+ENGINE=
+trap 'kill $BROKER $ENGINE 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 100); do [ -s "$WORK/broker.out" ] && break; sleep 0.1; done
+ADDR=$(head -1 "$WORK/broker.out")
+echo "broker $ADDR; file $FILE; model $MODEL"
+
+# The denominator: consume -> one output per input -> produce, at full speed.
+SETTINGS="fetch.wait.max.ms=5,linger.ms=5,compression.type=lz4,enable.idempotence=true,queued.min.messages=1000000"
+"$BIN/kafka-pipebench" pipe "$ADDR" pipe-in pipe-out pipe-g "$PIPE_N" batch "$SETTINGS" >"$WORK/pipe.out" 2>&1 &
+PIPE=$!
+for _ in $(seq 1 200); do grep -q READY "$WORK/pipe.out" && break; sleep 0.1; done
+"$BIN/kafka-pipebench" produce "$ADDR" pipe-in "$PIPE_N" 0 "$SETTINGS" >"$WORK/pipe-produce.out" 2>&1
+wait $PIPE
+PIPE_RATE=$(grep -o 'msgs/s=[0-9.]*' "$WORK/pipe.out" | head -1 | cut -d= -f2)
+echo "bare pipe: $(grep -v READY "$WORK/pipe.out" | tr '\n' ' ')"
+
+for load in $LOADS; do
+  if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
+  [ "$n" -gt "$N_MAX" ] && n=$N_MAX
+  STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
+    "$BIN/streamrec" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load" \
+    --status-interval 0 --log-level info -X fetch.wait.max.ms=5 >"$WORK/engine-$load.out" 2>"$WORK/engine-$load.err" &
+  ENGINE=$!
+  for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load.err" && break; sleep 0.1; done
+  "$BIN/streamrec-bench" engine-load --bootstrap "$ADDR" --file "$FILE" --limit "$n" --rate "$load" \
+    --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"
+  RSS=$(awk '/VmHWM/ { print $2 }' /proc/$ENGINE/status)
+  kill -TERM $ENGINE; wait $ENGINE || true; ENGINE=
+  RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$load.out")
+  echo "  offered $( [ "$load" = 0 ] && echo max || echo "$load/s"): engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
+done
