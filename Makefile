@@ -4,7 +4,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps build release test demo bench bench-kafka bench-replay clean
+.PHONY: deps build release test demo bench bench-kafka bench-replay bench-engine clean
 
 deps:
 	@scripts/install-deps.sh
@@ -23,17 +23,21 @@ test: deps
 
 demo: deps
 	$(SWIFT) build -c release --product streamrec
-	scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/streamrec"
+	"$$($(SWIFT) build -c release --show-bin-path)/streamrec" demo
 
 # Throughput of the Kafka layer next to the bare C loop in ../shared/tools, and of
 # replay next to the raw produce rate.
-bench: bench-kafka bench-replay
+bench: bench-kafka bench-replay bench-engine
 
 bench-kafka: deps
 	scripts/bench-kafka.sh
 
 bench-replay: deps
 	scripts/bench-replay.sh
+
+# The engine end to end next to the bare C pipe: events/s, latency, peak RSS.
+bench-engine: deps
+	scripts/bench-engine.sh
 
 clean:
 	$(SWIFT) package clean

@@ -17,7 +17,7 @@ public struct StreamRecCommand: AsyncParsableCommand {
 
             Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
             """,
-        subcommands: [BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self]
+        subcommands: [DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self]
     )
 
     public init() {}
