@@ -113,6 +113,18 @@ struct KcatInteropTests {
             #expect((object["items"] as? [[String: Any]])?.isEmpty == false)
             #expect((object["based_on"] as? [String: Any])?["offset"] is Int)
         }
+        // `streamrec watch` shows the same updates: one Recommendation v1 per line with --json, filtered by user.
+        let watched = try await run(["watch", "-b", address, "--from-beginning", "--json", "--user", "u2", "--count", "1"],
+                                    environment: ["STREAMREC_HOME": home], timeout: .seconds(30))
+        #expect(watched.status == 0, "\(watched.stderr)")
+        let line = try #require(watched.stdout.split(separator: "\n").first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["user_id"] as? String == "u2")
+        let table = try await run(["watch", "-b", address, "--from-beginning", "--user", "u3", "--count", "1"],
+                                  environment: ["STREAMREC_HOME": home], timeout: .seconds(30))
+        #expect(table.stdout.hasPrefix("u3 · hybrid · "), "\(table.stdout)")
+        #expect(table.stdout.contains("   1. sku-"), "a ranked table: \(table.stdout)")
+
         let letters = try await run(["-C", "-b", address, "-t", "streamrec.events.dlq", "-o", "beginning", "-e", "-q", "-c", "1",
                                      "-f", "%h\n"], executable: kcat)
         #expect(letters.stdout.contains("streamrec.error=missing_field"))
