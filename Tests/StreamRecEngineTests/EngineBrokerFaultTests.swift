@@ -11,9 +11,7 @@ struct EngineBrokerFaultTests {
     func leaderDown() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger)
         let configuration = engineConfiguration(prefix: "fault", model: "bpr")
-        try cluster.createTopic(configuration.topics.events, partitions: 6)
-        try cluster.createTopic(configuration.topics.deadLetter, partitions: 3)
-        try cluster.createTopic(configuration.topics.recommendations, partitions: 6)
+        try createTopics(of: configuration, on: cluster)
         let events = generatedEvents(count: 12_000, users: 400, items: 300, seed: 5)
         let half = events.count / 2
 

@@ -11,9 +11,7 @@ struct EngineEndToEndTests {
     func endToEnd() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
         let configuration = engineConfiguration(prefix: "e2e", model: "bpr")
-        try cluster.createTopic(configuration.topics.events, partitions: 6)
-        try cluster.createTopic(configuration.topics.deadLetter, partitions: 3)
-        try cluster.createTopic(configuration.topics.recommendations, partitions: 6)
+        try createTopics(of: configuration, on: cluster)
 
         let events = generatedEvents(count: 50_000, users: 2_000, items: 800)
         // Malformed records of every kind, spread through the stream.

@@ -54,6 +54,13 @@ func engineConfiguration(prefix: String, model: String = "hybrid") -> StreamRecC
     return configuration
 }
 
+/// The three topics of `configuration`, partitioned as in `topics/`.
+func createTopics(of configuration: StreamRecConfiguration, on cluster: EmbeddedKafkaCluster) throws {
+    try cluster.createTopic(configuration.topics.events, partitions: 6)
+    try cluster.createTopic(configuration.topics.deadLetter, partitions: 3)
+    try cluster.createTopic(configuration.topics.recommendations, partitions: 6)
+}
+
 func temporaryDirectory(_ prefix: String) -> String {
     NSTemporaryDirectory() + "streamrec-\(prefix)-" + UUID().uuidString.prefix(8)
 }
