@@ -78,6 +78,8 @@ struct DemoCommand: AsyncParsableCommand {
         engine.requestStop()
         try await engineTask.value
         let summary = watcher.finish()
+        // Every client is closed; only now may the cluster go (ARC could release it after its last use above).
+        withExtendedLifetime(cluster) {}
 
         let statistics = engine.statistics
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -254,7 +254,7 @@ public final class StreamingEngine: @unchecked Sendable {
         try publish(scheduler.drain())
         try checkpoint(reason: "shutdown", final: true)
         try consumer.close()
-        try producer.flush(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
+        try producer.close(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
         publishStatistics()
         let final = statistics
         logger.info("stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied, \(final.recommendationsPublished) updates")

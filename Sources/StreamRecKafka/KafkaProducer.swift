@@ -159,6 +159,13 @@ public final class KafkaProducer: Sendable {
         return try await blocking.run { () throws(KafkaError) in try client.metadata(timeoutMilliseconds: ms) }
     }
 
+    /// Blocking ``close(timeout:)-async``, for a processing loop on a thread of its own.
+    public func close(timeout: Duration = .seconds(30)) throws(KafkaError) {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        defer { poller.stop() }
+        try flush(timeout: timeout)
+    }
+
     /// Flushes, then stops the polling thread. Further sends throw ``KafkaError/Code/closed``.
     public func close(timeout: Duration = .seconds(30)) async throws(KafkaError) {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
