@@ -53,32 +53,44 @@ public struct Recommendation: Sendable, Equatable {
         self.basedOn = basedOn
     }
 
+    // The fixed parts of the message, built once rather than on every refresh.
+    private static let head = Array(#"{"version":1,"user_id":"#.utf8)
+    private static let itemsKey = Array(#","items":["#.utf8)
+    private static let itemKey = Array(#"{"item_id":"#.utf8)
+    private static let scoreKey = Array(#","score":"#.utf8)
+    private static let modelKey = Array(#"],"model":"#.utf8)
+    private static let generatedKey = Array(#","generated_at":"#.utf8)
+    private static let basedOnKey = Array(#","based_on":{"partition":"#.utf8)
+    private static let offsetKey = Array(#","offset":"#.utf8)
+    private static let eventTimeKey = Array(#","event_time":"#.utf8)
+    private static let tail = Array("}}".utf8)
+
     /// The JSON message value, fields in schema order.
     public func encoded() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(96 + items.count * 40)
-        bytes += Array(#"{"version":1,"user_id":"#.utf8)
+        bytes += Self.head
         JSONWriter.appendString(userID, to: &bytes)
-        bytes += Array(#","items":["#.utf8)
+        bytes += Self.itemsKey
         for (index, item) in items.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += Array(#"{"item_id":"#.utf8)
+            bytes += Self.itemKey
             JSONWriter.appendString(item.itemID, to: &bytes)
-            bytes += Array(#","score":"#.utf8)
+            bytes += Self.scoreKey
             JSONWriter.appendNumber(item.score.isFinite ? item.score : 0, to: &bytes)
             bytes.append(UInt8(ascii: "}"))
         }
-        bytes += Array(#"],"model":"#.utf8)
+        bytes += Self.modelKey
         JSONWriter.appendString(model, to: &bytes)
-        bytes += Array(#","generated_at":"#.utf8)
+        bytes += Self.generatedKey
         JSONWriter.appendString(RFC3339.format(generatedAt), to: &bytes)
-        bytes += Array(#","based_on":{"partition":"#.utf8)
+        bytes += Self.basedOnKey
         JSONWriter.appendInteger(Int64(basedOn.partition), to: &bytes)
-        bytes += Array(#","offset":"#.utf8)
+        bytes += Self.offsetKey
         JSONWriter.appendInteger(basedOn.offset, to: &bytes)
-        bytes += Array(#","event_time":"#.utf8)
+        bytes += Self.eventTimeKey
         JSONWriter.appendString(RFC3339.format(basedOn.eventTime), to: &bytes)
-        bytes += Array("}}".utf8)
+        bytes += Self.tail
         return bytes
     }
 
