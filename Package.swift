@@ -45,6 +45,7 @@ let package = Package(
         .target(
             name: "StreamRecCore",
             dependencies: [
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

@@ -10,6 +10,10 @@
 #
 #   scripts/bench-engine.sh [FILE] [MODEL] [N_MAX]
 #   e.g. scripts/bench-engine.sh ../shared/data/movielens-1m-partial-users-1-2999/ratings.dat hybrid 200000
+#
+# ENGINE_LOG_LEVEL=debug also prints each checkpoint's duration.
+# ENGINE_PREFIX runs the engine under a profiler, e.g.
+#   ENGINE_PREFIX="perf record -g -o /tmp/engine.perf --" LOADS=0 scripts/bench-engine.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,14 +55,16 @@ for load in $LOADS; do
   if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
   [ "$n" -gt "$N_MAX" ] && n=$N_MAX
   STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
-    "$BIN/streamrec" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load" \
-    --status-interval 0 --log-level info -X fetch.wait.max.ms=5 >"$WORK/engine-$load.out" 2>"$WORK/engine-$load.err" &
+    ${ENGINE_PREFIX:-} "$BIN/streamrec" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load" \
+    --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 >"$WORK/engine-$load.out" 2>"$WORK/engine-$load.err" &
   ENGINE=$!
   for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load.err" && break; sleep 0.1; done
   "$BIN/streamrec-bench" engine-load --bootstrap "$ADDR" --file "$FILE" --limit "$n" --rate "$load" \
     --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"
   RSS=$(awk '/VmHWM/ { print $2 }' /proc/$ENGINE/status)
   kill -TERM $ENGINE; wait $ENGINE || true; ENGINE=
+  # With ENGINE_LOG_LEVEL=debug: how long each checkpoint held the loop.
+  grep -o 'checkpoint (.*' "$WORK/engine-$load.err" | sed 's/offsets.*,/…,/; s/^/  /' || true
   RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$load.out")
   echo "  offered $( [ "$load" = 0 ] && echo max || echo "$load/s"): engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
 done

@@ -38,12 +38,17 @@ public struct CheckpointStore: Sendable {
 
     /// Writes `checkpoint` durably and atomically.
     public func write(_ checkpoint: EngineCheckpoint) throws(EngineError) {
+        try write(encoded: checkpoint.encoded())
+    }
+
+    /// Writes an ``EngineCheckpoint/encoded()`` checkpoint durably and atomically.
+    public func write(encoded bytes: [UInt8]) throws(EngineError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw EngineError("cannot create state directory \(directory): \(error.localizedDescription)")
         }
-        try writeSynced(checkpoint.encoded(), to: temporaryPath)
+        try writeSynced(bytes, to: temporaryPath)
         if FileManager.default.fileExists(atPath: path) {
             try rename(path, previousPath)
         }

@@ -8,12 +8,17 @@ extension StreamingEngine {
     /// one atomic file (exactly-once state), then the group offsets are committed
     /// (for lag monitoring, and where a member without this state starts).
     ///
+    /// Interval checkpoints are written in the background (``CheckpointWriter``)
+    /// from a copy of the state taken here, and their offsets committed once the
+    /// file is durable. A final or revocation checkpoint is written before this
+    /// returns, after any background write has finished.
+    ///
     /// When the output cannot be acknowledged in time (a broker is down), the
     /// checkpoint is postponed rather than failed: the state in memory is intact and
     /// the next attempt covers it. Only the final checkpoint of a shutdown throws.
-    func checkpoint(reason: String, final: Bool = false) throws {
-        guard recordsSinceCheckpoint > 0 else { return }
-        let started = Self.now()
+    func checkpoint(reason: String, final: Bool = false, background: Bool = false) throws {
+        if !background { try finishCheckpoint(writer.waitForCompletion()) }
+        guard recordsSinceCheckpoint > 0, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
         if case .failure(let error) = Result(catching: { () throws(KafkaError) in try producer.flush(timeout: timeout) }) {
             if final { throw error }
@@ -21,22 +26,39 @@ extension StreamingEngine {
             lastCheckpointAt = Self.now()
             return
         }
-        let checkpoint = state.checkpoint(topic: configuration.topics.events, modelName: configuration.model.name,
-                                          writtenAt: Int64(Date().timeIntervalSince1970 * 1000))
-        try checkpoints.write(checkpoint)
+        let writtenAt = Int64(Date().timeIntervalSince1970 * 1000)
         recordsSinceCheckpoint = 0
         lastCheckpointAt = Self.now()
-        stats.checkpoints += 1
-        commitOwnedOffsets()
-        logger.debug("checkpoint (\(reason)): \(checkpoint.eventsApplied) events, offsets \(checkpoint.offsets.sorted { $0.key < $1.key }), \((lastCheckpointAt - started) / 1_000_000) ms")
+        if background {
+            writer.start(state, topic: configuration.topics.events, modelName: configuration.model.name,
+                         writtenAt: writtenAt, reason: reason)
+        } else {
+            try finishCheckpoint(CheckpointWriter.write(state, to: checkpoints, topic: configuration.topics.events,
+                                                        modelName: configuration.model.name, writtenAt: writtenAt,
+                                                        reason: reason))
+        }
     }
 
-    /// Commits the positions of owned partitions. A failed commit is logged, not
-    /// fatal: the checkpoint, not the group offset, is what a restart trusts.
-    private func commitOwnedOffsets() {
+    /// Acts on a written checkpoint: commits its offsets, or fails the loop when
+    /// the state could not be made durable.
+    func finishCheckpoint(_ outcome: CheckpointWriter.Outcome?) throws(EngineError) {
+        guard let outcome else { return }
+        if let error = outcome.error { throw error }
+        stats.checkpoints += 1
+        commitOwnedOffsets(outcome.offsets)
+        logger.debug("""
+            checkpoint (\(outcome.reason)): \(outcome.eventsApplied) events, \(outcome.bytes / 1024) KiB, \
+            encoded in \(outcome.encodeNanoseconds / 1_000_000) ms, written in \(outcome.writeNanoseconds / 1_000_000) ms
+            """)
+    }
+
+    /// Commits the checkpointed positions of partitions still owned. A failed
+    /// commit is logged, not fatal: the checkpoint, not the group offset, is what a
+    /// restart trusts.
+    private func commitOwnedOffsets(_ offsets: [Int32: Int64]) {
         let topic = configuration.topics.events
         let positions = assigned.sorted().compactMap { partition in
-            state.offsets[partition].map { KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset($0)) }
+            offsets[partition].map { KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset($0)) }
         }
         guard !positions.isEmpty else { return }
         do {

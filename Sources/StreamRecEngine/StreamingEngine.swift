@@ -36,6 +36,7 @@ public final class StreamingEngine: @unchecked Sendable {
     let configuration: StreamRecConfiguration
     let logger: Logger
     let checkpoints: CheckpointStore
+    let writer: CheckpointWriter
     let producer: KafkaProducer
     let ingestor: EventIngestor
     /// What the run started from, for people: a restored checkpoint, or empty state.
@@ -69,6 +70,7 @@ public final class StreamingEngine: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         checkpoints = CheckpointStore(directory: options.stateDirectory)
+        writer = CheckpointWriter(store: checkpoints)
 
         if options.fresh {
             state = try EngineState(configuration: configuration)
@@ -125,7 +127,8 @@ public final class StreamingEngine: @unchecked Sendable {
             let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
             if !batch.isEmpty { try process(batch) }
             try publish(scheduler.due(now: Self.now()))
-            if checkpointDue() { try checkpoint(reason: "interval") }
+            try finishCheckpoint(writer.takeFinished())
+            if checkpointDue() { try checkpoint(reason: "interval", background: true) }
             publishStatistics()
         }
         try shutDown()
@@ -242,7 +245,7 @@ public final class StreamingEngine: @unchecked Sendable {
     }
 
     private func checkpointDue() -> Bool {
-        guard recordsSinceCheckpoint > 0 else { return false }
+        guard recordsSinceCheckpoint > 0, !writer.isBusy else { return false }
         if recordsSinceCheckpoint >= configuration.engine.checkpointEvents { return true }
         return Self.now() &- lastCheckpointAt >= UInt64(configuration.engine.checkpointIntervalMilliseconds) * 1_000_000
     }

@@ -82,4 +82,12 @@ struct FeatureSnapshotTests {
         let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: wrongKind) }
         #expect(error.message.contains("'MODL'"))
     }
+
+    @Test("The checksum is the standard CRC-32, so snapshots written before stay readable")
+    func crcCheckValue() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([]) == 0)
+        let whole = CRC32.checksum(Array("hello, world".utf8))
+        #expect(CRC32.checksum(Array(", world".utf8), continuing: CRC32.checksum(Array("hello".utf8))) == whole)
+    }
 }

@@ -42,7 +42,7 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         /// After a user's refresh, further events within this window are coalesced
         /// into one trailing refresh at its end. The first event of a quiet user is
         /// answered at once.
-        public var refreshWindowMilliseconds = 100
+        public var refreshWindowMilliseconds = 20
         /// Leave out items the user already consumed (the feature store's bounded set).
         public var excludeConsumed = true
         /// A checkpoint is written when this much time or `checkpointEvents` records

@@ -1,14 +1,20 @@
-/// CRC-32 (IEEE 802.3, as zlib and gzip compute it), for snapshot checksums.
-public enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { index in
-        var crc = UInt32(index)
-        for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        return crc
-    }
+import CZlib
 
-    public static func checksum(_ bytes: some Sequence<UInt8>, continuing crc: UInt32 = 0) -> UInt32 {
-        var value = ~crc
-        for byte in bytes { value = table[Int((value ^ UInt32(byte)) & 0xFF)] ^ (value >> 8) }
-        return ~value
+/// CRC-32 (IEEE 802.3) for snapshot checksums, computed by zlib: a checkpoint of
+/// a large state is checksummed on the engine's thread, and zlib's table-sliced
+/// loop is several times faster than a byte-at-a-time one.
+public enum CRC32 {
+    public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            var value = UInt(crc)
+            var rest = UnsafeRawBufferPointer(buffer)
+            // zlib takes a 32-bit length.
+            while !rest.isEmpty {
+                let chunk = min(rest.count, Int(UInt32.max))
+                value = CZlib.crc32(value, rest.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(chunk))
+                rest = UnsafeRawBufferPointer(rebasing: rest[chunk...])
+            }
+            return UInt32(truncatingIfNeeded: value)
+        }
     }
 }

@@ -7,14 +7,19 @@ public enum SnapshotEnvelope {
 
     public static func seal(kind: String, version: UInt16, payload: [UInt8]) -> [UInt8] {
         var writer = BinaryWriter()
-        var bytes = magic + Array(kind.utf8.prefix(4))
         writer.write(version)
         writer.write(UInt64(payload.count))
+        var trailer = BinaryWriter()
+        trailer.write(CRC32.checksum(payload))
+        // One allocation: snapshots of a large state are tens of megabytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(headerSize + payload.count + 4)
+        bytes += magic
+        bytes += kind.utf8.prefix(4)
         bytes += writer.bytes
         bytes += payload
-        var crc = BinaryWriter()
-        crc.write(CRC32.checksum(payload))
-        return bytes + crc.bytes
+        bytes += trailer.bytes
+        return bytes
     }
 
     /// The payload, after checking magic, kind, version, length and checksum.

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+/// Encodes and writes checkpoints on a thread of its own, one at a time.
+///
+/// Encoding, checksumming and fsyncing a large state takes long enough (a
+/// hundred milliseconds and more) to show in every update's latency if the event
+/// loop did it. The loop hands over a copy of its state instead: the state is made
+/// of value types, so the copy is copy-on-write and costs nothing until the loop
+/// next mutates an array the writer still reads, which then is copied once.
+final class CheckpointWriter: Sendable {
+    /// What one write did, for the loop to act on (commit the offsets, or fail).
+    struct Outcome: Sendable {
+        var offsets: [Int32: Int64]
+        var eventsApplied: Int64
+        var reason: String
+        var bytes = 0
+        var encodeNanoseconds: UInt64 = 0
+        var writeNanoseconds: UInt64 = 0
+        var error: EngineError?
+    }
+
+    private let store: CheckpointStore
+    private let finished = Mutex<Outcome?>(nil)
+    private let running = Atomic<Bool>(false)
+    private let completion = DispatchSemaphore(value: 0)
+
+    init(store: CheckpointStore) {
+        self.store = store
+    }
+
+    /// Whether a write is in progress.
+    var isBusy: Bool { running.load(ordering: .acquiring) }
+
+    /// Starts writing `state` on a new thread. At most one write runs: call only
+    /// when not ``isBusy``.
+    func start(_ state: EngineState, topic: String, modelName: String, writtenAt: Int64, reason: String) {
+        precondition(!isBusy, "a checkpoint is already being written")
+        running.store(true, ordering: .releasing)
+        let thread = Thread { [self] in
+            let outcome = Self.write(state, to: store, topic: topic, modelName: modelName, writtenAt: writtenAt, reason: reason)
+            finished.withLock { $0 = outcome }
+            running.store(false, ordering: .releasing)
+            completion.signal()
+        }
+        thread.name = "streamrec-checkpoint"
+        thread.start()
+    }
+
+    /// The outcome of a finished write not yet taken; nil while one runs or when
+    /// none has finished. Only the loop thread takes outcomes.
+    func takeFinished() -> Outcome? {
+        guard !isBusy, let outcome = finished.withLock({ $0.take() }) else { return nil }
+        completion.wait()  // the write's signal: it follows the outcome at once
+        return outcome
+    }
+
+    /// Waits for the write in progress, if any, and returns its outcome.
+    func waitForCompletion() -> Outcome? {
+        guard isBusy else { return takeFinished() }
+        completion.wait()
+        return finished.withLock { $0.take() }
+    }
+
+    /// Encodes and writes on the calling thread.
+    static func write(_ state: EngineState, to store: CheckpointStore, topic: String, modelName: String,
+                      writtenAt: Int64, reason: String) -> Outcome {
+        var outcome = Outcome(offsets: state.offsets, eventsApplied: state.eventsApplied, reason: reason)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let bytes = state.checkpoint(topic: topic, modelName: modelName, writtenAt: writtenAt).encoded()
+        let encoded = DispatchTime.now().uptimeNanoseconds
+        outcome.bytes = bytes.count
+        outcome.encodeNanoseconds = encoded - started
+        do {
+            try store.write(encoded: bytes)
+        } catch {
+            outcome.error = error
+        }
+        outcome.writeNanoseconds = DispatchTime.now().uptimeNanoseconds - encoded
+        return outcome
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import StreamRecCore
+@testable import StreamRecEngine
+import StreamRecTestSupport
+import Testing
+
+@Suite("Background checkpoint writes")
+struct CheckpointWriterTests {
+    @Test("A background write holds the state as handed over, while the loop's copy moves on")
+    func writesTheHandedOverState() throws {
+        let configuration = engineConfiguration(prefix: "ckw", model: "hybrid")
+        var state = try EngineState(configuration: configuration)
+        let events = generatedEvents(count: 4_000, users: 50, items: 200)
+        state.apply(Array(events.prefix(2_000)))
+        state.offsets = [0: 2_000]
+        let handedOver = state.checkpoint(topic: "ckw.events", modelName: "hybrid", writtenAt: 1)
+
+        let store = CheckpointStore(directory: temporaryDirectory("ckw"))
+        let writer = CheckpointWriter(store: store)
+        writer.start(state, topic: "ckw.events", modelName: "hybrid", writtenAt: 1, reason: "test")
+        // Mutating every array the writer reads: copy-on-write must keep its copy intact.
+        state.apply(Array(events.suffix(2_000)))
+        state.offsets = [0: 4_000]
+
+        let outcome = try #require(writer.waitForCompletion())
+        #expect(outcome.error == nil)
+        #expect(outcome.offsets == [0: 2_000])
+        #expect(outcome.eventsApplied == 2_000)
+        #expect(outcome.bytes > 0)
+        #expect(try store.load() == handedOver)
+        #expect(!writer.isBusy)
+        #expect(writer.takeFinished() == nil, "an outcome is taken once")
+    }
+
+    @Test("A write that cannot reach the disk reports an error naming the path")
+    func reportsFailure() throws {
+        let file = temporaryDirectory("ckw-file")
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: file))
+        let writer = CheckpointWriter(store: CheckpointStore(directory: file + "/state"))
+        let state = try EngineState(configuration: engineConfiguration(prefix: "ckw", model: "popularity"))
+        writer.start(state, topic: "ckw.events", modelName: "popularity", writtenAt: 1, reason: "test")
+        let outcome = try #require(writer.waitForCompletion())
+        let error = try #require(outcome.error)
+        #expect(error.message.contains(file))
+    }
+}
