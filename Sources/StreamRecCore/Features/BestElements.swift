@@ -5,6 +5,14 @@
 ///
 /// `ranksAbove` must be a strict total order over the elements (break score ties).
 func bestElements<T>(_ elements: some Sequence<T>, limit: Int, by ranksAbove: (T, T) -> Bool) -> [T] {
+    var best = selectBest(elements, limit: limit, by: ranksAbove)
+    best.sort(by: ranksAbove)
+    return best
+}
+
+/// The `limit` best of `elements` in no particular order, for callers that only
+/// need the set (a sum over it, a later selection).
+func selectBest<T>(_ elements: some Sequence<T>, limit: Int, by ranksAbove: (T, T) -> Bool) -> [T] {
     guard limit > 0 else { return [] }
     // A heap whose root is the worst element kept.
     var heap: [T] = []
@@ -33,6 +41,36 @@ func bestElements<T>(_ elements: some Sequence<T>, limit: Int, by ranksAbove: (T
             }
         }
     }
-    heap.sort(by: ranksAbove)
     return heap
+}
+
+/// Keeps only the `limit` best of `elements`, in no particular order, by
+/// quickselect: O(n) on average, against the heap's O(n log limit). For a list
+/// already in hand whose best third or so is wanted, such as an item's neighbour
+/// table cut to its top-K on every refresh.
+func keepBest<T>(_ elements: inout [T], limit: Int, by ranksAbove: (T, T) -> Bool) {
+    guard limit < elements.count else { return }
+    guard limit > 0 else { return elements.removeAll() }
+    elements.withUnsafeMutableBufferPointer { buffer in
+        var low = 0, high = buffer.count - 1
+        // Invariant: the best `limit` are the best of low…high plus those before low.
+        while low < high {
+            // Median of three as the pivot, moved to `high`.
+            let middle = low + (high - low) / 2
+            if ranksAbove(buffer[middle], buffer[low]) { buffer.swapAt(middle, low) }
+            if ranksAbove(buffer[high], buffer[low]) { buffer.swapAt(high, low) }
+            if ranksAbove(buffer[middle], buffer[high]) { buffer.swapAt(middle, high) }
+            let pivot = buffer[high]
+            var store = low
+            for k in low..<high where ranksAbove(buffer[k], pivot) {
+                buffer.swapAt(k, store)
+                store += 1
+            }
+            buffer.swapAt(store, high)
+            // buffer[store] is the (store + 1)-th best.
+            if store == limit - 1 || store == limit { break }
+            if store < limit { low = store + 1 } else { high = store - 1 }
+        }
+    }
+    elements.removeLast(elements.count - limit)
 }

@@ -135,7 +135,18 @@ extension FeatureStore {
     /// `C(i,j) / √(N(i)·N(j))`, with `C` the guaranteed lower bound of a neighbour
     /// table that had to replace entries. Empty for an unknown item or with co-occurrence off.
     public func similar(to itemID: String, limit: Int) -> [ScoredItem] {
-        guard let item = items.index(of: itemID), itemTable.neighbourCapacity > 0 else { return [] }
+        guard let item = items.index(of: itemID) else { return [] }
+        let ids = items
+        return similarRows(to: item, limit: limit)
+            .sorted { $0.score != $1.score ? $0.score > $1.score : ids.id(at: $0.row) < ids.id(at: $1.row) }
+            .map { ScoredItem(itemID: items.id(at: $0.row), score: $0.score, events: eventCount(of: $0.row)) }
+    }
+
+    /// The rows ``similar(to:limit:)`` returns, with their scores, in no
+    /// particular order: rankings that sum over them need neither the order nor
+    /// the ids.
+    func similarRows(to item: Int32, limit: Int) -> [(row: Int32, score: Double)] {
+        guard itemTable.neighbourCapacity > 0 else { return [] }
         let i = Int(item)
         let base = i * itemTable.neighbourCapacity
         let own = itemTable.records[i].occurrences
@@ -150,11 +161,20 @@ extension FeatureStore {
             let weight = itemTable.neighbourWeights[base + k] - itemTable.neighbourErrors[base + k]
             scored.append((other, weight / denominator))
         }
-        // Ids are looked up for ties and for the winners only.
-        let best = bestElements(scored, limit: limit) { a, b in
-            a.score != b.score ? a.score > b.score : items.id(at: a.row) < items.id(at: b.row)
-        }
-        return best.map { ScoredItem(itemID: items.id(at: $0.row), score: $0.score, events: eventCount(of: $0.row)) }
+        guard scored.count > limit else { return scored }
+        // Equal scores at the cut are decided by id, so that the set does not
+        // depend on the order items were first seen in.
+        let ids = items
+        keepBest(&scored, limit: limit) { $0.score != $1.score ? $0.score > $1.score : ids.id(at: $0.row) < ids.id(at: $1.row) }
+        return scored
+    }
+
+    /// Rows of the user's most recent distinct items, newest first.
+    func recentItemRows(of userID: String, limit: Int) -> [Int32] {
+        guard let user = users.index(of: userID) else { return [] }
+        let u = Int(user)
+        let base = u * userTable.recentCapacity
+        return (0..<min(Int(userTable.records[u].recentCount), limit)).map { userTable.recent[base + $0].item }
     }
 
     /// Items by decayed popularity at `now`.

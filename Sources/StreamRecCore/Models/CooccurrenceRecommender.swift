@@ -23,13 +23,20 @@ public struct CooccurrenceRecommender: Recommender {
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        guard let features = store.userFeatures(user) else { return [] }
-        var scores: [String: Double] = [:]
-        for recent in features.recentItems.prefix(recentItems) {
-            for neighbour in store.similar(to: recent.itemID, limit: neighbours) where !excluded.contains(neighbour.itemID) {
-                scores[neighbour.itemID, default: 0] += neighbour.score
+        let recent = store.recentItemRows(of: user, limit: recentItems)
+        guard !recent.isEmpty else { return [] }
+        // By row, not id: a refresh sums about a thousand neighbour scores, and only
+        // the winners need their ids.
+        let skipped = Set(excluded.compactMap { store.items.index(of: $0) })
+        var scores: [Int32: Double] = [:]
+        scores.reserveCapacity(recent.count * neighbours)
+        for item in recent {
+            for neighbour in store.similarRows(to: item, limit: neighbours) where !skipped.contains(neighbour.row) {
+                scores[neighbour.row, default: 0] += neighbour.score
             }
         }
-        return FeatureStore.top(scores.map { ScoredItem(itemID: $0.key, score: $0.value, events: 0) }, count)
+        let ids = store.items
+        let best = bestElements(scores, limit: count) { $0.value != $1.value ? $0.value > $1.value : ids.id(at: $0.key) < ids.id(at: $1.key) }
+        return best.map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
     }
 }

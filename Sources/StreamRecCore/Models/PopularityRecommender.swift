@@ -33,10 +33,14 @@ public struct PopularityRecommender: Recommender {
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         var heap = BoundedHeap(capacity: max(count, 1))
-        let skipped = Set(excluded.compactMap { items.index(of: $0) })
+        // Walked alongside the scan, as in TopN: no hashing per item.
+        let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
+        var skip = 0
         // Relative to the top score: forward-decayed sums can exceed Float's range.
         let top = max(scores.max() ?? 1, .leastNormalMagnitude)
-        for (row, score) in scores.enumerated() where !skipped.contains(Int32(row)) {
+        for (row, score) in scores.enumerated() {
+            while skip < skipped.count, skipped[skip] < Int32(row) { skip += 1 }
+            if skip < skipped.count, skipped[skip] == Int32(row) { continue }
             heap.offer(TopN.Entry(row: Int32(row), score: Float(score / top)))
         }
         return heap.sortedDescending().prefix(count).map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
