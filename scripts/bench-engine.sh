@@ -6,12 +6,14 @@
 # a MovieLens log offered by `streamrec-bench engine-load`, which reads the
 # recommendations on its own consumer and prints events/s end to end and the
 # latency from an event's produce time to the receipt of the update it caused.
+# At a fixed load the bare pipe's source-to-sink latency at the same load is
+# measured first, as the latency's denominator.
 # Peak RSS of the engine process is read from /proc before it stops.
 #
 #   scripts/bench-engine.sh [FILE] [MODEL] [N_MAX]
 #   e.g. scripts/bench-engine.sh ../shared/data/movielens-1m-partial-users-1-2999/ratings.dat hybrid 200000
 #
-# ENGINE_LOG_LEVEL=debug also prints each checkpoint's duration.
+# ENGINE_LOG_LEVEL=debug also prints each checkpoint's size and durations.
 # ENGINE_PREFIX runs the engine under a profiler, e.g.
 #   ENGINE_PREFIX="perf record -g -o /tmp/engine.perf --" LOADS=0 scripts/bench-engine.sh
 set -euo pipefail
@@ -32,7 +34,10 @@ cc -O2 -o "$BIN/kafka-pipebench" "$PIPEBENCH_SRC" -lrdkafka
 WORK=$(mktemp -d)
 
 topics=(--topic pipe-in:6 --topic pipe-out:6)
-for load in $LOADS; do topics+=(--topic "l$load.events:6" --topic "l$load.dlq:3" --topic "l$load.recs:6"); done
+for load in $LOADS; do
+  topics+=(--topic "l$load.events:6" --topic "l$load.dlq:3" --topic "l$load.recs:6")
+  [ "$load" != 0 ] && topics+=(--topic "pipe-in-$load:6" --topic "pipe-out-$load:6")
+done
 "$BIN/streamrec" broker --no-address-file "${topics[@]}" >"$WORK/broker.out" 2>"$WORK/broker.err" &
 BROKER=$!
 ENGINE=
@@ -51,9 +56,24 @@ wait $PIPE
 PIPE_RATE=$(grep -o 'msgs/s=[0-9.]*' "$WORK/pipe.out" | head -1 | cut -d= -f2)
 echo "bare pipe: $(grep -v READY "$WORK/pipe.out" | tr '\n' ' ')"
 
+# The bare pipe's source-to-sink latency at an offered load: the latency denominator.
+# Poll mode: batch mode waits up to BATCH_MS (100) to fill a batch.
+pipe_latency() {
+  local load=$1 n=$2
+  "$BIN/kafka-pipebench" consume "$ADDR" "pipe-out-$load" "sink-$load" "$n" poll "$SETTINGS" >"$WORK/sink-$load.out" 2>&1 &
+  local sink=$!
+  "$BIN/kafka-pipebench" pipe "$ADDR" "pipe-in-$load" "pipe-out-$load" "pipe-$load" "$n" poll "$SETTINGS" >"$WORK/pipe-$load.out" 2>&1 &
+  local pipe=$!
+  for _ in $(seq 1 200); do grep -q READY "$WORK/sink-$load.out" && grep -q READY "$WORK/pipe-$load.out" && break; sleep 0.1; done
+  "$BIN/kafka-pipebench" produce "$ADDR" "pipe-in-$load" "$n" "$load" "$SETTINGS" >/dev/null 2>&1
+  wait $pipe $sink || true
+  echo "  bare pipe at $load/s: $(grep latency_ms "$WORK/sink-$load.out")"
+}
+
 for load in $LOADS; do
   if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
   [ "$n" -gt "$N_MAX" ] && n=$N_MAX
+  [ "$load" != 0 ] && pipe_latency "$load" "$n"
   STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
     ${ENGINE_PREFIX:-} "$BIN/streamrec" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load" \
     --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 >"$WORK/engine-$load.out" 2>"$WORK/engine-$load.err" &
@@ -63,8 +83,13 @@ for load in $LOADS; do
     --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"
   RSS=$(awk '/VmHWM/ { print $2 }' /proc/$ENGINE/status)
   kill -TERM $ENGINE; wait $ENGINE || true; ENGINE=
-  # With ENGINE_LOG_LEVEL=debug: how long each checkpoint held the loop.
-  grep -o 'checkpoint (.*' "$WORK/engine-$load.err" | sed 's/offsets.*,/…,/; s/^/  /' || true
+  # With ENGINE_LOG_LEVEL=debug: each checkpoint's size and encode/write times
+  # (off the event loop, but for the final one).
+  grep -o 'checkpoint (.*' "$WORK/engine-$load.err" | sed 's/^/  /' || true
   RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$load.out")
-  echo "  offered $( [ "$load" = 0 ] && echo max || echo "$load/s"): engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
+  if [ "$load" = 0 ]; then
+    echo "  offered max: engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
+  else
+    echo "  offered $load/s: engine peak RSS $((RSS / 1024)) MiB; sustained ${RATE} events/s; latency above, bare pipe's before it"
+  fi
 done
