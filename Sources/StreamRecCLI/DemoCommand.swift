@@ -44,6 +44,44 @@ struct DemoCommand: AsyncParsableCommand {
         print("embedded cluster at \(cluster.bootstrapServers); topics \(topics.events), \(topics.deadLetter), \(topics.recommendations)")
 
         let stateDirectory = NSTemporaryDirectory() + "streamrec-demo-\(getpid())"
+        // Every client lives inside `stream`: they are gone before the cluster is,
+        // so none of them logs the broker going away.
+        let outcome = try await stream(on: cluster, context: context, stateDirectory: stateDirectory)
+        withExtendedLifetime(cluster) {}
+
+        let statistics = outcome.statistics
+        let summary = outcome.updates
+        let seconds = outcome.seconds
+        print("""
+
+            summary
+              events sent           \(outcome.valid) valid + \(outcome.malformed) malformed in \(String(format: "%.1f", seconds)) s
+              applied by the engine \(statistics.eventsApplied) (\(String(format: "%.0f", Double(statistics.eventsApplied) / seconds)) events/s, the offered pace)
+              dead-lettered         \(statistics.rejected.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", "))
+              updates published     \(statistics.recommendationsPublished) (coalesced: \(String(format: "%.1f", Double(statistics.eventsApplied) / Double(max(1, statistics.recommendationsPublished)))) events per update)
+              updates received      \(summary.received) by a separate consumer
+              event → update        p50 \(summary.p50) ms, p99 \(summary.p99) ms (send of the newest event behind an update to its receipt)
+              checkpoint            \(CheckpointStore(directory: stateDirectory).path)
+            """)
+    }
+
+    /// What one demo run did, for its summary.
+    struct Outcome {
+        var statistics: EngineStatistics
+        /// Updates received by the watcher, and their latency percentiles (ms).
+        var updates: (received: Int, p50: Int64, p99: Int64)
+        var seconds: Double
+        var valid: Int
+        var malformed: Int
+    }
+
+    /// Runs the engine, the watcher and the sender against `cluster` until every
+    /// event is applied and its updates are in.
+    private func stream(on cluster: EmbeddedKafkaCluster, context: CommandContext, stateDirectory: String) async throws
+        -> Outcome
+    {
+        let configuration = context.configuration
+        let topics = configuration.topics
         let engine = try StreamingEngine(
             configuration: configuration, consumer: cluster.consumerConfiguration(groupID: "streamrec-demo"),
             producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory), logger: context.logger)
@@ -77,22 +115,9 @@ struct DemoCommand: AsyncParsableCommand {
         let elapsed = clock.now - start
         engine.requestStop()
         try await engineTask.value
-        let summary = watcher.finish()
-        // Every client is closed; only now may the cluster go (ARC could release it after its last use above).
-        withExtendedLifetime(cluster) {}
-
-        let statistics = engine.statistics
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("""
+        return Outcome(statistics: engine.statistics, updates: watcher.finish(), seconds: seconds,
+                       valid: sample.events.count, malformed: sample.malformed.count)
 
-            summary
-              events sent           \(sample.events.count) valid + \(sample.malformed.count) malformed in \(String(format: "%.1f", seconds)) s
-              applied by the engine \(statistics.eventsApplied) (\(String(format: "%.0f", Double(statistics.eventsApplied) / seconds)) events/s, the offered pace)
-              dead-lettered         \(statistics.rejected.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", "))
-              updates published     \(statistics.recommendationsPublished) (coalesced: \(String(format: "%.1f", Double(statistics.eventsApplied) / Double(max(1, statistics.recommendationsPublished)))) events per update)
-              updates received      \(summary.received) by a separate consumer
-              event → update        p50 \(summary.p50) ms, p99 \(summary.p99) ms (send of the newest event behind an update to its receipt)
-              checkpoint            \(CheckpointStore(directory: stateDirectory).path)
-            """)
     }
 }
