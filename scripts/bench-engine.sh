@@ -13,6 +13,7 @@
 #   scripts/bench-engine.sh [FILE] [MODEL] [N_MAX]
 #   e.g. scripts/bench-engine.sh ../shared/data/movielens-1m-partial-users-1-2999/ratings.dat hybrid 200000
 #
+# INSTANCES=2 runs two engines in one consumer group (peak RSS is the larger one).
 # ENGINE_LOG_LEVEL=debug also prints each checkpoint's size and durations.
 # ENGINE_PREFIX runs the engine under a profiler, e.g.
 #   ENGINE_PREFIX="perf record -g -o /tmp/engine.perf --" LOADS=0 scripts/bench-engine.sh
@@ -25,6 +26,7 @@ N_MAX=${3:-100000}           # the embedded broker keeps ~5 MiB per partition: s
 PIPE_N=${PIPE_N:-300000}
 LOADS=${LOADS:-"0 5000 20000"}
 SECONDS_PER_LOAD=${SECONDS_PER_LOAD:-15}
+INSTANCES=${INSTANCES:-1}     # engines in one consumer group
 PIPEBENCH_SRC=${PIPEBENCH_SRC:-../shared/tools/kafka-pipebench.c}
 
 swift build -c release --product streamrec >/dev/null
@@ -74,22 +76,34 @@ for load in $LOADS; do
   if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
   [ "$n" -gt "$N_MAX" ] && n=$N_MAX
   [ "$load" != 0 ] && pipe_latency "$load" "$n"
-  STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
-    ${ENGINE_PREFIX:-} "$BIN/streamrec" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load" \
-    --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 >"$WORK/engine-$load.out" 2>"$WORK/engine-$load.err" &
-  ENGINE=$!
-  for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load.err" && break; sleep 0.1; done
+  # INSTANCES engines in one consumer group share the partitions, as a scaled-out
+  # deployment would: each owns its users' state.
+  ENGINES=()
+  for k in $(seq 1 "$INSTANCES"); do
+    STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
+      ${ENGINE_PREFIX:-} "$BIN/streamrec" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load-$k" \
+      --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 \
+      >"$WORK/engine-$load-$k.out" 2>"$WORK/engine-$load-$k.err" &
+    ENGINES+=($!)
+    ENGINE="${ENGINES[*]}"
+    # The newest member's first assignment ends the rebalance its joining caused.
+    for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load-$k.err" && break; sleep 0.1; done
+  done
   "$BIN/streamrec-bench" engine-load --bootstrap "$ADDR" --file "$FILE" --limit "$n" --rate "$load" \
     --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"
-  RSS=$(awk '/VmHWM/ { print $2 }' /proc/$ENGINE/status)
-  kill -TERM $ENGINE; wait $ENGINE || true; ENGINE=
+  RSS=0
+  for pid in "${ENGINES[@]}"; do
+    r=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
+    [ "$r" -gt "$RSS" ] && RSS=$r
+  done
+  kill -TERM "${ENGINES[@]}"; wait "${ENGINES[@]}" || true; ENGINE=
   # With ENGINE_LOG_LEVEL=debug: each checkpoint's size and encode/write times
   # (off the event loop, but for the final one).
-  grep -o 'checkpoint (.*' "$WORK/engine-$load.err" | sed 's/^/  /' || true
+  cat "$WORK"/engine-"$load"-*.err | grep -o 'checkpoint (.*' | sed 's/^/  /' || true
   RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$load.out")
   if [ "$load" = 0 ]; then
-    echo "  offered max: engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
+    echo "  offered max, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
   else
-    echo "  offered $load/s: engine peak RSS $((RSS / 1024)) MiB; sustained ${RATE} events/s; latency above, bare pipe's before it"
+    echo "  offered $load/s, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB; sustained ${RATE} events/s; latency above, bare pipe's before it"
   fi
 done
