@@ -15,7 +15,9 @@ struct RunCommand: AsyncParsableCommand {
             events to topics.dead_letter with the reason, applies each event to the feature store and \
             the model (model.name) in partition-offset order, and publishes a Recommendation v1 for each \
             touched user to topics.recommendations, keyed by user id. A user's first event is answered \
-            at once; more events within engine.refresh_window_ms are coalesced into one trailing update.
+            at once; more events within engine.refresh_window_ms are coalesced into one trailing update. \
+            With engine.periodic_refresh_ms set, recently active users whose list has drifted (computed \
+            engine.periodic_refresh_drift_events events ago) are refreshed periodically too.
 
             State is checkpointed to --state-dir with the next offset of every partition (every \
             engine.checkpoint_interval_ms or engine.checkpoint_events), then group offsets are committed. \
@@ -139,7 +141,8 @@ final class StatusLine: @unchecked Sendable {
     static func describe(_ s: EngineStatistics, rate: String = "") -> String {
         let rejected = s.rejected.values.reduce(0, +)
         let partitions = s.assignedPartitions.map(String.init).joined(separator: ",")
-        return "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates, "
+        let periodic = s.periodicRefreshes > 0 ? " (\(s.periodicRefreshes) periodic)" : ""
+        return "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates\(periodic), "
             + "\(s.checkpoints) checkpoints; partitions [\(partitions)]"
     }
 }

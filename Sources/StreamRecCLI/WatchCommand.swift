@@ -12,8 +12,9 @@ struct WatchCommand: AsyncParsableCommand {
             Subscribes to topics.recommendations with a consumer group of its own (nothing is \
             committed, so watching never disturbs another reader) and prints each update: a table on \
             a terminal, one JSON object per line with --json (the message as published, \
-            Recommendation v1). Output is at-least-once; an update whose based_on offset is not newer \
-            than one already shown for the user is skipped (--all shows it).
+            Recommendation v1). Output is at-least-once; an update that does not supersede one already \
+            shown for the user (a later based_on event, or the same one refreshed later) is skipped \
+            (--all shows it).
 
             On the embedded broker the first update appears about 3 s after start: joining a group \
             takes that long there.
@@ -79,7 +80,7 @@ struct WatchCommand: AsyncParsableCommand {
 struct RecommendationPrinter {
     let json: Bool
     let skipStale: Bool
-    private var newest: [String: Recommendation.Source] = [:]
+    private var newest: [String: Recommendation] = [:]
 
     init(json: Bool, skipStale: Bool) {
         self.json = json
@@ -95,8 +96,8 @@ struct RecommendationPrinter {
             printError("warning: skipping \(partition)@\(offset) on the recommendation topic: \(error)")
             return false
         }
-        if skipStale, let seen = newest[recommendation.userID], !recommendation.basedOn.isNewer(than: seen) { return false }
-        newest[recommendation.userID] = recommendation.basedOn
+        if skipStale, let seen = newest[recommendation.userID], !recommendation.supersedes(seen) { return false }
+        newest[recommendation.userID] = recommendation
         if json {
             FileHandle.standardOutput.write(Data(value) + Data("\n".utf8))
         } else {

@@ -8,6 +8,8 @@ public struct EngineStatistics: Sendable, Equatable {
     public var rejected: [String: Int] = [:]
     /// Recommendation updates published in this run.
     public var recommendationsPublished = 0
+    /// Of those, the periodic refreshes of drifted lists (`engine.periodic_refresh_ms`).
+    public var periodicRefreshes = 0
     /// Checkpoints written in this run.
     public var checkpoints = 0
     /// Times consumption paused because the producer queue was full.

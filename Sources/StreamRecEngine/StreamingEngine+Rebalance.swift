@@ -43,9 +43,9 @@ extension StreamingEngine {
         } catch {
             logger.error("checkpoint before revocation failed: \(error); a restart re-applies events since the last one")
         }
-        for partition in partitions where partition.topic == configuration.topics.events {
-            assigned.remove(partition.partition)
-        }
+        let revoked = Set(partitions.filter { $0.topic == configuration.topics.events }.map(\.partition))
+        assigned.subtract(revoked)
+        periodic.forget(partitions: revoked)
         logger.info("revoked \(partitions.map(\.description).sorted())")
         publishStatistics()
     }

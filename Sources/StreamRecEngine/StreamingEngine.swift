@@ -53,6 +53,7 @@ public final class StreamingEngine: @unchecked Sendable {
     // Processing-thread state (see the type's documentation).
     var state: EngineState
     var scheduler: RefreshScheduler
+    var periodic: PeriodicRefresher
     var reset: ResetPosition?
     var assigned: Set<Int32> = []
     var recordsSinceCheckpoint = 0
@@ -92,6 +93,7 @@ public final class StreamingEngine: @unchecked Sendable {
         }
         logger.info("\(origin)")
         scheduler = RefreshScheduler(windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
+        periodic = PeriodicRefresher(configuration: configuration.engine)
 
         var producerConfiguration = producerConfiguration
         producerConfiguration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { mine, _ in mine }
@@ -127,6 +129,7 @@ public final class StreamingEngine: @unchecked Sendable {
             let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
             if !batch.isEmpty { try process(batch) }
             try publish(scheduler.due(now: Self.now()))
+            try publish(periodic.due(now: Self.now(), eventsApplied: state.eventsApplied), causedByEvent: false)
             try finishCheckpoint(writer.takeFinished())
             if checkpointDue() { try checkpoint(reason: "interval", background: true) }
             publishStatistics()
@@ -193,7 +196,7 @@ public final class StreamingEngine: @unchecked Sendable {
     /// Ranks and sends each user's list. When the producer's queue is full the
     /// consumer is paused until there is room: nothing is dropped, and librdkafka
     /// stops prefetching meanwhile.
-    func publish(_ refreshes: [(user: String, source: Recommendation.Source)]) throws {
+    func publish(_ refreshes: [(user: String, source: Recommendation.Source)], causedByEvent: Bool = true) throws {
         guard !refreshes.isEmpty else { return }
         let topic = configuration.topics.recommendations
         let topN = configuration.model.topN
@@ -206,9 +209,12 @@ public final class StreamingEngine: @unchecked Sendable {
                 generatedAt: Int64(Date().timeIntervalSince1970 * 1000),
                 basedOn: source)
             try send(topic: topic, key: Array(user.utf8), value: recommendation.encoded())
-            scheduler.refreshed(user, now: Self.now())
+            let now = Self.now()
+            scheduler.refreshed(user, now: now)
+            periodic.noteUpdate(user, source: source, eventsApplied: state.eventsApplied, now: now, causedByEvent: causedByEvent)
         }
         stats.recommendationsPublished += refreshes.count
+        if !causedByEvent { stats.periodicRefreshes += refreshes.count }
         updatesCounter.increment(by: Int64(refreshes.count))
         if paused {
             try consumer.resume(consumer.assignment())

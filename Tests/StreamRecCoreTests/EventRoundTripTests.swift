@@ -85,4 +85,18 @@ struct RecommendationMessageTests {
         let error = try? #require(throws: RecommendationDecodingError.self) { try Recommendation(decoding: Array(future.utf8)) }
         #expect(error?.description.contains("version 2") == true)
     }
+
+    @Test("An update supersedes another when its event is later, or the same event was refreshed later")
+    func supersedes() {
+        func update(offset: Int64, partition: Int32 = 0, at generatedAt: Int64) -> Recommendation {
+            Recommendation(userID: "u1", items: [], model: "hybrid", generatedAt: generatedAt,
+                           basedOn: .init(partition: partition, offset: offset, eventTime: offset * 10))
+        }
+        #expect(update(offset: 5, at: 1).supersedes(update(offset: 4, at: 2)), "a later event wins over a later refresh")
+        #expect(!update(offset: 4, at: 2).supersedes(update(offset: 5, at: 1)))
+        #expect(update(offset: 5, at: 2).supersedes(update(offset: 5, at: 1)), "a periodic refresh of the same event")
+        #expect(!update(offset: 5, at: 1).supersedes(update(offset: 5, at: 1)), "a redelivered copy is not newer")
+        #expect(update(offset: 1, partition: 2, at: 1).supersedes(update(offset: 9, partition: 1, at: 1)) == false,
+                "across partitions event time decides: 10 < 90")
+    }
 }

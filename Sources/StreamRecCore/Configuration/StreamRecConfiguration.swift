@@ -53,6 +53,15 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var batchSize = 5_000
         /// Longest a graceful shutdown may take before the process exits anyway.
         public var shutdownTimeoutMilliseconds = 30_000
+        /// Every this often, recently active users whose list is `periodicRefreshDriftEvents`
+        /// events old are refreshed although they did nothing; 0 turns it off.
+        public var periodicRefreshMilliseconds = 0
+        /// A user counts as recently active this long after an event of theirs.
+        public var periodicRefreshActiveMilliseconds = 600_000
+        /// Events applied since a user's last update before the list counts as drifted.
+        public var periodicRefreshDriftEvents = 10_000
+        /// Most users refreshed per round, stalest first, to bound a round's work.
+        public var periodicRefreshMaxUsers = 1_000
     }
 
     /// Recommendation model settings; read by the engine.

@@ -53,6 +53,14 @@ public struct Recommendation: Sendable, Equatable {
         self.basedOn = basedOn
     }
 
+    /// Whether this update supersedes `other` for the same user: it reflects a
+    /// later event, or the same event with a later refresh (a periodic refresh of
+    /// a drifted list repeats its `based_on`).
+    public func supersedes(_ other: Recommendation) -> Bool {
+        if basedOn.isNewer(than: other.basedOn) { return true }
+        return !other.basedOn.isNewer(than: basedOn) && generatedAt > other.generatedAt
+    }
+
     // The fixed parts of the message, built once rather than on every refresh.
     private static let head = Array(#"{"version":1,"user_id":"#.utf8)
     private static let itemsKey = Array(#","items":["#.utf8)
