@@ -25,4 +25,17 @@ struct BestElementsTests {
             }
         }
     }
+
+    @Test("The weakest neighbour is the first smallest weight, as a plain scan finds it")
+    func firstIndexOfMinimum() {
+        var random = SeededRandom(seed: 11)
+        for length in 1...40 {
+            for _ in 0..<20 {
+                let weights = (0..<length).map { _ in Double(random.next() % 6) }
+                let expected = weights.indices.min { weights[$0] < weights[$1] }!
+                let found = weights.withUnsafeBufferPointer { $0.firstIndexOfMinimum() }
+                #expect(found == expected, "\(weights)")
+            }
+        }
+    }
 }
