@@ -90,8 +90,11 @@ for load in $LOADS; do
     # The newest member's first assignment ends the rebalance its joining caused.
     for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load-$k.err" && break; sleep 0.1; done
   done
+  cpu_ticks() { local t=0; for pid in "${ENGINES[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' /proc/$pid/stat))); done; echo $t; }
+  CPU_BEFORE=$(cpu_ticks)
   "$BIN/streamrec-bench" engine-load --bootstrap "$ADDR" --file "$FILE" --limit "$n" --rate "$load" \
     --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"
+  CPU_US_PER_EVENT=$(( ($(cpu_ticks) - CPU_BEFORE) * 1000000 / $(getconf CLK_TCK) / n ))
   RSS=0
   for pid in "${ENGINES[@]}"; do
     r=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
@@ -103,8 +106,8 @@ for load in $LOADS; do
   cat "$WORK"/engine-"$load"-*.err | grep -o 'checkpoint (.*' | sed 's/^/  /' || true
   RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$load.out")
   if [ "$load" = 0 ]; then
-    echo "  offered max, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
+    echo "  offered max, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
   else
-    echo "  offered $load/s, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB; sustained ${RATE} events/s; latency above, bare pipe's before it"
+    echo "  offered $load/s, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; sustained ${RATE} events/s; latency above, bare pipe's before it"
   fi
 done
