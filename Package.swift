@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "StreamRecKafka",
                 "StreamRecCore",
+                "StreamRecEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KafkaThroughput",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StreamRecCore
+import StreamRecEngine
 import StreamRecKafka
 
 /// Offers a MovieLens log to a running `streamrec run` at a fixed rate (or as fast
@@ -25,7 +26,10 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let events = try Self.load(file, limit: limit)
-        let updates = try UpdateCollector(bootstrap: bootstrap, topic: recommendationsTopic)
+        var consumer = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap),
+                                                  groupID: "engine-load-\(getpid())")
+        consumer.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
+        let updates = try RecommendationTail(consumer: consumer, topic: recommendationsTopic)
         try await updates.waitUntilAssigned()
 
         var producerConfiguration = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap))
@@ -50,14 +54,12 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
         }
         let sent = DispatchTime.now().uptimeNanoseconds
         try await producer.close()
-        let result = await updates.finish(idle: .milliseconds(idleMilliseconds))
+        let latencies = LatencyPercentiles(await updates.stop(afterIdle: .milliseconds(idleMilliseconds)))
         let sendSeconds = Double(sent - start) / 1e9
-        let endToEnd = Double(result.lastArrival - start) / 1e9
-        let latencies = result.latencies.sorted()
-        func percentile(_ p: Double) -> Int64 { latencies.isEmpty ? -1 : latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))] }
+        let endToEnd = Double(updates.lastArrivalNanoseconds - start) / 1e9
         print(String(format: "ENGINE rate=%d events=%d send_s=%.2f offered_per_s=%.0f updates=%d end_to_end_s=%.2f events_per_s=%.0f latency_ms_p50=%lld p90=%lld p99=%lld max=%lld",
                      rate, events.count, sendSeconds, Double(events.count) / sendSeconds, latencies.count, endToEnd,
-                     Double(events.count) / endToEnd, percentile(0.5), percentile(0.9), percentile(0.99), latencies.last ?? -1))
+                     Double(events.count) / endToEnd, latencies.p50, latencies.p90, latencies.p99, latencies.max))
     }
 
     /// Sends, waiting for room when the producer queue is full.
@@ -86,64 +88,5 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
         }
         // Event-time order, as the events happened (ratings.dat is sorted by user).
         return events.sorted { $0.timestampMilliseconds < $1.timestampMilliseconds }
-    }
-}
-
-/// Reads the recommendation topic on a thread of its own and keeps each update's latency.
-final class UpdateCollector: @unchecked Sendable {
-    // @unchecked: `latencies` and `lastArrival` are written by the reader thread only
-    // until `finish` has stopped it; `lock` guards the hand-over.
-    private let consumer: KafkaConsumer
-    private let lock = NSLock()
-    private var latencies: [Int64] = []
-    private var lastArrival: UInt64 = 0
-    private var stopped = false
-    private var assigned = false
-
-    init(bootstrap: String, topic: String) throws {
-        var configuration = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap),
-                                                       groupID: "engine-load-\(getpid())")
-        configuration.autoOffsetReset = .latest
-        configuration.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
-        consumer = try KafkaConsumer(configuration: configuration, rebalanceListener: KafkaRebalanceListener(onAssigned: { _ in [:] }))
-        try consumer.subscribe(topics: [topic])
-        let thread = Thread { [self] in loop() }
-        thread.start()
-    }
-
-    private func loop() {
-        while !(lock.withLock { stopped }) {
-            guard let batch = try? consumer.poll(maxMessages: 10_000, timeout: .milliseconds(20)) else { continue }
-            if !(try! consumer.assignment()).isEmpty { lock.withLock { assigned = true } }
-            guard !batch.isEmpty else { continue }
-            let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-            let arrival = DispatchTime.now().uptimeNanoseconds
-            lock.withLock {
-                for message in batch {
-                    guard let value = message.value, let update = try? Recommendation(decoding: value) else { continue }
-                    latencies.append(nowMilliseconds - update.basedOn.eventTime)
-                }
-                lastArrival = arrival
-            }
-        }
-        try? consumer.close()
-    }
-
-    func waitUntilAssigned() async throws {
-        while !(lock.withLock { assigned }) { try await Task.sleep(for: .milliseconds(50)) }
-    }
-
-    /// Waits until no update has arrived for `idle`, then stops reading.
-    func finish(idle: Duration) async -> (latencies: [Int64], lastArrival: UInt64) {
-        let idleNanoseconds = UInt64(idle.components.seconds) * 1_000_000_000 + UInt64(idle.components.attoseconds / 1_000_000_000)
-        while true {
-            try? await Task.sleep(for: .milliseconds(100))
-            let last = lock.withLock { lastArrival }
-            if last > 0, DispatchTime.now().uptimeNanoseconds - last > idleNanoseconds { break }
-        }
-        return lock.withLock {
-            stopped = true
-            return (latencies, lastArrival)
-        }
     }
 }

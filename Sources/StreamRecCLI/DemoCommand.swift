@@ -59,7 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
               applied by the engine \(statistics.eventsApplied) (\(String(format: "%.0f", Double(statistics.eventsApplied) / seconds)) events/s, the offered pace)
               dead-lettered         \(statistics.rejected.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", "))
               updates published     \(statistics.recommendationsPublished) (coalesced: \(String(format: "%.1f", Double(statistics.eventsApplied) / Double(max(1, statistics.recommendationsPublished)))) events per update)
-              updates received      \(summary.received) by a separate consumer
+              updates received      \(summary.count) by a separate consumer
               event → update        p50 \(summary.p50) ms, p99 \(summary.p99) ms (send of the newest event behind an update to its receipt)
               checkpoint            \(CheckpointStore(directory: stateDirectory).path)
             """)
@@ -69,7 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
     struct Outcome {
         var statistics: EngineStatistics
         /// Updates received by the watcher, and their latency percentiles (ms).
-        var updates: (received: Int, p50: Int64, p99: Int64)
+        var updates: LatencyPercentiles
         var seconds: Double
         var valid: Int
         var malformed: Int
@@ -86,7 +86,9 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: configuration, consumer: cluster.consumerConfiguration(groupID: "streamrec-demo"),
             producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory), logger: context.logger)
         let engineTask = Task { try await engine.runOnDedicatedThread() }
-        let watcher = try DemoWatcher(cluster: cluster, topic: topics.recommendations, follow: Set(follow.split(separator: ",").map(String.init)))
+        let printer = DemoListPrinter(follow: Set(follow.split(separator: ",").map(String.init)))
+        let watcher = try RecommendationTail(consumer: cluster.consumerConfiguration(groupID: "streamrec-demo-watch"),
+                                             topic: topics.recommendations, onUpdate: printer.show)
         print("engine: model \(configuration.model.name), refresh window \(configuration.engine.refreshWindowMilliseconds) ms; waiting for partitions…")
         while engine.statistics.assignedPartitions.count < 6 || !watcher.isAssigned { try await Task.sleep(for: .milliseconds(100)) }
 
@@ -106,7 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let bytes = sample.malformed[index / (sample.events.count / (sample.malformed.count + 1))]
                 try await producer.send(KafkaProducerMessage(topic: topics.events, key: Array("bad".utf8), value: bytes))
             }
-            watcher.noteSent(event)
+            printer.noteSent(event)
         }
         try await producer.close()
         let total = sample.events.count + sample.malformed.count
@@ -116,7 +118,7 @@ struct DemoCommand: AsyncParsableCommand {
         engine.requestStop()
         try await engineTask.value
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Outcome(statistics: engine.statistics, updates: watcher.finish(), seconds: seconds,
+        return Outcome(statistics: engine.statistics, updates: LatencyPercentiles(watcher.stop()), seconds: seconds,
                        valid: sample.events.count, malformed: sample.malformed.count)
 
     }

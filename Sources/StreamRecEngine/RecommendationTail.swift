@@ -1,0 +1,108 @@
+import Foundation
+import StreamRecCore
+import StreamRecKafka
+
+/// Follows a recommendation topic from its end on a thread of its own, the way
+/// any downstream consumer would, and keeps each update's latency: receipt time
+/// minus the `based_on.event_time` of the newest event behind it. The demo and the
+/// engine benchmark measure the engine with it.
+public final class RecommendationTail: @unchecked Sendable {
+    // @unchecked: the mutable state below is only touched under `lock`.
+    private let consumer: KafkaConsumer
+    private let onUpdate: @Sendable (Recommendation) -> Void
+    private let lock = NSLock()
+    private var latencies: [Int64] = []
+    private var lastArrival: UInt64 = 0
+    private var assigned = false
+    private var stopped = false
+    private var done = false
+
+    /// Subscribes to `topic` with `configuration` (its own group; reading from the
+    /// latest offset) and starts reading. `onUpdate` runs on the reader thread for
+    /// every update, in arrival order.
+    public init(consumer configuration: KafkaConsumerConfiguration, topic: String,
+                onUpdate: @escaping @Sendable (Recommendation) -> Void = { _ in }) throws {
+        var configuration = configuration
+        configuration.autoOffsetReset = .latest
+        consumer = try KafkaConsumer(configuration: configuration)
+        self.onUpdate = onUpdate
+        try consumer.subscribe(topics: [topic])
+        let thread = Thread { [self] in loop() }
+        thread.name = "streamrec-tail"
+        thread.start()
+    }
+
+    /// Whether the group has given the reader its partitions: updates published
+    /// before then are not seen.
+    public var isAssigned: Bool { lock.withLock { assigned } }
+
+    /// Monotonic time (`DispatchTime` nanoseconds) of the latest arrival; 0 before the first.
+    public var lastArrivalNanoseconds: UInt64 { lock.withLock { lastArrival } }
+
+    /// Waits until the reader owns its partitions.
+    public func waitUntilAssigned() async throws {
+        while !isAssigned { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    /// Waits until no update has arrived for `idle` (after at least one did), then stops.
+    public func stop(afterIdle idle: Duration) async -> [Int64] {
+        let idleNanoseconds = UInt64(idle / .nanoseconds(1))
+        while true {
+            try? await Task.sleep(for: .milliseconds(100))
+            let last = lastArrivalNanoseconds
+            if last > 0, DispatchTime.now().uptimeNanoseconds - last > idleNanoseconds { break }
+        }
+        return stop()
+    }
+
+    /// Stops reading and closes the consumer; returns every update's latency in
+    /// milliseconds, in arrival order.
+    public func stop() -> [Int64] {
+        lock.withLock { stopped = true }
+        while !(lock.withLock { done }) { usleep(10_000) }
+        return lock.withLock { latencies }
+    }
+
+    private func loop() {
+        while !(lock.withLock { stopped }) {
+            guard let batch = try? consumer.poll(maxMessages: 10_000, timeout: .milliseconds(20)) else { continue }
+            if !isAssigned, let owned = try? consumer.assignment(), !owned.isEmpty {
+                lock.withLock { assigned = true }
+            }
+            guard !batch.isEmpty else { continue }
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let arrival = DispatchTime.now().uptimeNanoseconds
+            var updates: [Recommendation] = []
+            for message in batch {
+                guard let value = message.value, let update = try? Recommendation(decoding: value) else { continue }
+                updates.append(update)
+            }
+            lock.withLock {
+                latencies += updates.map { now - $0.basedOn.eventTime }
+                lastArrival = arrival
+            }
+            updates.forEach(onUpdate)
+        }
+        try? consumer.close()
+        lock.withLock { done = true }
+    }
+}
+
+/// Percentiles of latencies in milliseconds (nearest rank; -1 when there are none).
+public struct LatencyPercentiles: Sendable {
+    public let count: Int
+    public let p50: Int64
+    public let p90: Int64
+    public let p99: Int64
+    public let max: Int64
+
+    public init(_ latencies: [Int64]) {
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[Swift.min(sorted.count - 1, Int(p * Double(sorted.count)))] }
+        count = sorted.count
+        p50 = percentile(0.5)
+        p90 = percentile(0.9)
+        p99 = percentile(0.99)
+        max = sorted.last ?? -1
+    }
+}
