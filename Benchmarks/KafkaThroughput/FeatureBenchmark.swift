@@ -14,6 +14,8 @@ struct FeatureBenchmark: ParsableCommand {
     @Option var window = 5
     @Option var neighbours = 50
     @Option(help: "off, on or both") var cooccurrence = "both"
+    @Flag(help: "Apply each event alone instead of in batches (the engine's path, which fetches ahead).")
+    var oneByOne = false
 
     func run() throws {
         for cooccurrence in [false, true] where self.cooccurrence == "both" || self.cooccurrence == (cooccurrence ? "on" : "off") {
@@ -32,7 +34,11 @@ struct FeatureBenchmark: ParsableCommand {
             for _ in 0..<(events / 10_000) {
                 generator.fill(&batch, count: 10_000)
                 let start = DispatchTime.now().uptimeNanoseconds
-                store.apply(contentsOf: batch)
+                if oneByOne {
+                    for event in batch { store.apply(event) }
+                } else {
+                    store.apply(contentsOf: batch)
+                }
                 nanoseconds += DispatchTime.now().uptimeNanoseconds - start
             }
             let seconds = Double(nanoseconds) / 1e9

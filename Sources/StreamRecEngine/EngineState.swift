@@ -47,7 +47,7 @@ struct EngineState {
     /// Applies valid events in order: features first, then the model.
     mutating func apply(_ events: [Event]) {
         _ = features.apply(contentsOf: events)
-        for event in events { model.learn(event) }
+        model.learn(contentsOf: events)
         eventsApplied += Int64(events.count)
     }
 

@@ -52,6 +52,20 @@ struct ModelTests {
         #expect(ranked.allSatisfy { !excluded.contains($0.row) })
     }
 
+    @Test("Learning a batch gives the same model, byte for byte, as learning its events one by one",
+          arguments: ModelCatalog.names)
+    func batchEqualsOneByOne(name: String) throws {
+        let events = lowRankStream(users: 40, items: 60, events: 3_000, seed: 9)
+        var oneByOne = try ModelCatalog.make(name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+        var batched = try ModelCatalog.make(name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+        for event in events { oneByOne.learn(event) }
+        for start in stride(from: 0, to: events.count, by: 700) {
+            batched.learn(contentsOf: Array(events[start..<min(start + 700, events.count)]))
+        }
+        #expect(batched.snapshot() == oneByOne.snapshot())
+        #expect(batched.recommend(for: "u1", count: 10, excluding: []) == oneByOne.recommend(for: "u1", count: 10, excluding: []))
+    }
+
     @Test("Recommendations leave out the excluded items, and unknown users get nothing from factor models")
     func exclusion() throws {
         var model = OnlineBPR(schema: EventSchema(), settings: ModelSettings())

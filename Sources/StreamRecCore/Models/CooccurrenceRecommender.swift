@@ -25,6 +25,10 @@ public struct CooccurrenceRecommender: Recommender {
         store.apply(event)
     }
 
+    public mutating func learn(contentsOf events: [Event]) {
+        store.apply(contentsOf: events)
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         let recent = store.recentItemRows(of: user, limit: recentItems)
         guard !recent.isEmpty else { return [] }

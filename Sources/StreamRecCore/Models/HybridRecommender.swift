@@ -24,6 +24,14 @@ public struct HybridRecommender: Recommender {
         popularity.learn(event)
     }
 
+    /// Each signal learns the whole batch in turn: they share no state, so the
+    /// order across them does not matter, only the order within each.
+    public mutating func learn(contentsOf events: [Event]) {
+        base.learn(contentsOf: events)
+        cooccurrence.learn(contentsOf: events)
+        popularity.learn(contentsOf: events)
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         let model = base.recommend(for: user, count: Self.candidates, excluding: excluded)
         let neighbours = cooccurrence.recommend(for: user, count: Self.candidates, excluding: excluded)

@@ -8,6 +8,11 @@ public protocol Recommender: Sendable {
     /// Learns from one event (the only mutator).
     mutating func learn(_ event: Event)
 
+    /// Learns from `events` in order: the same model as learning them one by one.
+    /// The engine learns a consumed batch at once, which lets models whose state
+    /// is bound by memory latency fetch ahead (the feature store does).
+    mutating func learn(contentsOf events: [Event])
+
     /// The `count` best items for `user`, best first, leaving out `excluded`
     /// item ids. Empty when the model has nothing to say about the user.
     func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem]
@@ -22,4 +27,8 @@ public protocol Recommender: Sendable {
 
 extension Recommender {
     public func predictRating(user: String, item: String) -> Double? { nil }
+
+    public mutating func learn(contentsOf events: [Event]) {
+        for event in events { learn(event) }
+    }
 }
