@@ -49,8 +49,9 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         /// have passed since the last one, whichever comes first.
         public var checkpointIntervalMilliseconds = 10_000
         public var checkpointEvents = 200_000
-        /// Most records taken from the consumer per loop iteration.
-        public var batchSize = 5_000
+        /// Most records taken from the consumer per loop iteration. Under load a
+        /// user's events in one batch share one refresh: larger batches coalesce more.
+        public var batchSize = 20_000
         /// Longest a graceful shutdown may take before the process exits anyway.
         public var shutdownTimeoutMilliseconds = 30_000
         /// Every this often, recently active users whose list is `periodicRefreshDriftEvents`
