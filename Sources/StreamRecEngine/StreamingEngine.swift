@@ -95,15 +95,26 @@ public final class StreamingEngine: @unchecked Sendable {
         scheduler = RefreshScheduler(windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
         periodic = PeriodicRefresher(configuration: configuration.engine)
 
-        var producerConfiguration = producerConfiguration
-        producerConfiguration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { mine, _ in mine }
-        producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        producer = try KafkaProducer(configuration: Self.outputProducer(producerConfiguration), logger: logger)
         ingestor = EventIngestor(decoder: EventDecoder(schema: configuration.events), deadLetters: producer,
                                  deadLetterTopic: configuration.topics.deadLetter, logger: logger)
         let listener = KafkaRebalanceListener(
             onAssigned: { [unowned self] in self.partitionsAssigned($0) },
             onRevoked: { [unowned self] in self.partitionsRevoked($0) })
         consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger, rebalanceListener: listener)
+    }
+
+    /// The engine's producer (updates and dead letters): room for the largest
+    /// record a consumer accepts, and no delivery timeout. A message that times
+    /// out is dropped by librdkafka, and the state would then be checkpointed past
+    /// an update nobody received; without a timeout, an outage of any length fills
+    /// the queue, consumption pauses (backpressure) and resumes when the broker is
+    /// back. Properties the user set (`-X message.timeout.ms=…`) still win.
+    static func outputProducer(_ configuration: KafkaProducerConfiguration) -> KafkaProducerConfiguration {
+        var configuration = configuration
+        configuration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { mine, _ in mine }
+        configuration.messageTimeoutMilliseconds = 0
+        return configuration
     }
 
     /// Counters so far; safe from any thread.

@@ -80,6 +80,13 @@ public final class EmbeddedKafkaCluster: Sendable {
                        "move leader of \(topic)[\(partition)] to broker \(brokerID)")
     }
 
+    /// Makes `brokerID` the coordinator of consumer group `group`, so that a fault
+    /// test can take another broker down without the group losing its coordinator.
+    public func setGroupCoordinator(_ group: String, brokerID: Int32) throws(KafkaError) {
+        try host.check(rd_kafka_mock_coordinator_set(host.cluster, "group", group, brokerID),
+                       "make broker \(brokerID) coordinator of group '\(group)'")
+    }
+
     /// The broker that leads `partition` of `topic`, read from cluster metadata.
     public func leader(topic: String, partition: Int32) async throws(KafkaError) -> Int32 {
         let metadata = try await KafkaAdmin(configuration: clientConfiguration(), logger: host.client.callbacks.logger).metadata()

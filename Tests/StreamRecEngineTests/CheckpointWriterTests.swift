@@ -1,5 +1,6 @@
 import Foundation
 import StreamRecCore
+import StreamRecKafka
 @testable import StreamRecEngine
 import StreamRecTestSupport
 import Testing
@@ -42,5 +43,23 @@ struct CheckpointWriterTests {
         let outcome = try #require(writer.waitForCompletion())
         let error = try #require(outcome.error)
         #expect(error.message.contains(file))
+    }
+}
+
+@Suite("The engine's producer")
+struct OutputProducerTests {
+    @Test("No delivery timeout by default, room for any consumed record; the user's own settings win")
+    func defaults() {
+        let base = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: "localhost:9092"))
+        let output = StreamingEngine.outputProducer(base)
+        #expect(output.messageTimeoutMilliseconds == 0, "an update must never be dropped for taking too long")
+        #expect(output.client.properties["message.max.bytes"] == "100000000")
+
+        var custom = base
+        custom.client.properties["message.max.bytes"] = "2000000"
+        custom.client.properties["message.timeout.ms"] = "5000"
+        let overridden = StreamingEngine.outputProducer(custom)
+        #expect(overridden.client.properties["message.max.bytes"] == "2000000")
+        #expect(overridden.client.properties["message.timeout.ms"] == "5000", "passed to librdkafka after the typed default")
     }
 }
