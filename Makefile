@@ -1,13 +1,18 @@
 # StreamRec. `make demo` and `make test` install what is missing first
-# (librdkafka-dev, pkg-config, kcat through apt-get), so both work on a fresh
+# (librdkafka-dev, pkg-config, kcat through apt-get; for the tests also
+# confluent-kafka through pip, in a venv under .build), so both work on a fresh
 # Debian machine with the Swift toolchain.
 
 SWIFT ?= swift
 
-.PHONY: deps build release test demo bench bench-kafka bench-replay bench-engine clean
+.PHONY: deps test-deps build release test demo bench bench-kafka bench-replay bench-engine clean
 
 deps:
 	@scripts/install-deps.sh
+
+# A Python Kafka client for the interop tests only.
+test-deps: deps
+	@scripts/install-python-client.sh
 
 build: deps
 	$(SWIFT) build
@@ -16,8 +21,8 @@ release: deps
 	$(SWIFT) build -c release
 
 # Builds everything (the CLI tests run the streamrec executable), then runs
-# every test: unit, embedded-cluster integration and kcat interop.
-test: deps
+# every test: unit, embedded-cluster integration, kcat and confluent-kafka interop.
+test: test-deps
 	$(SWIFT) build --build-tests
 	scripts/run-tests.sh
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Makes a Python with confluent-kafka (a Kafka client StreamRec did not write,
+# with its own librdkafka) in .build/interop-venv, for the interop tests. Only
+# what is missing is installed; the venv keeps the machine's Python untouched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.build/interop-venv
+if [ -x "$VENV/bin/python3" ] && "$VENV/bin/python3" -c "import confluent_kafka" 2>/dev/null; then exit 0; fi
+
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "installing: python3-venv" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq python3-venv python3-pip >/dev/null
+fi
+mkdir -p .build
+python3 -m venv "$VENV"
+echo "installing: confluent-kafka (pip, into $VENV)" >&2
+"$VENV/bin/python3" -m pip install --quiet --disable-pip-version-check confluent-kafka
