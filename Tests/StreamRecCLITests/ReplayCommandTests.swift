@@ -104,7 +104,7 @@ struct ReplayCommandTests {
         _ = await broker.waitForExit()
     }
 
-    @Test("--speedup keeps event-time gaps within 10%")
+    @Test("--speedup keeps event-time gaps: 10 s gaps at 10x take 1 s each, 5 s in all within 10%")
     func speedupPacing() async throws {
         // Six events 10 s apart in event time; ten times faster is 1 s apart.
         let lines = (0..<6).map { #"{"user_id":"u","item_id":"i\#($0)","type":"view","timestamp":\#(1_700_000_000_000 + $0 * 10_000)}"# }
@@ -119,9 +119,13 @@ struct ReplayCommandTests {
         #expect(replay.status == 0, "\(replay.stderr)")
         let arrivals = try await records.map(\.1)
         try #require(arrivals.count == 6)
+        // Arrival times carry the reader's fetch jitter, which on a loaded machine
+        // shifts one record late and the next early; the whole span does not have it.
+        let span = arrivals[5] - arrivals[0]
+        #expect(span > .milliseconds(4_500) && span < .milliseconds(5_500), "five gaps took \(span)")
         for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
             let gap = later - earlier
-            #expect(gap > .milliseconds(900) && gap < .milliseconds(1_100), "gap \(gap)")
+            #expect(gap > .milliseconds(700) && gap < .milliseconds(1_300), "gap \(gap)")
         }
         broker.send(signal: SIGTERM)
         _ = await broker.waitForExit()
