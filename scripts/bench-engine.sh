@@ -13,6 +13,7 @@
 #   scripts/bench-engine.sh [FILE] [MODEL] [N_MAX]
 #   e.g. scripts/bench-engine.sh ../shared/data/movielens-1m-partial-users-1-2999/ratings.dat hybrid 200000
 #
+# ENGINE_ARGS adds arguments to `streamrec run` (e.g. "-X queued.max.messages.kbytes=8192").
 # ENGINE_BIN runs another build of the engine (A/B comparisons in one session).
 # INSTANCES=2 runs two engines in one consumer group (peak RSS is the larger one).
 # ENGINE_LOG_LEVEL=debug also prints each checkpoint's size and durations.
@@ -83,7 +84,7 @@ for load in $LOADS; do
   for k in $(seq 1 "$INSTANCES"); do
     STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
       ${ENGINE_PREFIX:-} "${ENGINE_BIN:-$BIN/streamrec}" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load-$k" \
-      --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 \
+      --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 ${ENGINE_ARGS:-} \
       >"$WORK/engine-$load-$k.out" 2>"$WORK/engine-$load-$k.err" &
     ENGINES+=($!)
     ENGINE="${ENGINES[*]}"
