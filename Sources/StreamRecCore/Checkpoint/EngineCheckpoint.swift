@@ -36,21 +36,22 @@ public struct EngineCheckpoint: Sendable, Equatable {
 
     /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
     public func encoded() -> [UInt8] {
-        var writer = BinaryWriter()
-        writer.write(topic)
-        let partitions = offsets.keys.sorted()
-        writer.write(UInt32(partitions.count))
-        for partition in partitions {
-            writer.write(partition)
-            writer.write(offsets[partition]!)
+        SnapshotEnvelope.sealing(kind: Self.kind, version: Self.version) { writer in
+            writer.reserveCapacity(features.count + model.count + 64 * offsets.count + 1_024)
+            writer.write(topic)
+            let partitions = offsets.keys.sorted()
+            writer.write(UInt32(partitions.count))
+            for partition in partitions {
+                writer.write(partition)
+                writer.write(offsets[partition]!)
+            }
+            writer.write(recordsConsumed)
+            writer.write(eventsApplied)
+            writer.write(writtenAt)
+            writer.write(modelName)
+            writer.write(block: features)
+            writer.write(block: model)
         }
-        writer.write(recordsConsumed)
-        writer.write(eventsApplied)
-        writer.write(writtenAt)
-        writer.write(modelName)
-        writer.write(block: features)
-        writer.write(block: model)
-        return SnapshotEnvelope.seal(kind: Self.kind, version: Self.version, payload: writer.bytes)
     }
 
     /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.

@@ -4,32 +4,32 @@ extension FeatureStore {
 
     /// The whole store as a versioned, checksummed snapshot.
     public func snapshot() -> [UInt8] {
-        var w = BinaryWriter()
-        encode(schema, settings, into: &w)
-        for interner in [users, items, categories] {
-            w.write(interner.ids)
-            w.write(block: interner.free)
+        SnapshotEnvelope.sealing(kind: Self.snapshotKind, version: Self.snapshotVersion) { w in
+            encode(schema, settings, into: &w)
+            for interner in [users, items, categories] {
+                w.write(interner.ids)
+                w.write(block: interner.free)
+            }
+            w.write(now)
+            for decay in [userDecay, popularityDecay, trendingDecay, cooccurrenceDecay] { w.write(decay.landmark) }
+            w.write(UInt64(attributeStatistics.count))
+            for statistics in attributeStatistics {
+                w.write(UInt64(statistics.count))
+                w.write(statistics.mean)
+                w.write(statistics.sumOfSquaredDeviations)
+            }
+            for value in [statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
+                          statistics.evictedForCapacity, statistics.evictedForTTL] { w.write(Int64(value)) }
+            let u = userTable
+            w.write(block: u.records); w.write(block: u.counters); w.write(block: u.recent); w.write(block: u.affinities)
+            w.write(UInt64(u.consumed.count))
+            for list in u.consumed { w.write(block: Array(list)) }
+            w.write(block: u.liveActivity)
+            w.write(u.nextStamp)
+            let i = itemTable
+            w.write(block: i.records); w.write(block: i.counts); w.write(block: i.attributes)
+            w.write(block: i.neighbourItems); w.write(block: i.neighbourWeights); w.write(block: i.neighbourErrors)
         }
-        w.write(now)
-        for decay in [userDecay, popularityDecay, trendingDecay, cooccurrenceDecay] { w.write(decay.landmark) }
-        w.write(UInt64(attributeStatistics.count))
-        for statistics in attributeStatistics {
-            w.write(UInt64(statistics.count))
-            w.write(statistics.mean)
-            w.write(statistics.sumOfSquaredDeviations)
-        }
-        for value in [statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
-                      statistics.evictedForCapacity, statistics.evictedForTTL] { w.write(Int64(value)) }
-        let u = userTable
-        w.write(block: u.records); w.write(block: u.counters); w.write(block: u.recent); w.write(block: u.affinities)
-        w.write(UInt64(u.consumed.count))
-        for list in u.consumed { w.write(block: Array(list)) }
-        w.write(block: u.liveActivity)
-        w.write(u.nextStamp)
-        let i = itemTable
-        w.write(block: i.records); w.write(block: i.counts); w.write(block: i.attributes)
-        w.write(block: i.neighbourItems); w.write(block: i.neighbourWeights); w.write(block: i.neighbourErrors)
-        return SnapshotEnvelope.seal(kind: Self.snapshotKind, version: Self.snapshotVersion, payload: w.bytes)
     }
 
     /// Restores a store from ``snapshot()``, with the schema and settings it was

@@ -29,11 +29,13 @@ extension PopularityRecommender {
 
 extension CooccurrenceRecommender {
     public func snapshot() -> [UInt8] {
-        var w = BinaryWriter()
-        w.write(Int64(recentItems))
-        w.write(Int64(neighbours))
-        w.write(block: store.snapshot())
-        return SnapshotEnvelope.seal(kind: "COOC", version: 1, payload: w.bytes)
+        SnapshotEnvelope.sealing(kind: "COOC", version: 1) { w in
+            let features = store.snapshot()
+            w.reserveCapacity(features.count + 64)
+            w.write(Int64(recentItems))
+            w.write(Int64(neighbours))
+            w.write(block: features)
+        }
     }
 
     public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
@@ -47,12 +49,12 @@ extension CooccurrenceRecommender {
 
 extension HybridRecommender {
     public func snapshot() -> [UInt8] {
-        var w = BinaryWriter()
-        w.write(base.name)
-        w.write(block: base.snapshot())
-        w.write(block: cooccurrence.snapshot())
-        w.write(block: popularity.snapshot())
-        return SnapshotEnvelope.seal(kind: "HYBR", version: 1, payload: w.bytes)
+        SnapshotEnvelope.sealing(kind: "HYBR", version: 1) { w in
+            let parts = [base.snapshot(), cooccurrence.snapshot(), popularity.snapshot()]
+            w.reserveCapacity(parts.reduce(64) { $0 + $1.count + 8 })
+            w.write(base.name)
+            for part in parts { w.write(block: part) }
+        }
     }
 }
 

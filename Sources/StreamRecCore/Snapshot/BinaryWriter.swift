@@ -5,6 +5,12 @@ public struct BinaryWriter: Sendable {
 
     public init() {}
 
+    /// Room for `count` more bytes, so that appending large blocks does not
+    /// reallocate (and briefly hold) a growing buffer over and over.
+    public mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     public mutating func write<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
@@ -32,6 +38,23 @@ public struct BinaryWriter: Sendable {
     public mutating func write<T: BitwiseCopyable>(block values: [T]) {
         write(UInt64(values.count))
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    /// Raw bytes, without a length: the caller's format knows how many.
+    public mutating func write(bytes raw: [UInt8]) {
+        bytes.append(contentsOf: raw)
+    }
+
+    /// Overwrites bytes already written, for a length known only at the end.
+    mutating func overwrite<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for (k, byte) in raw.enumerated() { bytes[offset + k] = byte }
+        }
+    }
+
+    /// The bytes from `offset` on, for a checksum over them without a copy.
+    func withBytes<R>(from offset: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
     }
 }
 

@@ -5,16 +5,18 @@ import CZlib
 /// loop is several times faster than a byte-at-a-time one.
 public enum CRC32 {
     public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
-        bytes.withUnsafeBufferPointer { buffer in
-            var value = UInt(crc)
-            var rest = UnsafeRawBufferPointer(buffer)
-            // zlib takes a 32-bit length.
-            while !rest.isEmpty {
-                let chunk = min(rest.count, Int(UInt32.max))
-                value = CZlib.crc32(value, rest.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(chunk))
-                rest = UnsafeRawBufferPointer(rebasing: rest[chunk...])
-            }
-            return UInt32(truncatingIfNeeded: value)
+        bytes.withUnsafeBytes { checksum($0, continuing: crc) }
+    }
+
+    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        var value = UInt(crc)
+        var rest = bytes
+        // zlib takes a 32-bit length.
+        while !rest.isEmpty {
+            let chunk = min(rest.count, Int(UInt32.max))
+            value = CZlib.crc32(value, rest.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(chunk))
+            rest = UnsafeRawBufferPointer(rebasing: rest[chunk...])
         }
+        return UInt32(truncatingIfNeeded: value)
     }
 }

@@ -6,20 +6,23 @@ public enum SnapshotEnvelope {
     static let headerSize = 4 + 4 + 2 + 8
 
     public static func seal(kind: String, version: UInt16, payload: [UInt8]) -> [UInt8] {
+        sealing(kind: kind, version: version) { $0.write(bytes: payload) }
+    }
+
+    /// A snapshot whose payload `body` writes straight into the frame: one buffer,
+    /// where building the payload and then sealing it would hold two copies of a
+    /// state that can be tens of megabytes.
+    public static func sealing(kind: String, version: UInt16, _ body: (inout BinaryWriter) -> Void) -> [UInt8] {
         var writer = BinaryWriter()
+        writer.write(bytes: magic)
+        writer.write(bytes: Array(kind.utf8.prefix(4)))
         writer.write(version)
-        writer.write(UInt64(payload.count))
-        var trailer = BinaryWriter()
-        trailer.write(CRC32.checksum(payload))
-        // One allocation: snapshots of a large state are tens of megabytes.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(headerSize + payload.count + 4)
-        bytes += magic
-        bytes += kind.utf8.prefix(4)
-        bytes += writer.bytes
-        bytes += payload
-        bytes += trailer.bytes
-        return bytes
+        writer.write(UInt64(0))  // the payload length, known once `body` is done
+        body(&writer)
+        let length = writer.bytes.count - headerSize
+        writer.overwrite(UInt64(length), at: headerSize - 8)
+        writer.write(writer.withBytes(from: headerSize) { CRC32.checksum($0) })
+        return writer.bytes
     }
 
     /// The payload, after checking magic, kind, version, length and checksum.
