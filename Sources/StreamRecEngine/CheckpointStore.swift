@@ -43,12 +43,18 @@ public struct CheckpointStore: Sendable {
 
     /// Writes an ``EngineCheckpoint/encoded()`` checkpoint durably and atomically.
     public func write(encoded bytes: [UInt8]) throws(EngineError) {
+        try write(parts: [bytes])
+    }
+
+    /// Writes an ``EngineCheckpoint/encodedParts()`` checkpoint, part after part,
+    /// durably and atomically.
+    public func write(parts: [[UInt8]]) throws(EngineError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw EngineError("cannot create state directory \(directory): \(error.localizedDescription)")
         }
-        try writeSynced(bytes, to: temporaryPath)
+        try writeSynced(parts, to: temporaryPath)
         if FileManager.default.fileExists(atPath: path) {
             try rename(path, previousPath)
         }
@@ -56,18 +62,20 @@ public struct CheckpointStore: Sendable {
         try syncDirectory()
     }
 
-    private func writeSynced(_ bytes: [UInt8], to file: String) throws(EngineError) {
+    private func writeSynced(_ parts: [[UInt8]], to file: String) throws(EngineError) {
         let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw EngineError("cannot write \(file): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw EngineError("cannot write \(file): \(String(cString: strerror(errno)))")
+        for bytes in parts {
+            var written = 0
+            while written < bytes.count {
+                let result = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw EngineError("cannot write \(file): \(String(cString: strerror(errno)))")
+                }
+                written += result
             }
-            written += result
         }
         guard fsync(fd) == 0 else { throw EngineError("cannot sync \(file): \(String(cString: strerror(errno)))") }
     }

@@ -67,12 +67,12 @@ final class CheckpointWriter: Sendable {
                       writtenAt: Int64, reason: String) -> Outcome {
         var outcome = Outcome(offsets: state.offsets, eventsApplied: state.eventsApplied, reason: reason)
         let started = DispatchTime.now().uptimeNanoseconds
-        let bytes = state.checkpoint(topic: topic, modelName: modelName, writtenAt: writtenAt).encoded()
+        let parts = state.checkpoint(topic: topic, modelName: modelName, writtenAt: writtenAt).encodedParts()
         let encoded = DispatchTime.now().uptimeNanoseconds
-        outcome.bytes = bytes.count
+        outcome.bytes = parts.reduce(0) { $0 + $1.count }
         outcome.encodeNanoseconds = encoded - started
         do {
-            try store.write(encoded: bytes)
+            try store.write(parts: parts)
         } catch {
             outcome.error = error
         }

@@ -24,6 +24,21 @@ struct CheckpointStoreTests {
         #expect(!FileManager.default.fileExists(atPath: store.directory + "/checkpoint.tmp"))
     }
 
+    @Test("Written in parts, a checkpoint is the same file as written whole, and reads back equal")
+    func partsMakeTheSameFile() throws {
+        let checkpoint = sample(events: 3)
+        let parts = checkpoint.encodedParts()
+        #expect(parts.count > 2, "the snapshots are parts of their own, not copied into one buffer")
+        #expect(Array(parts.joined()) == checkpoint.encoded())
+        let payload = Array(parts.dropFirst().dropLast().joined())
+        #expect(checkpoint.encoded() == SnapshotEnvelope.seal(kind: "CKPT", version: 1, payload: payload))
+
+        let store = CheckpointStore(directory: temporaryDirectory("ckpt"))
+        try store.write(parts: parts)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: store.path))) == checkpoint.encoded())
+        #expect(try store.load() == checkpoint)
+    }
+
     @Test("A crash between the two renames leaves the previous checkpoint, which is loaded")
     func fallsBackToPrevious() throws {
         let store = CheckpointStore(directory: temporaryDirectory("ckpt"))

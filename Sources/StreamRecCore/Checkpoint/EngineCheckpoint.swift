@@ -36,22 +36,34 @@ public struct EngineCheckpoint: Sendable, Equatable {
 
     /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
     public func encoded() -> [UInt8] {
-        SnapshotEnvelope.sealing(kind: Self.kind, version: Self.version) { writer in
-            writer.reserveCapacity(features.count + model.count + 64 * offsets.count + 1_024)
-            writer.write(topic)
-            let partitions = offsets.keys.sorted()
-            writer.write(UInt32(partitions.count))
-            for partition in partitions {
-                writer.write(partition)
-                writer.write(offsets[partition]!)
-            }
-            writer.write(recordsConsumed)
-            writer.write(eventsApplied)
-            writer.write(writtenAt)
-            writer.write(modelName)
-            writer.write(block: features)
-            writer.write(block: model)
+        let parts = encodedParts()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { bytes += part }
+        return bytes
+    }
+
+    /// ``encoded()`` in consecutive parts, the feature and model snapshots among
+    /// them as they are: written in order they make the same file, without a
+    /// third copy of the state in memory.
+    public func encodedParts() -> [[UInt8]] {
+        var head = BinaryWriter()
+        head.write(topic)
+        let partitions = offsets.keys.sorted()
+        head.write(UInt32(partitions.count))
+        for partition in partitions {
+            head.write(partition)
+            head.write(offsets[partition]!)
         }
+        head.write(recordsConsumed)
+        head.write(eventsApplied)
+        head.write(writtenAt)
+        head.write(modelName)
+        head.write(UInt64(features.count))  // the features block's length; its bytes follow
+        var modelLength = BinaryWriter()
+        modelLength.write(UInt64(model.count))
+        return SnapshotEnvelope.frame(kind: Self.kind, version: Self.version,
+                                      parts: [head.bytes, features, modelLength.bytes, model])
     }
 
     /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.

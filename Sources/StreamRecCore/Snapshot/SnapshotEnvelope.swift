@@ -25,6 +25,21 @@ public enum SnapshotEnvelope {
         return writer.bytes
     }
 
+    /// The frame around a payload given in parts, as parts: the header, the
+    /// payload's parts unchanged, then the checksum. Joined, they are
+    /// ``seal(kind:version:payload:)`` of the joined payload; written one after
+    /// another, a large snapshot goes to a file without ever being one buffer.
+    public static func frame(kind: String, version: UInt16, parts: [[UInt8]]) -> [[UInt8]] {
+        var header = BinaryWriter()
+        header.write(bytes: magic)
+        header.write(bytes: Array(kind.utf8.prefix(4)))
+        header.write(version)
+        header.write(UInt64(parts.reduce(0) { $0 + $1.count }))
+        var trailer = BinaryWriter()
+        trailer.write(parts.reduce(UInt32(0)) { CRC32.checksum($1, continuing: $0) })
+        return [header.bytes] + parts + [trailer.bytes]
+    }
+
     /// The payload, after checking magic, kind, version, length and checksum.
     public static func open(_ bytes: [UInt8], kind: String, version: UInt16) throws(SnapshotError) -> [UInt8] {
         guard bytes.count >= headerSize + 4 else {
