@@ -74,6 +74,9 @@ pipe_latency() {
   echo "  bare pipe at $load/s: $(grep latency_ms "$WORK/sink-$load.out")"
 }
 
+# CPU time (clock ticks) of the running engines, all their threads.
+cpu_ticks() { local t=0; for pid in "${ENGINES[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' /proc/$pid/stat))); done; echo $t; }
+
 for load in $LOADS; do
   if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
   [ "$n" -gt "$N_MAX" ] && n=$N_MAX
@@ -91,7 +94,6 @@ for load in $LOADS; do
     # The newest member's first assignment ends the rebalance its joining caused.
     for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load-$k.err" && break; sleep 0.1; done
   done
-  cpu_ticks() { local t=0; for pid in "${ENGINES[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' /proc/$pid/stat))); done; echo $t; }
   CPU_BEFORE=$(cpu_ticks)
   "$BIN/streamrec-bench" engine-load --bootstrap "$ADDR" --file "$FILE" --limit "$n" --rate "$load" \
     --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"

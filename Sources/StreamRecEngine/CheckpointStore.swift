@@ -38,12 +38,7 @@ public struct CheckpointStore: Sendable {
 
     /// Writes `checkpoint` durably and atomically.
     public func write(_ checkpoint: EngineCheckpoint) throws(EngineError) {
-        try write(encoded: checkpoint.encoded())
-    }
-
-    /// Writes an ``EngineCheckpoint/encoded()`` checkpoint durably and atomically.
-    public func write(encoded bytes: [UInt8]) throws(EngineError) {
-        try write(parts: [bytes])
+        try write(parts: checkpoint.encodedParts())
     }
 
     /// Writes an ``EngineCheckpoint/encodedParts()`` checkpoint, part after part,

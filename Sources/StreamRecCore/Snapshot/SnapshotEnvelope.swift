@@ -13,14 +13,10 @@ public enum SnapshotEnvelope {
     /// where building the payload and then sealing it would hold two copies of a
     /// state that can be tens of megabytes.
     public static func sealing(kind: String, version: UInt16, _ body: (inout BinaryWriter) -> Void) -> [UInt8] {
-        var writer = BinaryWriter()
-        writer.write(bytes: magic)
-        writer.write(bytes: Array(kind.utf8.prefix(4)))
-        writer.write(version)
-        writer.write(UInt64(0))  // the payload length, known once `body` is done
+        // The payload length is known once `body` is done: 0 now, overwritten then.
+        var writer = header(kind: kind, version: version, payloadLength: 0)
         body(&writer)
-        let length = writer.bytes.count - headerSize
-        writer.overwrite(UInt64(length), at: headerSize - 8)
+        writer.overwrite(UInt64(writer.bytes.count - headerSize), at: headerSize - 8)
         writer.write(writer.withBytes(from: headerSize) { CRC32.checksum($0) })
         return writer.bytes
     }
@@ -30,14 +26,20 @@ public enum SnapshotEnvelope {
     /// ``seal(kind:version:payload:)`` of the joined payload; written one after
     /// another, a large snapshot goes to a file without ever being one buffer.
     public static func frame(kind: String, version: UInt16, parts: [[UInt8]]) -> [[UInt8]] {
-        var header = BinaryWriter()
-        header.write(bytes: magic)
-        header.write(bytes: Array(kind.utf8.prefix(4)))
-        header.write(version)
-        header.write(UInt64(parts.reduce(0) { $0 + $1.count }))
+        let header = header(kind: kind, version: version, payloadLength: parts.reduce(0) { $0 + $1.count })
         var trailer = BinaryWriter()
         trailer.write(parts.reduce(UInt32(0)) { CRC32.checksum($1, continuing: $0) })
         return [header.bytes] + parts + [trailer.bytes]
+    }
+
+    /// Magic, kind, version and payload length: the first ``headerSize`` bytes.
+    private static func header(kind: String, version: UInt16, payloadLength: Int) -> BinaryWriter {
+        var writer = BinaryWriter()
+        writer.write(bytes: magic)
+        writer.write(bytes: Array(kind.utf8.prefix(4)))
+        writer.write(version)
+        writer.write(UInt64(payloadLength))
+        return writer
     }
 
     /// The payload, after checking magic, kind, version, length and checksum.
