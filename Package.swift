@@ -34,6 +34,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Prefetch hints for the feature store's batch path (header only).
+        .systemLibrary(name: "CCacheHints"),
         .target(
             name: "StreamRecKafka",
             dependencies: [
@@ -46,6 +48,7 @@ let package = Package(
             name: "StreamRecCore",
             dependencies: [
                 "CZlib",
+                "CCacheHints",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

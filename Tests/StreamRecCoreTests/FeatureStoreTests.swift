@@ -108,8 +108,14 @@ struct FeatureStoreTests {
         for event in events { oneByOne.apply(event) }
         var batched = FeatureStore(schema: EventSchema(), settings: settings)
         var applied = 0
-        for start in stride(from: 0, to: events.count, by: 1_000) {
-            applied += batched.apply(contentsOf: events[start..<min(start + 1_000, events.count)])
+        // Batch sizes around the store's lookahead window (16 events, four windows in flight).
+        let sizes = [1, 7, 16, 33, 64, 1_000]
+        var start = 0, round = 0
+        while start < events.count {
+            let end = min(start + sizes[round % sizes.count], events.count)
+            applied += batched.apply(contentsOf: events[start..<end])
+            start = end
+            round += 1
         }
         #expect(applied == oneByOne.statistics.applied)
         #expect(batched.statistics == oneByOne.statistics)

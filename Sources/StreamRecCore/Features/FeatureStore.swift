@@ -1,3 +1,4 @@
+import CCacheHints
 import Foundation
 
 /// Incremental features of users and items, updated one event at a time.
@@ -49,9 +50,6 @@ public struct FeatureStore: Sendable, Equatable {
     /// The newest event time applied; `Int64.min` before the first event.
     public internal(set) var now: Int64 = .min
     public internal(set) var statistics = FeatureStoreStatistics()
-    /// Where ``apply(contentsOf:)`` leaves the words it read ahead, so that the
-    /// reads are not optimized away. Not state: equality ignores it.
-    private var prefetchSink: UInt64 = 0
 
     public init(schema: EventSchema, settings: FeatureSettings) {
         self.schema = schema
@@ -79,7 +77,7 @@ public struct FeatureStore: Sendable, Equatable {
     /// dropped by policy, or a type the schema does not know).
     @discardableResult
     public mutating func apply(_ event: Event) -> Bool {
-        apply(event, userHint: -1, itemHint: -1)
+        withUnsafePointer(to: event) { apply($0, userHint: -1, itemHint: -1) }
     }
 
     /// Applies events in order, with the same result as applying them one by one.
@@ -99,74 +97,99 @@ public struct FeatureStore: Sendable, Equatable {
         events.withUnsafeBufferPointer { apply(buffer: $0) }
     }
 
+    /// Runs four stages over windows of events, each a window ahead of the next:
+    /// hash the ids and prefetch their interner slots; look the ids up and prefetch
+    /// the state they index; prefetch the user's consumed list, whose address is
+    /// known only now; apply. A cache miss then overlaps the work on other events
+    /// instead of stalling it.
     private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
         let window = 16
+        let stages = 4
+        let windows = (events.count + window - 1) / window
         var applied = 0
-        var start = 0
-        // Indexing the buffer borrows each event; iterating would copy it (retains).
-        withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: window) { hints in
-            while start < events.count {
-                let end = min(start + window, events.count)
-                var sink: UInt64 = 0
-                for index in start..<end {
-                    let user = users.index(of: events[index].userID) ?? -1
-                    let item = items.index(of: events[index].itemID) ?? -1
-                    hints[index - start] = (user, item)
-                    sink &+= warm(user: user, item: item)
+        // One ring entry per window in flight. Plain allocations, not closures: a
+        // closure capturing `self` here copied the whole store.
+        let hashes = UnsafeMutablePointer<(user: UInt64, item: UInt64)>.allocate(capacity: stages * window)
+        let hints = UnsafeMutablePointer<(user: Int32, item: Int32)>.allocate(capacity: stages * window)
+        let evictionsAtLookup = UnsafeMutablePointer<Int>.allocate(capacity: stages)
+        defer {
+            hashes.deallocate()
+            hints.deallocate()
+            evictionsAtLookup.deallocate()
+        }
+        func range(_ w: Int) -> Range<Int> { (w * window)..<min((w + 1) * window, events.count) }
+        func ring(_ w: Int, _ index: Int) -> Int { (w % stages) * window + index - w * window }
+        var evictions: Int { statistics.evictedForCapacity + statistics.evictedForTTL }
+
+        for w in 0..<(windows + stages - 1) {
+            if w < windows {
+                for index in range(w) {
+                    let hash = (user: IDInterner.hash(events[index].userID), item: IDInterner.hash(events[index].itemID))
+                    users.prefetchSlot(hash: hash.user)
+                    items.prefetchSlot(hash: hash.item)
+                    hashes[ring(w, index)] = hash
                 }
-                prefetchSink = sink
+            }
+            if case let looked = w - 1, looked >= 0, looked < windows {
+                for index in range(looked) {
+                    let hash = hashes[ring(looked, index)]
+                    let user = users.index(of: events[index].userID, hash: hash.user) ?? -1
+                    let item = items.index(of: events[index].itemID, hash: hash.item) ?? -1
+                    hints[ring(looked, index)] = (user, item)
+                    warm(user: user, item: item)
+                }
+                evictionsAtLookup[looked % stages] = evictions
+            }
+            if case let listed = w - 2, listed >= 0, listed < windows {
+                for index in range(listed) where hints[ring(listed, index)].user >= 0 {
+                    userTable.prefetchConsumed(hints[ring(listed, index)].user)
+                }
+            }
+            if case let applying = w - 3, applying >= 0 {
                 // An eviction may free (and a new user reuse) a looked-up index: after
                 // one, user hints are dropped. Items are never removed.
-                let evictions = statistics.evictedForCapacity + statistics.evictedForTTL
-                for index in start..<end {
-                    let unchanged = statistics.evictedForCapacity + statistics.evictedForTTL == evictions
-                    let hint = hints[index - start]
-                    if apply(events[index], userHint: unchanged ? hint.0 : -1, itemHint: hint.1) { applied += 1 }
+                let mark = evictionsAtLookup[applying % stages]
+                for index in range(applying) {
+                    let hint = hints[ring(applying, index)]
+                    if apply(events.baseAddress! + index, userHint: evictions == mark ? hint.user : -1, itemHint: hint.item) { applied += 1 }
                 }
-                start = end
             }
         }
         return applied
     }
 
-    /// Reads a word of every cache line an event's update will touch (the user's
-    /// record, counters, recent list, affinities and consumed list; the item's
-    /// record and counts), to bring them into cache before they are needed.
+    /// Asks for every cache line an event's update will touch (the user's record,
+    /// counters, recent list, affinities and the handle of the consumed list; the
+    /// item's record and counts) without waiting for them: prefetches, unlike
+    /// loads, do not stall.
     @inline(__always)
-    private func warm(user: Int32, item: Int32) -> UInt64 {
-        var sink: UInt64 = 0
+    private func warm(user: Int32, item: Int32) {
         if user >= 0 {
             let u = Int(user)
-            sink &+= userTable.records[u].activity
-            userTable.counters.withUnsafeBufferPointer { counters in
-                let base = u * userTable.counterStride
-                for offset in stride(from: 0, to: userTable.counterStride, by: 16) { sink &+= UInt64(counters[base + offset]) }
+            userTable.records.withUnsafeBufferPointer { prefetchLines($0.baseAddress! + u, bytes: MemoryLayout<UserFeatureTable.Record>.stride) }
+            userTable.counters.withUnsafeBufferPointer { prefetchLines($0.baseAddress! + u * userTable.counterStride, bytes: 4 * userTable.counterStride) }
+            userTable.recent.withUnsafeBufferPointer {
+                prefetchLines($0.baseAddress! + u * userTable.recentCapacity, bytes: MemoryLayout<UserFeatureTable.Recent>.stride * userTable.recentCapacity)
             }
-            userTable.recent.withUnsafeBufferPointer { recent in
-                let base = u * userTable.recentCapacity
-                for offset in stride(from: 0, to: userTable.recentCapacity, by: 4) { sink &+= UInt64(bitPattern: recent[base + offset].time) }
+            userTable.affinities.withUnsafeBufferPointer {
+                prefetchLines($0.baseAddress! + u * userTable.categoryCapacity, bytes: MemoryLayout<UserFeatureTable.Affinity>.stride * userTable.categoryCapacity)
             }
-            userTable.affinities.withUnsafeBufferPointer { affinities in
-                let base = u * userTable.categoryCapacity
-                for offset in stride(from: 0, to: userTable.categoryCapacity, by: 4) { sink &+= UInt64(bitPattern: Int64(affinities[base + offset].category)) }
-            }
-            userTable.consumed[u].withUnsafeBufferPointer { list in
-                for offset in stride(from: 0, to: list.count, by: 16) { sink &+= UInt64(bitPattern: Int64(list[offset])) }
-            }
+            userTable.consumed.withUnsafeBufferPointer { streamrec_prefetch($0.baseAddress! + u) }
         }
         if item >= 0 {
-            sink &+= UInt64(bitPattern: itemTable.records[Int(item)].lastSeen)
-            sink &+= UInt64(itemTable.counts[Int(item) * types.count])
+            itemTable.records.withUnsafeBufferPointer { streamrec_prefetch_for_write($0.baseAddress! + Int(item)) }
+            itemTable.counts.withUnsafeBufferPointer { streamrec_prefetch_for_write($0.baseAddress! + Int(item) * types.count) }
         }
-        return sink
     }
 
-    private mutating func apply(_ event: borrowing Event, userHint: Int32, itemHint: Int32) -> Bool {
-        guard let type = typeSlot(event.type) else {
+    /// Applies the event at `event`: a pointer, because an `Event` passed by value
+    /// from a buffer was copied (its dictionaries retained and released) per call.
+    private mutating func apply(_ event: UnsafePointer<Event>, userHint: Int32, itemHint: Int32) -> Bool {
+        guard let type = typeSlot(event.pointee.type) else {
             statistics.unknownTypes += 1
             return false
         }
-        let time = event.timestampMilliseconds
+        let time = event.pointee.timestampMilliseconds
         if now != .min, Double(now - time) > settings.latenessMinutes * 60_000 {
             if settings.lateEvents == .drop {
                 statistics.lateDropped += 1
@@ -181,15 +204,15 @@ public struct FeatureStore: Sendable, Equatable {
         statistics.applied += 1
         // The type's weight, times the event's value for implicit events that carry
         // one; a rating weighs as its type does.
-        let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.value ?? 1)
+        let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.pointee.value ?? 1)
         let user: Int32
         if userHint >= 0 {
             user = userHint
             userTable.touch(user)
         } else {
-            user = internUser(event.userID)
+            user = internUser(event.pointee.userID)
         }
-        let item = itemHint >= 0 ? itemHint : items.intern(event.itemID).index
+        let item = itemHint >= 0 ? itemHint : items.intern(event.pointee.itemID).index
         itemTable.ensure(item)
         // One exponential per half-life and event, shared by every sum that uses it.
         let decay = Factors(user: userDecay.factor(at: time), popularity: popularityDecay.factor(at: time),
@@ -234,9 +257,7 @@ public struct FeatureStore: Sendable, Equatable {
 
     private mutating func updateUser(_ user: Int32, type: Int, stored: Double, time: Int64) {
         let u = Int(user)
-        let day = time.floorDivided(by: 86_400_000)
-        let hour = Int((time - day * 86_400_000) / 3_600_000)
-        let weekday = Int(((day + 3) % 7 + 7) % 7)  // 1970-01-01 was a Thursday; Monday = 0
+        let (hour, weekday) = Self.hourAndWeekday(time)
         userTable.records.withUnsafeMutableBufferPointer { records in
             records[u].decayed += stored
             records[u].firstSeen = min(records[u].firstSeen, time)
@@ -252,7 +273,7 @@ public struct FeatureStore: Sendable, Equatable {
     }
 
     private mutating func updateItem(
-        _ item: Int32, type: Int, weight: Double, decay: Factors, time: Int64, event: borrowing Event, user: Int32
+        _ item: Int32, type: Int, weight: Double, decay: Factors, time: Int64, event: UnsafePointer<Event>, user: Int32
     ) {
         let i = Int(item)
         itemTable.counts[i * types.count + type] &+= 1
@@ -268,7 +289,7 @@ public struct FeatureStore: Sendable, Equatable {
             if newUser { records[i].distinctUsers &+= 1 }
         }
         // One pass over the (small) attribute dictionary instead of a hashed lookup per name.
-        for (name, attribute) in event.item {
+        for (name, attribute) in event.pointee.item {
             if name == "category", let category = Self.categoryName(attribute) {
                 let known = itemTable.records[i].category
                 let index = known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
@@ -279,6 +300,15 @@ public struct FeatureStore: Sendable, Equatable {
                 attributeStatistics[a].add(value)
             }
         }
+    }
+
+    /// The hour of day (UTC) and weekday (Monday = 0) of an event time.
+    @inline(__always)
+    static func hourAndWeekday(_ time: Int64) -> (hour: Int, weekday: Int) {
+        let day = time.floorDivided(by: 86_400_000)
+        let hour = Int((time - day * 86_400_000) / 3_600_000)
+        let weekday = Int(((day + 3) % 7 + 7) % 7)  // 1970-01-01 was a Thursday
+        return (hour, weekday)
     }
 
     static func categoryName(_ attribute: EventAttribute?) -> String? {

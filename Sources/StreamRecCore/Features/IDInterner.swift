@@ -1,3 +1,5 @@
+import CCacheHints
+
 /// Maps string ids to dense `Int32` indices and back, reusing the indices of
 /// removed ids, so that per-entity state lives in flat arrays.
 ///
@@ -36,7 +38,7 @@ public struct IDInterner: Sendable, Equatable {
     }
 
     @inline(__always)
-    private static func hash(_ id: String) -> UInt64 {
+    static func hash(_ id: String) -> UInt64 {
         var id = id
         return id.withUTF8 { bytes in
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -66,8 +68,23 @@ public struct IDInterner: Sendable, Equatable {
     }
 
     public func index(of id: String) -> Int32? {
-        let (slot, found) = find(id, hash: Self.hash(id))
+        index(of: id, hash: Self.hash(id))
+    }
+
+    /// ``index(of:)`` with the id's ``hash(_:)`` already computed.
+    @inline(__always)
+    func index(of id: String, hash: UInt64) -> Int32? {
+        let (slot, found) = find(id, hash: hash)
         return found ? slots[slot].index : nil
+    }
+
+    /// Starts loading the slot where a lookup of an id with this hash begins, so
+    /// that a lookup soon after finds it in cache.
+    @inline(__always)
+    func prefetchSlot(hash: UInt64) {
+        slots.withUnsafeBufferPointer { slots in
+            streamrec_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & (slots.count - 1)))
+        }
     }
 
     public func id(at index: Int32) -> String { ids[Int(index)] }

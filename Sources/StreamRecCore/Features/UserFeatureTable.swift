@@ -1,3 +1,5 @@
+import CCacheHints
+
 /// Per-user state in flat arrays indexed by the user's interned index.
 ///
 /// Fields updated together by every event share one fixed-size record (one
@@ -191,6 +193,20 @@ struct UserFeatureTable: Sendable, Equatable {
             return false
         }
         if grew { records[Int(user)].categoryCount = UInt16(count + 1) }
+    }
+
+    /// Prefetches the start of the user's consumed list: its header and first items.
+    ///
+    /// The list's address is the one word of its handle. Reading the handle as a
+    /// plain word, instead of through the array, skips the load of the list's
+    /// count, the very miss this is meant to hide. Should the layout ever differ,
+    /// only a hint goes astray: a prefetch never faults.
+    @inline(__always)
+    func prefetchConsumed(_ user: Int32) {
+        consumed.withUnsafeBufferPointer { handles in
+            let storage = UnsafeRawPointer(handles.baseAddress! + Int(user)).load(as: UnsafeRawPointer.self)
+            prefetchLines(storage, bytes: 192)
+        }
     }
 
     /// Remembers `item` as consumed. Returns whether it was new for this user.
