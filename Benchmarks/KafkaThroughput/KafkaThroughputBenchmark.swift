@@ -11,7 +11,7 @@ struct KafkaThroughputBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "streamrec-bench",
         abstract: "Throughput of StreamRec's parts: the Kafka layer, the feature store and the models.",
-        subcommands: [Produce.self, Consume.self, FeatureBenchmark.self, ModelBenchmark.self, EngineLoadBenchmark.self]
+        subcommands: [Produce.self, Consume.self, FeatureBenchmark.self, ModelBenchmark.self, DecodeBenchmark.self, EngineLoadBenchmark.self]
     )
 
     struct Produce: AsyncParsableCommand {

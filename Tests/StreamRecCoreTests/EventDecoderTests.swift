@@ -58,6 +58,9 @@ struct EventDecoderTests {
         (#"{"user_id":"u1",,"item_id":"i1"}"#, .malformedJSON, nil),
         (#"{"user_id":'u1'}"#, .malformedJSON, nil),
         (#"{"user_id":"u1","user_id":"u2","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON, "user_id"),
+        // Past 16 members the repeat check hashes instead of comparing pairs.
+        ("{" + (0..<20).map { "\"x\($0)\":1," }.joined() + #""x3":2,"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000}"#,
+         .malformedJSON, "x3"),
         (#"{"user_id":"u1\x01","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON, nil),
         (#"{"user_id":"\ud800","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON, nil),
         (#"{"a":1} {"b":2}"#, .malformedJSON, nil),

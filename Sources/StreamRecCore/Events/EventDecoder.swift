@@ -37,16 +37,37 @@ public struct EventDecoder: Sendable {
         guard case .object(let members) = try JSONParser.parse(raw) else {
             throw EventDecodingError(.wrongType, "an event must be a JSON object")
         }
-        var fields: [String: JSONValue] = [:]
-        for (key, value) in members {
-            guard fields.updateValue(value, forKey: key) == nil else {
-                throw EventDecodingError(.malformedJSON, field: key, "given more than once")
-            }
+        if let repeated = Self.firstRepeatedKey(members) {
+            throw EventDecodingError(.malformedJSON, field: repeated, "given more than once")
         }
-        return try event(from: fields)
+        return try event(from: Fields(members: members))
     }
 
-    private func event(from fields: [String: JSONValue]) throws(EventDecodingError) -> Event {
+    /// An event's members, looked up by a scan: for the handful an event has,
+    /// comparing a few short keys is cheaper than hashing each into a dictionary.
+    private struct Fields {
+        let members: [(key: String, value: JSONValue)]
+
+        subscript(name: String) -> JSONValue? {
+            for member in members where member.key == name { return member.value }
+            return nil
+        }
+    }
+
+    /// The first key that appears twice, if any: pairwise for a few members, hashed beyond.
+    static func firstRepeatedKey(_ members: [(key: String, value: JSONValue)]) -> String? {
+        if members.count <= 16 {
+            for later in members.indices.dropFirst() {
+                for earlier in 0..<later where members[earlier].key == members[later].key { return members[later].key }
+            }
+            return nil
+        }
+        var seen = Set<String>(minimumCapacity: members.count)
+        for member in members where !seen.insert(member.key).inserted { return member.key }
+        return nil
+    }
+
+    private func event(from fields: Fields) throws(EventDecodingError) -> Event {
         var eventID: String?
         if let raw = fields["event_id"], raw != .null {
             eventID = try string("event_id", fields)
@@ -60,12 +81,12 @@ public struct EventDecoder: Sendable {
         return event
     }
 
-    private func required(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> JSONValue {
+    private func required(_ name: String, _ fields: Fields) throws(EventDecodingError) -> JSONValue {
         guard let value = fields[name], value != .null else { throw EventDecodingError(.missingField, field: name, "required") }
         return value
     }
 
-    private func string(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> String {
+    private func string(_ name: String, _ fields: Fields) throws(EventDecodingError) -> String {
         let value = try required(name, fields)
         guard case .string(let text) = value else {
             throw EventDecodingError(.wrongType, field: name, "must be a string, got \(value.kind)")
@@ -73,7 +94,7 @@ public struct EventDecoder: Sendable {
         return text
     }
 
-    private func timestamp(_ fields: [String: JSONValue]) throws(EventDecodingError) -> Int64 {
+    private func timestamp(_ fields: Fields) throws(EventDecodingError) -> Int64 {
         switch try required("timestamp", fields) {
         case .number(let text):
             guard let integer = Int64(text) else {
@@ -90,7 +111,7 @@ public struct EventDecoder: Sendable {
         }
     }
 
-    private func value(_ fields: [String: JSONValue]) throws(EventDecodingError) -> Double? {
+    private func value(_ fields: Fields) throws(EventDecodingError) -> Double? {
         guard let raw = fields["value"], raw != .null else { return nil }
         guard case .number(let text) = raw, let number = Double(text), number.isFinite else {
             throw EventDecodingError(.wrongType, field: "value", "must be a finite number, got \(raw.kind)")
@@ -98,7 +119,7 @@ public struct EventDecoder: Sendable {
         return number
     }
 
-    private func attributes(_ name: String, _ fields: [String: JSONValue]) throws(EventDecodingError) -> [String: EventAttribute] {
+    private func attributes(_ name: String, _ fields: Fields) throws(EventDecodingError) -> [String: EventAttribute] {
         guard let raw = fields[name], raw != .null else { return [:] }
         guard case .object(let members) = raw else {
             throw EventDecodingError(.wrongType, field: name, "must be an object, got \(raw.kind)")
