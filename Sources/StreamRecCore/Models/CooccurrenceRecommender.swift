@@ -34,16 +34,15 @@ public struct CooccurrenceRecommender: Recommender {
         guard !recent.isEmpty else { return [] }
         // By row, not id: a refresh sums about a thousand neighbour scores, and only
         // the winners need their ids.
-        let skipped = Set(excluded.compactMap { store.items.index(of: $0) })
-        var scores: [Int32: Double] = [:]
-        scores.reserveCapacity(recent.count * neighbours)
+        var scores = RowScores(expected: recent.count * neighbours + excluded.count)
+        for id in excluded {
+            if let row = store.items.index(of: id) { scores.exclude(row) }
+        }
         for item in recent {
-            for neighbour in store.similarRows(to: item, limit: neighbours) where !skipped.contains(neighbour.row) {
-                scores[neighbour.row, default: 0] += neighbour.score
-            }
+            for neighbour in store.similarRows(to: item, limit: neighbours) { scores.add(neighbour.row, neighbour.score) }
         }
         let ids = store.items
-        let best = bestElements(scores, limit: count) { $0.value != $1.value ? $0.value > $1.value : ids.id(at: $0.key) < ids.id(at: $1.key) }
+        let best = bestElements(scores.summed, limit: count) { $0.value != $1.value ? $0.value > $1.value : ids.id(at: $0.key) < ids.id(at: $1.key) }
         return best.map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
     }
 }
