@@ -62,9 +62,15 @@ func keepBest<T>(_ elements: inout [T], limit: Int, by ranksAbove: (T, T) -> Boo
             if ranksAbove(buffer[middle], buffer[high]) { buffer.swapAt(middle, high) }
             let pivot = buffer[high]
             var store = low
-            for k in low..<high where ranksAbove(buffer[k], pivot) {
-                buffer.swapAt(k, store)
-                store += 1
+            // Branch-free: every element is swapped and `store` advances by the
+            // comparison, because which side an element falls on is a coin toss
+            // the branch predictor loses half the time.
+            for k in low..<high {
+                let element = buffer[k]
+                let above = ranksAbove(element, pivot)
+                buffer[k] = buffer[store]
+                buffer[store] = element
+                store += above ? 1 : 0
             }
             buffer.swapAt(store, high)
             // buffer[store] is the (store + 1)-th best.
