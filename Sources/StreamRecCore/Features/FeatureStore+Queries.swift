@@ -150,16 +150,28 @@ extension FeatureStore {
         let i = Int(item)
         let base = i * itemTable.neighbourCapacity
         let own = itemTable.records[i].occurrences
-        var scored: [(row: Int32, score: Double)] = []
-        scored.reserveCapacity(Int(itemTable.records[i].neighbourCount))
-        for k in 0..<Int(itemTable.records[i].neighbourCount) {
-            let other = itemTable.neighbourItems[base + k]
-            let denominator = (own * itemTable.records[Int(other)].occurrences).squareRoot()
-            guard denominator > 0 else { continue }
-            // The decay factors of numerator and denominator cancel: the stored
-            // values give the score at any time.
-            let weight = itemTable.neighbourWeights[base + k] - itemTable.neighbourErrors[base + k]
-            scored.append((other, weight / denominator))
+        let count = Int(itemTable.records[i].neighbourCount)
+        var scored = [(row: Int32, score: Double)](unsafeUninitializedCapacity: count) { scored, initialized in
+            itemTable.records.withUnsafeBufferPointer { records in
+                itemTable.neighbourItems.withUnsafeBufferPointer { items in
+                    itemTable.neighbourWeights.withUnsafeBufferPointer { weights in
+                        itemTable.neighbourErrors.withUnsafeBufferPointer { errors in
+                            var kept = 0
+                            for k in base..<(base + count) {
+                                let other = items[k]
+                                let denominator = (own * records[Int(other)].occurrences).squareRoot()
+                                // The decay factors of numerator and denominator cancel: the
+                                // stored values give the score at any time. Every entry is
+                                // written and only those with a denominator kept, without a
+                                // branch.
+                                scored[kept] = (other, (weights[k] - errors[k]) / denominator)
+                                kept += denominator > 0 ? 1 : 0
+                            }
+                            initialized = kept
+                        }
+                    }
+                }
+            }
         }
         guard scored.count > limit else { return scored }
         // Equal scores at the cut are decided by id, so that the set does not
