@@ -110,29 +110,44 @@ extension UnsafeBufferPointer where Element == Int32 {
 }
 
 extension UnsafeBufferPointer where Element == Double {
-    /// The index of the first smallest element (not empty, no NaN). Two passes,
-    /// a branch-free minimum over four independent lanes and then its position,
-    /// beat one compare-and-branch pass: every replacement in a full neighbour
-    /// table scans it.
+    /// The index of the first smallest element (not empty, no NaN), in one
+    /// branch-free pass: four lanes each keep their smallest value and where it
+    /// was (strictly smaller replaces, so each lane keeps its first), then the
+    /// lanes are merged, ties to the lower index. Every replacement in a full
+    /// neighbour table scans it.
     @inline(__always)
     func firstIndexOfMinimum() -> Int {
         let base = baseAddress!
-        var lanes = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
         var index = 0
-        while index + 4 <= count {
-            lanes.0 = Swift.min(lanes.0, base[index])
-            lanes.1 = Swift.min(lanes.1, base[index + 1])
-            lanes.2 = Swift.min(lanes.2, base[index + 2])
-            lanes.3 = Swift.min(lanes.3, base[index + 3])
-            index += 4
+        if count >= 4 {
+            var smallest = UnsafeRawPointer(base).loadUnaligned(as: SIMD4<Double>.self)
+            var position = SIMD4<Int64>(0, 1, 2, 3)
+            var candidate = position
+            index = 4
+            while index + 4 <= count {
+                candidate &+= 4
+                let values = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD4<Double>.self)
+                let smaller = values .< smallest
+                smallest.replace(with: values, where: smaller)
+                position.replace(with: candidate, where: smaller)
+                index += 4
+            }
+            var best = smallest[0], at = Int(position[0])
+            for lane in 1..<4 where smallest[lane] < best || (smallest[lane] == best && Int(position[lane]) < at) {
+                best = smallest[lane]
+                at = Int(position[lane])
+            }
+            while index < count {
+                if base[index] < best {
+                    best = base[index]
+                    at = index
+                }
+                index += 1
+            }
+            return at
         }
-        while index < count {
-            lanes.0 = Swift.min(lanes.0, base[index])
-            index += 1
-        }
-        let smallest = Swift.min(Swift.min(lanes.0, lanes.1), Swift.min(lanes.2, lanes.3))
-        index = 0
-        while base[index] != smallest { index += 1 }
-        return index
+        var at = 0
+        for k in 1..<count where base[k] < base[at] { at = k }
+        return at
     }
 }
