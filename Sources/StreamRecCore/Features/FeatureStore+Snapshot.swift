@@ -80,8 +80,6 @@ extension FeatureStore {
         self = store
     }
 
-    /// Every per-entity array must match the number of slots, or a later index
-    /// would trap: a checksum-valid but inconsistent snapshot is refused here.
     /// Every per-entity array must match the number of slots, and every stored
     /// index must point inside its table, or a later access would trap: a
     /// checksum-valid but inconsistent snapshot is refused here.
