@@ -55,7 +55,7 @@ public struct EventDecoder: Sendable {
     }
 
     /// The first key that appears twice, if any: pairwise for a few members, hashed beyond.
-    static func firstRepeatedKey(_ members: [(key: String, value: JSONValue)]) -> String? {
+    private static func firstRepeatedKey(_ members: [(key: String, value: JSONValue)]) -> String? {
         if members.count <= 16 {
             for later in members.indices.dropFirst() {
                 for earlier in 0..<later where members[earlier].key == members[later].key { return members[later].key }

@@ -1,5 +1,3 @@
-import CCacheHints
-
 /// Per-user state in flat arrays indexed by the user's interned index.
 ///
 /// Fields updated together by every event share one fixed-size record (one
