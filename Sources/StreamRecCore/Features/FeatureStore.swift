@@ -216,7 +216,9 @@ public struct FeatureStore: Sendable, Equatable {
         itemTable.ensure(item)
         // One exponential per half-life and event, shared by every sum that uses it.
         let decay = Factors(user: userDecay.factor(at: time), popularity: popularityDecay.factor(at: time),
-                            trending: trendingDecay.factor(at: time), cooccurrence: cooccurrenceDecay.factor(at: time))
+                            trending: trendingDecay.factor(at: time),
+                            // Only similarity reads co-occurrence counts: without it, neither is kept.
+                            cooccurrence: settings.cooccurrence ? cooccurrenceDecay.factor(at: time) : 0)
         updateUser(user, type: type, stored: weight * decay.user, time: time)
         updateItem(item, type: type, weight: weight, decay: decay, time: time, event: event, user: user)
         if settings.cooccurrence { recordCooccurrence(user: user, item: item, stored: decay.cooccurrence) }
