@@ -1,3 +1,5 @@
+import CCacheHints
+
 /// Per-user state in flat arrays indexed by the user's interned index.
 ///
 /// Fields updated together by every event share one fixed-size record (one
@@ -111,6 +113,12 @@ struct UserFeatureTable: Sendable, Equatable {
     mutating func leastRecentlyActive() -> Int32? {
         while activityHead < activityQueue.count {
             let entry = activityQueue[activityHead]
+            // Checking an entry reads its user's record, cold by now, and the head
+            // moves about one entry per event: ask for the record a few entries ahead.
+            let ahead = activityHead + 8
+            if ahead < activityQueue.count {
+                records.withUnsafeBufferPointer { streamrec_prefetch($0.baseAddress! + Int(activityQueue[ahead].user)) }
+            }
             if records[Int(entry.user)].activity == entry.stamp { return entry.user }
             activityHead += 1
         }
