@@ -98,11 +98,21 @@ struct FeatureStoreTests {
     }
 
     @Test("Applying a batch gives the same store as applying its events one by one, evictions included",
-          arguments: [(5 as UInt64, 1_000_000), (6, 12), (7, 3)])
-    func batchEqualsOneByOne(seed: UInt64, maxUsers: Int) {
+          arguments: [(5 as UInt64, 1_000_000, false), (6, 12, false), (7, 3, false), (8, 1_000_000, true)])
+    func batchEqualsOneByOne(seed: UInt64, maxUsers: Int, crowdedNeighbours: Bool) {
         var settings = FeatureSettings()
         settings.maxUsers = maxUsers
         settings.userTTLHours = 2
+        if crowdedNeighbours {
+            // Full neighbour tables (replacements), and co-occurrence landmarks that
+            // move within batches: a batch holds its neighbour updates back and must
+            // apply them before rescaling.
+            settings.neighbours = 3
+            settings.neighbourCapacity = 6
+            settings.cooccurrenceWindow = 8
+            settings.recentItems = 8
+            settings.cooccurrenceHalfLifeHours = 0.05
+        }
         let events = randomEvents(seed: seed, count: 4_000)
         var oneByOne = FeatureStore(schema: EventSchema(), settings: settings)
         for event in events { oneByOne.apply(event) }
@@ -122,6 +132,10 @@ struct FeatureStoreTests {
         let equal = batched == oneByOne
         #expect(equal)
         if maxUsers < 20 { #expect(oneByOne.statistics.evictedForCapacity > 0) }
+        if crowdedNeighbours {
+            // The case is only meaningful if the landmark moved many times.
+            #expect(oneByOne.cooccurrenceDecay.landmark > events[events.count / 2].timestampMilliseconds)
+        }
     }
 
     @Test("With more neighbours than room, the heaviest are kept (space-saving)")

@@ -77,7 +77,7 @@ public struct FeatureStore: Sendable, Equatable {
     /// dropped by policy, or a type the schema does not know).
     @discardableResult
     public mutating func apply(_ event: Event) -> Bool {
-        withUnsafePointer(to: event) { apply($0, userHint: -1, itemHint: -1) }
+        withUnsafePointer(to: event) { apply($0, userHint: -1, itemHint: -1, neighbourUpdates: nil) }
     }
 
     /// Applies events in order, with the same result as applying them one by one.
@@ -112,10 +112,17 @@ public struct FeatureStore: Sendable, Equatable {
         let hashes = UnsafeMutablePointer<(user: UInt64, item: UInt64)>.allocate(capacity: stages * window)
         let hints = UnsafeMutablePointer<(user: Int32, item: Int32)>.allocate(capacity: stages * window)
         let evictionsAtLookup = UnsafeMutablePointer<Int>.allocate(capacity: stages)
+        // Co-occurrence updates are applied grouped by item (see NeighbourUpdateBatch).
+        let neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>? = settings.cooccurrence ? .allocate(capacity: 1) : nil
+        neighbourUpdates?.initialize(to: NeighbourUpdateBatch(capacity: Self.neighbourUpdatesHeld))
         defer {
             hashes.deallocate()
             hints.deallocate()
             evictionsAtLookup.deallocate()
+            if let neighbourUpdates {
+                neighbourUpdates.pointee.deallocate()
+                neighbourUpdates.deallocate()
+            }
         }
         func range(_ w: Int) -> Range<Int> { (w * window)..<min((w + 1) * window, events.count) }
         func ring(_ w: Int, _ index: Int) -> Int { (w % stages) * window + index - w * window }
@@ -151,12 +158,18 @@ public struct FeatureStore: Sendable, Equatable {
                 let mark = evictionsAtLookup[applying % stages]
                 for index in range(applying) {
                     let hint = hints[ring(applying, index)]
-                    if apply(events.baseAddress! + index, userHint: evictions == mark ? hint.user : -1, itemHint: hint.item) { applied += 1 }
+                    if apply(events.baseAddress! + index, userHint: evictions == mark ? hint.user : -1, itemHint: hint.item,
+                             neighbourUpdates: neighbourUpdates) { applied += 1 }
                 }
             }
         }
+        neighbourUpdates?.pointee.flush(into: &itemTable)
         return applied
     }
+
+    /// Co-occurrence updates a batch holds before applying them: 2 MiB of buffers,
+    /// a few thousand events' worth at a window of 10.
+    static let neighbourUpdatesHeld = 1 << 16
 
     /// Asks for every cache line an event's update will touch (the user's record,
     /// counters, recent list, affinities and the handle of the consumed list; the
@@ -184,7 +197,10 @@ public struct FeatureStore: Sendable, Equatable {
 
     /// Applies the event at `event`: a pointer, because an `Event` passed by value
     /// from a buffer was copied (its dictionaries retained and released) per call.
-    private mutating func apply(_ event: UnsafePointer<Event>, userHint: Int32, itemHint: Int32) -> Bool {
+    /// Co-occurrence updates go to `neighbourUpdates` when given, else straight to the tables.
+    private mutating func apply(
+        _ event: UnsafePointer<Event>, userHint: Int32, itemHint: Int32, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+    ) -> Bool {
         guard let type = typeSlot(event.pointee.type) else {
             statistics.unknownTypes += 1
             return false
@@ -199,7 +215,7 @@ public struct FeatureStore: Sendable, Equatable {
         }
         if time > now {
             now = time
-            renormalizeIfNeeded()
+            renormalizeIfNeeded(neighbourUpdates: neighbourUpdates)
         }
         statistics.applied += 1
         // The type's weight, times the event's value for implicit events that carry
@@ -221,7 +237,9 @@ public struct FeatureStore: Sendable, Equatable {
                             cooccurrence: settings.cooccurrence ? cooccurrenceDecay.factor(at: time) : 0)
         updateUser(user, type: type, stored: weight * decay.user, time: time)
         updateItem(item, type: type, weight: weight, decay: decay, time: time, event: event, user: user)
-        if settings.cooccurrence { recordCooccurrence(user: user, item: item, stored: decay.cooccurrence) }
+        if settings.cooccurrence {
+            recordCooccurrence(user: user, item: item, stored: decay.cooccurrence, neighbourUpdates: neighbourUpdates)
+        }
         userTable.recordRecent(user, item: item, time: time)
         evictIdleUsers(keeping: user)
         return true
@@ -322,14 +340,24 @@ public struct FeatureStore: Sendable, Equatable {
     }
 
     /// Pairs the item with the user's most recent other items, both ways.
-    private mutating func recordCooccurrence(user: Int32, item: Int32, stored: Double) {
+    private mutating func recordCooccurrence(
+        user: Int32, item: Int32, stored: Double, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+    ) {
         let base = Int(user) * userTable.recentCapacity
         var paired = 0
         for k in 0..<Int(userTable.records[Int(user)].recentCount) where paired < settings.cooccurrenceWindow {
             let other = userTable.recent[base + k].item
             if other == item { continue }
-            itemTable.addNeighbour(item, other, stored: stored)
-            itemTable.addNeighbour(other, item, stored: stored)
+            if let neighbourUpdates {
+                if neighbourUpdates.pointee.count + 2 > neighbourUpdates.pointee.capacity {
+                    neighbourUpdates.pointee.flush(into: &itemTable)
+                }
+                neighbourUpdates.pointee.append(item: item, neighbour: other, weight: stored)
+                neighbourUpdates.pointee.append(item: other, neighbour: item, weight: stored)
+            } else {
+                itemTable.addNeighbour(item, other, stored: stored)
+                itemTable.addNeighbour(other, item, stored: stored)
+            }
             paired += 1
         }
     }
@@ -354,7 +382,9 @@ public struct FeatureStore: Sendable, Equatable {
 
     /// Moves the decay landmarks forward and rescales stored sums, so that the
     /// exponents of forward decay never near Double's range.
-    private mutating func renormalizeIfNeeded() {
+    /// Held co-occurrence updates are applied first: they were weighed against
+    /// the old landmark.
+    private mutating func renormalizeIfNeeded(neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?) {
         if userDecay.needsRenormalization(at: now) {
             let factor = userDecay.moveLandmark(to: now)
             for k in userTable.records.indices { userTable.records[k].decayed *= factor }
@@ -365,6 +395,7 @@ public struct FeatureStore: Sendable, Equatable {
             for k in itemTable.records.indices { itemTable.records[k].popularity *= factor }
         }
         if cooccurrenceDecay.needsRenormalization(at: now) {
+            neighbourUpdates?.pointee.flush(into: &itemTable)
             let factor = cooccurrenceDecay.moveLandmark(to: now)
             for k in itemTable.records.indices { itemTable.records[k].occurrences *= factor }
             for k in itemTable.neighbourWeights.indices {

@@ -54,28 +54,33 @@ struct ItemFeatureTable: Sendable, Equatable {
     /// the weakest entry is replaced and the newcomer inherits its weight
     /// (space-saving, Metwally et al. 2005): the heavy neighbours are never lost.
     mutating func addNeighbour(_ item: Int32, _ neighbour: Int32, stored weight: Double) {
+        withNeighbourTable(of: item) { table in table.add(neighbour, weight) }
+    }
+
+    /// ``addNeighbour(_:_:stored:)`` for each update in order, all of them `item`'s.
+    mutating func addNeighbours(_ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>) {
+        withNeighbourTable(of: item) { table in
+            for update in updates { table.add(update.neighbour, update.weight) }
+        }
+    }
+
+    /// One item's neighbour table, through pointers: its count is written back once.
+    @inline(__always)
+    private mutating func withNeighbourTable(of item: Int32, _ body: (inout NeighbourTable) -> Void) {
         let base = Int(item) * neighbourCapacity
-        let count = Int(records[Int(item)].neighbourCount)
-        let found = neighbourItems.withUnsafeBufferPointer { items in
-            UnsafeBufferPointer(rebasing: items[base..<(base + count)]).firstIndexSIMD(of: neighbour)
+        let capacity = neighbourCapacity
+        var count = Int(records[Int(item)].neighbourCount)
+        neighbourItems.withUnsafeMutableBufferPointer { ids in
+            neighbourWeights.withUnsafeMutableBufferPointer { weights in
+                neighbourErrors.withUnsafeMutableBufferPointer { errors in
+                    var table = NeighbourTable(ids: ids.baseAddress! + base, weights: weights.baseAddress! + base,
+                                               errors: errors.baseAddress! + base, count: count, capacity: capacity)
+                    body(&table)
+                    count = table.count
+                }
+            }
         }
-        if let found {
-            neighbourWeights[base + found] += weight
-            return
-        }
-        if count < neighbourCapacity {
-            neighbourItems[base + count] = neighbour
-            neighbourWeights[base + count] = weight
-            neighbourErrors[base + count] = 0
-            records[Int(item)].neighbourCount = UInt16(count + 1)
-            return
-        }
-        let weakest = neighbourWeights.withUnsafeBufferPointer { weights in
-            UnsafeBufferPointer(rebasing: weights[base..<(base + count)]).firstIndexOfMinimum()
-        }
-        neighbourItems[base + weakest] = neighbour
-        neighbourErrors[base + weakest] = neighbourWeights[base + weakest]
-        neighbourWeights[base + weakest] += weight
+        records[Int(item)].neighbourCount = UInt16(count)
     }
 
     /// Field by field, with attributes compared by bit pattern: NaN marks "never
@@ -86,6 +91,34 @@ struct ItemFeatureTable: Sendable, Equatable {
             && lhs.attributes.map(\.bitPattern) == rhs.attributes.map(\.bitPattern)
             && lhs.neighbourItems == rhs.neighbourItems && lhs.neighbourWeights == rhs.neighbourWeights
             && lhs.neighbourErrors == rhs.neighbourErrors
+    }
+}
+
+/// One item's candidates in place: the space-saving update over raw storage.
+struct NeighbourTable {
+    let ids: UnsafeMutablePointer<Int32>
+    let weights: UnsafeMutablePointer<Double>
+    let errors: UnsafeMutablePointer<Double>
+    var count: Int
+    let capacity: Int
+
+    @inline(__always)
+    mutating func add(_ neighbour: Int32, _ weight: Double) {
+        if let found = UnsafeBufferPointer(start: ids, count: count).firstIndexSIMD(of: neighbour) {
+            weights[found] += weight
+            return
+        }
+        if count < capacity {
+            ids[count] = neighbour
+            weights[count] = weight
+            errors[count] = 0
+            count += 1
+            return
+        }
+        let weakest = UnsafeBufferPointer(start: weights, count: count).firstIndexOfMinimum()
+        ids[weakest] = neighbour
+        errors[weakest] = weights[weakest]
+        weights[weakest] += weight
     }
 }
 
@@ -110,44 +143,41 @@ extension UnsafeBufferPointer where Element == Int32 {
 }
 
 extension UnsafeBufferPointer where Element == Double {
-    /// The index of the first smallest element (not empty, no NaN), in one
-    /// branch-free pass: four lanes each keep their smallest value and where it
-    /// was (strictly smaller replaces, so each lane keeps its first), then the
-    /// lanes are merged, ties to the lower index. Every replacement in a full
-    /// neighbour table scans it.
+    /// The index of the first smallest element (not empty, no NaN). Every
+    /// replacement in a full neighbour table looks for it, so it is two passes
+    /// that vectorize well rather than one that tracks positions: the smallest
+    /// value with independent minima (no dependency chain between iterations),
+    /// then the first element equal to it.
     @inline(__always)
     func firstIndexOfMinimum() -> Int {
         let base = baseAddress!
         var index = 0
-        if count >= 4 {
-            var smallest = UnsafeRawPointer(base).loadUnaligned(as: SIMD4<Double>.self)
-            var position = SIMD4<Int64>(0, 1, 2, 3)
-            var candidate = position
-            index = 4
-            while index + 4 <= count {
-                candidate &+= 4
-                let values = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD4<Double>.self)
-                let smaller = values .< smallest
-                smallest.replace(with: values, where: smaller)
-                position.replace(with: candidate, where: smaller)
-                index += 4
+        var smallest = base[0]
+        if count >= 8 {
+            var low = UnsafeRawPointer(base).loadUnaligned(as: SIMD4<Double>.self)
+            var high = UnsafeRawPointer(base + 4).loadUnaligned(as: SIMD4<Double>.self)
+            index = 8
+            while index + 8 <= count {
+                let nextLow = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD4<Double>.self)
+                let nextHigh = UnsafeRawPointer(base + index + 4).loadUnaligned(as: SIMD4<Double>.self)
+                low.replace(with: nextLow, where: nextLow .< low)
+                high.replace(with: nextHigh, where: nextHigh .< high)
+                index += 8
             }
-            var best = smallest[0], at = Int(position[0])
-            for lane in 1..<4 where smallest[lane] < best || (smallest[lane] == best && Int(position[lane]) < at) {
-                best = smallest[lane]
-                at = Int(position[lane])
-            }
-            while index < count {
-                if base[index] < best {
-                    best = base[index]
-                    at = index
-                }
-                index += 1
-            }
-            return at
+            low.replace(with: high, where: high .< low)
+            smallest = Swift.min(Swift.min(low[0], low[1]), Swift.min(low[2], low[3]))
         }
-        var at = 0
-        for k in 1..<count where base[k] < base[at] { at = k }
-        return at
+        while index < count {
+            smallest = Swift.min(smallest, base[index])
+            index += 1
+        }
+        index = 0
+        let target = SIMD4<Double>(repeating: smallest)
+        while index + 4 <= count {
+            if any(UnsafeRawPointer(base + index).loadUnaligned(as: SIMD4<Double>.self) .== target) { break }
+            index += 4
+        }
+        while base[index] != smallest { index += 1 }
+        return index
     }
 }
