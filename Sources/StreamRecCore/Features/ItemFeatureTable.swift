@@ -58,9 +58,22 @@ struct ItemFeatureTable: Sendable, Equatable {
     }
 
     /// ``addNeighbour(_:_:stored:)`` for each update in order, all of them `item`'s.
-    mutating func addNeighbours(_ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>) {
+    ///
+    /// `positions`, indexed by item row and -1 everywhere, lets a long group find
+    /// each neighbour without scanning: the table's ids are entered into it first
+    /// and removed again at the end.
+    mutating func addNeighbours(
+        _ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>, positions: UnsafeMutablePointer<Int32>
+    ) {
         withNeighbourTable(of: item) { table in
-            for update in updates { table.add(update.neighbour, update.weight) }
+            // Entering and removing the ids costs about two scans.
+            guard updates.count > 4 else {
+                for update in updates { table.add(update.neighbour, update.weight) }
+                return
+            }
+            for k in 0..<table.count { positions[Int(table.ids[k])] = Int32(k) }
+            for update in updates { table.add(update.neighbour, update.weight, positions: positions) }
+            for k in 0..<table.count { positions[Int(table.ids[k])] = -1 }
         }
     }
 
@@ -102,23 +115,49 @@ struct NeighbourTable {
     var count: Int
     let capacity: Int
 
+    /// Adds `weight` to `neighbour`'s entry, found by scanning.
     @inline(__always)
     mutating func add(_ neighbour: Int32, _ weight: Double) {
         if let found = UnsafeBufferPointer(start: ids, count: count).firstIndexSIMD(of: neighbour) {
             weights[found] += weight
+        } else {
+            _ = insert(neighbour, weight)
+        }
+    }
+
+    /// ``add(_:_:)`` with the entry found through `positions` (item row → entry,
+    /// -1 for none), which it keeps up to date. Ids in a table are distinct, so
+    /// this is the entry a scan finds.
+    @inline(__always)
+    mutating func add(_ neighbour: Int32, _ weight: Double, positions: UnsafeMutablePointer<Int32>) {
+        let found = positions[Int(neighbour)]
+        if found >= 0 {
+            weights[Int(found)] += weight
             return
         }
+        let (entry, evicted) = insert(neighbour, weight)
+        if evicted >= 0 { positions[Int(evicted)] = -1 }
+        positions[Int(neighbour)] = Int32(entry)
+    }
+
+    /// Enters a neighbour that is not in the table: appended while there is room,
+    /// else in place of the first weakest entry, whose weight it inherits. Returns
+    /// its entry and the id it replaced (-1 for none).
+    @inline(__always)
+    private mutating func insert(_ neighbour: Int32, _ weight: Double) -> (entry: Int, evicted: Int32) {
         if count < capacity {
             ids[count] = neighbour
             weights[count] = weight
             errors[count] = 0
             count += 1
-            return
+            return (count - 1, -1)
         }
         let weakest = UnsafeBufferPointer(start: weights, count: count).firstIndexOfMinimum()
+        let evicted = ids[weakest]
         ids[weakest] = neighbour
         errors[weakest] = weights[weakest]
         weights[weakest] += weight
+        return (weakest, evicted)
     }
 }
 

@@ -57,13 +57,17 @@ struct NeighbourUpdateBatch {
             grouped[next[i]] = pending[k]
             next[i] += 1
         }
-        var start = 0
-        while start < count {
-            let item = grouped[start].item
-            var end = start + 1
-            while end < count, grouped[end].item == item { end += 1 }
-            table.addNeighbours(item, UnsafeBufferPointer(start: grouped + start, count: end - start))
-            start = end
+        // An entry per item row: where it is in the table at hand, -1 when absent.
+        var positions = [Int32](repeating: -1, count: table.slots)
+        positions.withUnsafeMutableBufferPointer { positions in
+            var start = 0
+            while start < count {
+                let item = grouped[start].item
+                var end = start + 1
+                while end < count, grouped[end].item == item { end += 1 }
+                table.addNeighbours(item, UnsafeBufferPointer(start: grouped + start, count: end - start), positions: positions.baseAddress!)
+                start = end
+            }
         }
     }
 }
