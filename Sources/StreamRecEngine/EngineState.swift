@@ -1,9 +1,11 @@
+import Dispatch
 import StreamRecCore
 
 /// The state one engine instance owns: the feature store, the model, and the
 /// next offset of every partition whose events it holds. Only the processing
-/// thread touches it.
-struct EngineState {
+/// thread changes it; within one of its calls, helper threads may update
+/// disjoint parts (``apply(_:)``) or read it (ranking a round of users).
+struct EngineState: Sendable {
     var features: FeatureStore
     var model: any Recommender
     var offsets: [Int32: Int64] = [:]
@@ -44,11 +46,38 @@ struct EngineState {
         eventsApplied = checkpoint.eventsApplied
     }
 
-    /// Applies valid events in order: features first, then the model.
+    /// Applies valid events in order to the feature store and to the model. The
+    /// two share no state, so a large batch updates them on two threads at once;
+    /// each still sees every event in order, so the result is the same.
     mutating func apply(_ events: [Event]) {
-        _ = features.apply(contentsOf: events)
-        model.learn(contentsOf: events)
+        if events.count >= Self.parallelBatch {
+            withUnsafeMutablePointer(to: &features) { features in
+                withUnsafeMutablePointer(to: &model) { model in
+                    let parts = DisjointParts(features: features, model: model)
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        if part == 0 {
+                            _ = parts.features.pointee.apply(contentsOf: events)
+                        } else {
+                            parts.model.pointee.learn(contentsOf: events)
+                        }
+                    }
+                }
+            }
+        } else {
+            _ = features.apply(contentsOf: events)
+            model.learn(contentsOf: events)
+        }
         eventsApplied += Int64(events.count)
+    }
+
+    /// Below this many events, handing half the work to another thread costs more
+    /// than it saves.
+    static let parallelBatch = 64
+
+    /// The two halves of the state, each touched by one thread only.
+    private struct DisjointParts: @unchecked Sendable {
+        let features: UnsafeMutablePointer<FeatureStore>
+        let model: UnsafeMutablePointer<any Recommender>
     }
 
     /// The user's top `count`, leaving out what they consumed when asked to. A user

@@ -44,13 +44,19 @@ public final class EventIngestor: Sendable {
     /// to the dead-letter topic before this returns; when the producer queue is full
     /// it waits for room rather than drop anything.
     public func ingest(_ batch: [KafkaConsumerMessage]) throws(KafkaError) -> [IngestedEvent] {
+        let decoder = decoder
+        // Decoding is a function of the record alone, so a large batch is decoded
+        // on every core; dead letters and the order of events stay sequential.
+        let decoded = concurrentMap(count: batch.count, chunk: 1_024) { k in
+            Result { () throws(EventDecodingError) in try decoder.decode(batch[k].value) }
+        }
         var events: [IngestedEvent] = []
         events.reserveCapacity(batch.count)
-        for message in batch {
-            do throws(EventDecodingError) {
-                let event = try decoder.decode(message.value)
+        for (message, result) in zip(batch, decoded) {
+            switch result {
+            case .success(let event):
                 events.append(IngestedEvent(event: event, partition: message.partition, offset: message.offset))
-            } catch {
+            case .failure(let error):
                 try reject(message, error)
             }
         }

@@ -13,7 +13,9 @@ import Synchronization
 /// One thread owns the state: ``run()`` (or ``runOnDedicatedThread()``) polls,
 /// processes and publishes; librdkafka runs the rebalance callbacks inside that
 /// thread's poll. Other threads may only call ``requestStop()`` and read
-/// ``statistics``.
+/// ``statistics``. Within a batch, that thread spreads decoding, the update of
+/// the feature store and the model, and the ranking of a round of users over the
+/// cores, and waits for them: the state is never changed from two places at once.
 public final class StreamingEngine: @unchecked Sendable {
     /// Choices of one run, beyond the configuration.
     public struct Options: Sendable {
@@ -177,8 +179,12 @@ public final class StreamingEngine: @unchecked Sendable {
                 stats.duplicatesSkipped += 1
             }
         }
+        let decodeStart = Self.now()
         let ingested = try ingestor.ingest(fresh)
+        let applyStart = Self.now()
         state.apply(ingested.map(\.event))
+        stats.decodeNanoseconds += applyStart - decodeStart
+        stats.applyNanoseconds += Self.now() - applyStart
         for message in fresh {
             state.offsets[message.partition] = message.offset + 1
         }
@@ -209,17 +215,12 @@ public final class StreamingEngine: @unchecked Sendable {
     /// stops prefetching meanwhile.
     func publish(_ refreshes: [(user: String, source: Recommendation.Source)], causedByEvent: Bool = true) throws {
         guard !refreshes.isEmpty else { return }
+        let start = Self.now()
+        defer { stats.publishNanoseconds += Self.now() - start }
         let topic = configuration.topics.recommendations
-        let topN = configuration.model.topN
-        let exclude = configuration.engine.excludeConsumed
-        for (user, source) in refreshes {
-            let recommendation = Recommendation(
-                userID: user,
-                items: state.recommend(for: user, count: topN, excludeConsumed: exclude),
-                model: configuration.model.name,
-                generatedAt: Int64(Date().timeIntervalSince1970 * 1000),
-                basedOn: source)
-            try send(topic: topic, key: Array(user.utf8), value: recommendation.encoded())
+        let updates = encodedUpdates(refreshes)
+        for (k, (user, source)) in refreshes.enumerated() {
+            try send(topic: topic, key: Array(user.utf8), value: updates[k])
             let now = Self.now()
             scheduler.refreshed(user, now: now)
             periodic.noteUpdate(user, source: source, eventsApplied: state.eventsApplied, now: now, causedByEvent: causedByEvent)
@@ -277,7 +278,11 @@ public final class StreamingEngine: @unchecked Sendable {
         try producer.close(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
         publishStatistics()
         let final = statistics
-        logger.info("stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied, \(final.recommendationsPublished) updates")
+        logger.info("""
+            stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied, \(final.recommendationsPublished) updates; \
+            processing time: decode \(final.decodeNanoseconds / 1_000_000) ms, apply \(final.applyNanoseconds / 1_000_000) ms, \
+            rank and send \(final.publishNanoseconds / 1_000_000) ms
+            """)
     }
 
     func publishStatistics() {
