@@ -5,8 +5,14 @@ import StreamRecCore
 /// next offset of every partition whose events it holds. Only the processing
 /// thread changes it; within one of its calls, helper threads may update
 /// disjoint parts (``apply(_:)``) or read it (ranking a round of users).
+///
+/// A model that keeps a feature store of its own (co-occurrence, hybrid) shares
+/// it: the engine keeps no second store, and every event updates one. Its
+/// co-occurrence then follows the model's settings (`model.cooccurrence_window`,
+/// `model.cooccurrence_neighbours`) rather than the `features` section's.
 struct EngineState: Sendable {
-    var features: FeatureStore
+    /// The engine's own store, for models that keep none.
+    private var ownFeatures: FeatureStore?
     var model: any Recommender
     var offsets: [Int32: Int64] = [:]
     var recordsConsumed: Int64 = 0
@@ -14,10 +20,13 @@ struct EngineState: Sendable {
 
     /// An empty state for `configuration`'s model.
     init(configuration: StreamRecConfiguration) throws(ConfigurationError) {
-        features = FeatureStore(schema: configuration.events, settings: configuration.features)
         model = try ModelCatalog.make(configuration.model.name, schema: configuration.events,
                                       features: configuration.features, settings: configuration.model.settings)
+        if model.featureStore == nil { ownFeatures = FeatureStore(schema: configuration.events, settings: configuration.features) }
     }
+
+    /// User and item features: the model's store when it keeps one, else the engine's.
+    var features: FeatureStore { ownFeatures ?? model.featureStore! }
 
     /// The state a checkpoint holds. The checkpoint must be of the configured model
     /// and events topic: anything else would mix two states.
@@ -35,9 +44,10 @@ struct EngineState: Sendable {
                 """)
         }
         do {
-            features = try FeatureStore(snapshot: checkpoint.features)
             model = try ModelCatalog.restore(checkpoint.modelName, snapshot: checkpoint.model, schema: configuration.events,
                                              features: configuration.features, settings: configuration.model.settings)
+            // A shared store is in the model's snapshot too (the checkpoint's copy is for readers such as `inspect`).
+            if model.featureStore == nil { ownFeatures = try FeatureStore(snapshot: checkpoint.features) }
         } catch {
             throw EngineError("the checkpoint's state cannot be restored: \(error.message)")
         }
@@ -46,17 +56,20 @@ struct EngineState: Sendable {
         eventsApplied = checkpoint.eventsApplied
     }
 
-    /// Applies valid events in order to the feature store and to the model. The
-    /// two share no state, so a large batch updates them on two threads at once;
-    /// each still sees every event in order, so the result is the same.
+    /// Applies valid events in order to the feature store and to the model. An
+    /// own store and the model share no state, so a large batch updates them on
+    /// two threads at once; each still sees every event in order, so the result is
+    /// the same.
     mutating func apply(_ events: [Event]) {
-        if events.count >= Self.parallelBatch {
-            withUnsafeMutablePointer(to: &features) { features in
+        if ownFeatures == nil {
+            model.learn(contentsOf: events)
+        } else if events.count >= Self.parallelBatch {
+            withUnsafeMutablePointer(to: &ownFeatures) { features in
                 withUnsafeMutablePointer(to: &model) { model in
                     let parts = DisjointParts(features: features, model: model)
                     DispatchQueue.concurrentPerform(iterations: 2) { part in
                         if part == 0 {
-                            _ = parts.features.pointee.apply(contentsOf: events)
+                            _ = parts.features.pointee!.apply(contentsOf: events)
                         } else {
                             parts.model.pointee.learn(contentsOf: events)
                         }
@@ -64,7 +77,7 @@ struct EngineState: Sendable {
                 }
             }
         } else {
-            _ = features.apply(contentsOf: events)
+            _ = ownFeatures!.apply(contentsOf: events)
             model.learn(contentsOf: events)
         }
         eventsApplied += Int64(events.count)
@@ -76,7 +89,7 @@ struct EngineState: Sendable {
 
     /// The two halves of the state, each touched by one thread only.
     private struct DisjointParts: @unchecked Sendable {
-        let features: UnsafeMutablePointer<FeatureStore>
+        let features: UnsafeMutablePointer<FeatureStore?>
         let model: UnsafeMutablePointer<any Recommender>
     }
 

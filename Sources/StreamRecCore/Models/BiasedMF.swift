@@ -70,4 +70,8 @@ public struct BiasedMF: Recommender {
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         state.rank(user: user, count: count, excluding: excluded, withBias: true)
     }
+
+    public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        state.rank(user: user, count: count, excluding: excluded, withBias: true, sorted: false)
+    }
 }

@@ -21,6 +21,8 @@ public struct CooccurrenceRecommender: Recommender {
         neighbours = features.neighbours
     }
 
+    public var featureStore: FeatureStore? { store }
+
     public mutating func learn(_ event: Event) {
         store.apply(event)
     }
@@ -30,6 +32,14 @@ public struct CooccurrenceRecommender: Recommender {
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        ranked(for: user, count: count, excluding: excluded, sorted: true)
+    }
+
+    public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        ranked(for: user, count: count, excluding: excluded, sorted: false)
+    }
+
+    private func ranked(for user: String, count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
         let recent = store.recentItemRows(of: user, limit: recentItems)
         guard !recent.isEmpty else { return [] }
         // By row, not id: a refresh sums about a thousand neighbour scores, and only
@@ -42,7 +52,11 @@ public struct CooccurrenceRecommender: Recommender {
             for neighbour in store.similarRows(to: item, limit: neighbours) { scores.add(neighbour.row, neighbour.score) }
         }
         let ids = store.items
-        let best = bestElements(scores.summed, limit: count) { $0.value != $1.value ? $0.value > $1.value : ids.id(at: $0.key) < ids.id(at: $1.key) }
+        func ranksAbove(_ a: (key: Int32, value: Double), _ b: (key: Int32, value: Double)) -> Bool {
+            a.value != b.value ? a.value > b.value : ids.id(at: a.key) < ids.id(at: b.key)
+        }
+        var best = selectBest(scores.summed, limit: count, by: ranksAbove)
+        if sorted { best.sort(by: ranksAbove) }
         return best.map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
     }
 }

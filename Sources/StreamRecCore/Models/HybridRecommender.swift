@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Blends a factor model's ranking, item co-occurrence with the user's recent
 /// items and popularity, each scaled to its best candidate and weighted from the
 /// configuration. A user the model and co-occurrence know nothing of gets
@@ -18,30 +20,63 @@ public struct HybridRecommender: Recommender {
         self.settings = settings
     }
 
+    public var featureStore: FeatureStore? { cooccurrence.store }
+
     public mutating func learn(_ event: Event) {
         base.learn(event)
         cooccurrence.learn(event)
         popularity.learn(event)
     }
 
-    /// Each signal learns the whole batch in turn: they share no state, so the
-    /// order across them does not matter, only the order within each.
+    /// Each signal learns the whole batch: they share no state, so the order
+    /// across them does not matter, only the order within each. For a large batch
+    /// the co-occurrence signal, the costliest, learns on a thread of its own
+    /// while the others learn on this one.
     public mutating func learn(contentsOf events: [Event]) {
-        base.learn(contentsOf: events)
-        cooccurrence.learn(contentsOf: events)
-        popularity.learn(contentsOf: events)
+        guard events.count >= Self.parallelBatch else {
+            base.learn(contentsOf: events)
+            cooccurrence.learn(contentsOf: events)
+            popularity.learn(contentsOf: events)
+            return
+        }
+        withUnsafeMutablePointer(to: &base) { base in
+            withUnsafeMutablePointer(to: &cooccurrence) { cooccurrence in
+                withUnsafeMutablePointer(to: &popularity) { popularity in
+                    let signals = DisjointSignals(base: base, cooccurrence: cooccurrence, popularity: popularity)
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        if part == 0 {
+                            signals.cooccurrence.pointee.learn(contentsOf: events)
+                        } else {
+                            signals.base.pointee.learn(contentsOf: events)
+                            signals.popularity.pointee.learn(contentsOf: events)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Below this many events, handing work to another thread costs more than it saves.
+    static let parallelBatch = 64
+
+    /// The signals, each lent to one thread for the duration of a batch.
+    private struct DisjointSignals: @unchecked Sendable {
+        let base: UnsafeMutablePointer<any Recommender>
+        let cooccurrence: UnsafeMutablePointer<CooccurrenceRecommender>
+        let popularity: UnsafeMutablePointer<PopularityRecommender>
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        let model = base.recommend(for: user, count: Self.candidates, excluding: excluded)
-        let neighbours = cooccurrence.recommend(for: user, count: Self.candidates, excluding: excluded)
-        let popular = popularity.recommend(for: user, count: Self.candidates, excluding: excluded)
-        if model.isEmpty && neighbours.isEmpty { return Array(popular.prefix(count)) }
+        // Unordered: blending needs each signal's best and worst score, not its order.
+        let model = base.candidates(for: user, count: Self.candidates, excluding: excluded)
+        let neighbours = cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded)
+        let popular = popularity.candidates(for: user, count: Self.candidates, excluding: excluded)
+        if model.isEmpty && neighbours.isEmpty { return popularity.recommend(for: user, count: count, excluding: excluded) }
         var blended: [String: Double] = [:]
         blended.reserveCapacity(model.count + neighbours.count + popular.count)
         for (signal, weight) in [(model, settings.hybridModelWeight), (neighbours, settings.hybridCooccurrenceWeight),
                                  (popular, settings.hybridPopularityWeight)] where weight != 0 {
-            guard let best = signal.first?.score, let worst = signal.last?.score else { continue }
+            guard let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else { continue }
             let span = best - worst
             for item in signal {
                 // Scaled to 0…1 within the signal, so that weights compare like with like.

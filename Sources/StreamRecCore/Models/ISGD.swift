@@ -56,6 +56,10 @@ public struct ISGD: Recommender {
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         state.rank(user: user, count: count, excluding: excluded, withBias: false)
     }
+
+    public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        state.rank(user: user, count: count, excluding: excluded, withBias: false, sorted: false)
+    }
 }
 
 /// Items from least to most recently interacted with, for recency-based negatives.

@@ -85,4 +85,8 @@ public struct OnlineBPR: Recommender {
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         state.rank(user: user, count: count, excluding: excluded, withBias: true)
     }
+
+    public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        state.rank(user: user, count: count, excluding: excluded, withBias: true, sorted: false)
+    }
 }

@@ -32,6 +32,14 @@ public struct PopularityRecommender: Recommender {
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        ranked(count: count, excluding: excluded, sorted: true)
+    }
+
+    public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        ranked(count: count, excluding: excluded, sorted: false)
+    }
+
+    private func ranked(count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
         var heap = BoundedHeap(capacity: max(count, 1))
         // Walked alongside the scan, as in TopN: no hashing per item.
         let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
@@ -43,6 +51,6 @@ public struct PopularityRecommender: Recommender {
             if skip < skipped.count, skipped[skip] == Int32(row) { continue }
             heap.offer(TopN.Entry(row: Int32(row), score: Float(score / top)))
         }
-        return heap.sortedDescending().prefix(count).map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+        return (sorted ? heap.sortedDescending() : heap.unordered).prefix(count).map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
     }
 }

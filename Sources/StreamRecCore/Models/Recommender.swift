@@ -17,8 +17,17 @@ public protocol Recommender: Sendable {
     /// item ids. Empty when the model has nothing to say about the user.
     func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem]
 
+    /// The items of ``recommend(for:count:excluding:)`` in no particular order,
+    /// for callers that only combine them (the hybrid): it saves the sort.
+    func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem]
+
     /// The predicted rating of `item` by `user`, for explicit-feedback models; nil otherwise.
     func predictRating(user: String, item: String) -> Double?
+
+    /// The feature store the model keeps and updates as it learns, if it keeps one
+    /// (the co-occurrence signal does). The engine then keeps no second store, and
+    /// reads user and item features from this one.
+    var featureStore: FeatureStore? { get }
 
     /// The whole model as a versioned, checksummed snapshot: equal state gives equal
     /// bytes. ``ModelCatalog/restore(_:snapshot:schema:features:settings:)`` reads it back.
@@ -27,6 +36,12 @@ public protocol Recommender: Sendable {
 
 extension Recommender {
     public func predictRating(user: String, item: String) -> Double? { nil }
+
+    public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        recommend(for: user, count: count, excluding: excluded)
+    }
+
+    public var featureStore: FeatureStore? { nil }
 
     public mutating func learn(contentsOf events: [Event]) {
         for event in events { learn(event) }

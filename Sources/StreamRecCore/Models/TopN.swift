@@ -8,10 +8,11 @@ public enum TopN {
         public var score: Float
     }
 
-    /// The `count` best rows by `user · item + bias[item]`, best first; ties go
-    /// to the lower row. `excluded` must be sorted ascending.
+    /// The `count` best rows by `user · item + bias[item]`, best first (in no
+    /// particular order when not `sorted`); ties go to the lower row. `excluded`
+    /// must be sorted ascending.
     public static func rank(
-        user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = []
+        user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = [], sorted: Bool = true
     ) -> [Entry] {
         guard count > 0 else { return [] }
         var heap = BoundedHeap(capacity: count)
@@ -31,7 +32,7 @@ public enum TopN {
                 heap.offer(Entry(row: Int32(row), score: score))
             }
         }
-        return heap.sortedDescending()
+        return sorted ? heap.sortedDescending() : heap.unordered
     }
 }
 
@@ -76,6 +77,9 @@ struct BoundedHeap {
             }
         }
     }
+
+    /// The entries kept, in heap order.
+    var unordered: [TopN.Entry] { entries }
 
     func sortedDescending() -> [TopN.Entry] {
         entries.sorted { Self.worse($1, $0) }
