@@ -52,6 +52,34 @@ struct ModelTests {
         #expect(ranked.allSatisfy { !excluded.contains($0.row) })
     }
 
+    @Test("Popularity ranked from the leaders kept after a batch equals a full ranking, exclusions and fallback included")
+    func popularityLeadersMatchFullRanking() {
+        // More items than leaders are kept, ties in popularity, and an exclusion list
+        // long enough that the leaders run out.
+        let items = PopularityRecommender.leaderCount + 300
+        var random = SeededRandom(seed: 21)
+        let events = (0..<20_000).map { index in
+            Event(userID: "u\(index % 50)", itemID: "i\(Int(random.next() % UInt64(items)) / (index % 3 + 1))",
+                  type: index % 7 == 0 ? "purchase" : "view", timestampMilliseconds: 1_700_000_000_000 + Int64(index) * 60_000)
+        }
+        var full = PopularityRecommender(schema: EventSchema(), halfLifeHours: 24)
+        for event in events { full.learn(event) }
+        var batched = PopularityRecommender(schema: EventSchema(), halfLifeHours: 24)
+        batched.learn(contentsOf: events)
+        #expect(batched.leaders != nil && full.leaders == nil)
+        let byPopularity = full.recommend(for: "u0", count: items, excluding: [])
+        let exclusions: [Set<String>] = [[], Set(byPopularity.prefix(40).map(\.itemID)),
+                                         Set(byPopularity.prefix(PopularityRecommender.leaderCount - 5).map(\.itemID))]
+        for excluded in exclusions {
+            for count in [1, 10, 200] {
+                let expected = full.recommend(for: "u0", count: count, excluding: excluded)
+                #expect(expected.count == count)
+                #expect(batched.recommend(for: "u0", count: count, excluding: excluded) == expected)
+                #expect(Set(batched.candidates(for: "u0", count: count, excluding: excluded).map(\.itemID)) == Set(expected.map(\.itemID)))
+            }
+        }
+    }
+
     @Test("Learning a batch gives the same model, byte for byte, as learning its events one by one",
           arguments: ModelCatalog.names)
     func batchEqualsOneByOne(name: String) throws {

@@ -8,6 +8,13 @@ public struct PopularityRecommender: Recommender {
     var decay: ForwardDecay?
     let weights: EventWeights
     var now: Int64 = .min
+    /// The best rows in ranking order while the scores have not changed since a
+    /// large batch; nil once an event is learned alone. Not part of the state.
+    var leaders: [TopN.Entry]?
+    /// Leaders kept: enough for a list plus the items a user consumed.
+    static let leaderCount = 1_024
+    /// A batch at least this large is followed by many rankings (one per user it touched).
+    static let leadersAfterBatch = 64
 
     /// - Parameter halfLifeHours: nil for cumulative counts.
     public init(schema: EventSchema, halfLifeHours: Double?) {
@@ -17,6 +24,7 @@ public struct PopularityRecommender: Recommender {
     }
 
     public mutating func learn(_ event: Event) {
+        leaders = nil
         let (item, _) = items.intern(event.itemID)
         if scores.count <= Int(item) { scores.append(0) }
         let time = event.timestampMilliseconds
@@ -31,6 +39,15 @@ public struct PopularityRecommender: Recommender {
         scores[Int(item)] += decay.map { weights.weight(of: event) * $0.factor(at: time) } ?? weights.weight(of: event)
     }
 
+    /// Learns the batch, then ranks the leaders once for all the rankings that follow
+    /// it: every user's popularity list is the same but for what they consumed.
+    public mutating func learn(contentsOf events: [Event]) {
+        for event in events { learn(event) }
+        if events.count >= Self.leadersAfterBatch {
+            leaders = Self.ranked(scores, count: Self.leaderCount, skipping: []).sortedDescending()
+        }
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         ranked(count: count, excluding: excluded, sorted: true)
     }
@@ -40,9 +57,31 @@ public struct PopularityRecommender: Recommender {
     }
 
     private func ranked(count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
-        var heap = BoundedHeap(capacity: max(count, 1))
-        // Walked alongside the scan, as in TopN: no hashing per item.
+        guard count > 0 else { return [] }
         let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
+        let entries = fromLeaders(count: count, skipping: skipped)
+            ?? { let heap = Self.ranked(scores, count: count, skipping: skipped); return sorted ? heap.sortedDescending() : heap.unordered }()
+        return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+    }
+
+    /// The first `count` leaders not skipped: the same entries, in the same order, as
+    /// a full ranking, since the leaders are its beginning. Nil when there are no
+    /// leaders or too many of them are skipped.
+    private func fromLeaders(count: Int, skipping skipped: [Int32]) -> [TopN.Entry]? {
+        guard let leaders else { return nil }
+        var picked: [TopN.Entry] = []
+        picked.reserveCapacity(count)
+        for entry in leaders {
+            if picked.count == count { break }
+            if !skipped.containsSorted(entry.row) { picked.append(entry) }
+        }
+        return picked.count == count || leaders.count == scores.count ? picked : nil
+    }
+
+    /// The best `count` rows by score relative to the top score, leaving out
+    /// `skipped` (sorted), walked alongside the scan as in TopN: no hashing per item.
+    private static func ranked(_ scores: [Double], count: Int, skipping skipped: [Int32]) -> BoundedHeap {
+        var heap = BoundedHeap(capacity: max(count, 1))
         var skip = 0
         // Relative to the top score: forward-decayed sums can exceed Float's range.
         let top = max(scores.max() ?? 1, .leastNormalMagnitude)
@@ -51,6 +90,18 @@ public struct PopularityRecommender: Recommender {
             if skip < skipped.count, skipped[skip] == Int32(row) { continue }
             heap.offer(TopN.Entry(row: Int32(row), score: Float(score / top)))
         }
-        return (sorted ? heap.sortedDescending() : heap.unordered).prefix(count).map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+        return heap
+    }
+}
+
+extension [Int32] {
+    /// Whether the (ascending) array holds `value`, by binary search.
+    func containsSorted(_ value: Int32) -> Bool {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low] == value
     }
 }
