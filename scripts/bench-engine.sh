@@ -104,7 +104,7 @@ for load in $LOADS; do
     [ "$r" -gt "$RSS" ] && RSS=$r
   done
   kill -TERM "${ENGINES[@]}"; wait "${ENGINES[@]}" || true; ENGINE=
-  grep -ho "processing time: .*" "$WORK"/engine-*.err | sed "s/^/  /" || true
+  grep -ho "processing time: .*" "$WORK"/engine-"$load"-*.err | sed "s/^/  /" || true
   # With ENGINE_LOG_LEVEL=debug: each checkpoint's size and encode/write times
   # (off the event loop, but for the final one).
   cat "$WORK"/engine-"$load"-*.err | grep -o 'checkpoint (.*' | sed 's/^/  /' || true

@@ -98,19 +98,24 @@ struct FeatureStoreTests {
     }
 
     @Test("Applying a batch gives the same store as applying its events one by one, evictions included",
-          arguments: [(5 as UInt64, 1_000_000, false), (6, 12, false), (7, 3, false), (8, 1_000_000, true)])
-    func batchEqualsOneByOne(seed: UInt64, maxUsers: Int, crowdedNeighbours: Bool) {
+          arguments: [(5 as UInt64, 1_000_000, false, false), (6, 12, false, false), (7, 3, false, false),
+                      (8, 1_000_000, true, true), (9, 1_000_000, true, false)])
+    func batchEqualsOneByOne(seed: UInt64, maxUsers: Int, crowdedNeighbours: Bool, movingLandmarks: Bool) {
         var settings = FeatureSettings()
         settings.maxUsers = maxUsers
         settings.userTTLHours = 2
         if crowdedNeighbours {
-            // Full neighbour tables (replacements), and co-occurrence landmarks that
-            // move within batches: a batch holds its neighbour updates back and must
-            // apply them before rescaling.
+            // Full neighbour tables (replacements), and full recent lists (no idle
+            // eviction): the largest batch holds some 40,000 co-occurrence updates.
+            settings.userTTLHours = 0
             settings.neighbours = 3
             settings.neighbourCapacity = 6
             settings.cooccurrenceWindow = 8
             settings.recentItems = 8
+        }
+        if movingLandmarks {
+            // Co-occurrence landmarks that move within batches: a batch holds its
+            // neighbour updates back and must apply them before rescaling.
             settings.cooccurrenceHalfLifeHours = 0.05
         }
         let events = randomEvents(seed: seed, count: 4_000)
@@ -118,8 +123,9 @@ struct FeatureStoreTests {
         for event in events { oneByOne.apply(event) }
         var batched = FeatureStore(schema: EventSchema(), settings: settings)
         var applied = 0
-        // Batch sizes around the store's lookahead window (16 events, four windows in flight).
-        let sizes = [1, 7, 16, 33, 64, 1_000]
+        // Batch sizes around the store's lookahead window (16 events, four windows in
+        // flight), and large ones whose co-occurrence updates are grouped by item.
+        let sizes = [1, 7, 16, 33, 64, 1_000, 2_500]
         var start = 0, round = 0
         while start < events.count {
             let end = min(start + sizes[round % sizes.count], events.count)
@@ -132,7 +138,7 @@ struct FeatureStoreTests {
         let equal = batched == oneByOne
         #expect(equal)
         if maxUsers < 20 { #expect(oneByOne.statistics.evictedForCapacity > 0) }
-        if crowdedNeighbours {
+        if movingLandmarks {
             // The case is only meaningful if the landmark moved many times.
             #expect(oneByOne.cooccurrenceDecay.landmark > events[events.count / 2].timestampMilliseconds)
         }
