@@ -27,6 +27,16 @@ public struct EventDecoder: Sendable {
     }
 
     public func decode(_ raw: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
+        // Most records are of one simple shape: read those in one pass. Everything
+        // else, and anything that fails a check, goes the full way.
+        if !raw.isEmpty, raw.count <= schema.maxPayloadBytes, let event = FlatEventScanner.event(raw), (try? schema.validate(event)) != nil {
+            return event
+        }
+        return try decodeFully(raw)
+    }
+
+    /// ``decode(_:)-(UnsafeRawBufferPointer)`` through the JSON tree, with every check and its reason.
+    func decodeFully(_ raw: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
         guard !raw.isEmpty else { throw EventDecodingError(.emptyPayload, "record value is empty") }
         guard raw.count <= schema.maxPayloadBytes else {
             throw EventDecodingError(.payloadTooLarge, "\(raw.count) bytes exceed the limit of \(schema.maxPayloadBytes) (events.max_payload_bytes)")
