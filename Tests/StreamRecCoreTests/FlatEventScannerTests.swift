@@ -24,6 +24,7 @@ struct FlatEventScannerTests {
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"value":-0}"#,
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"category":"shoes","price":59.90,"new":true,"old":false,"gone":null},"context":{}}"#,
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"context":{"device":"ios","ab":-12.5}}"#,
+        #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"a":null,"a":1}}"#,
     ]
 
     @Test("Common events are read in one pass, as the full decoder reads them", arguments: common)
@@ -44,7 +45,7 @@ struct FlatEventScannerTests {
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":"yesterday"}"#,
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"value":1e2}"#,
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"value":"2"}"#,
-        #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"a":null,"a":1}}"#,
+        #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"a":1,"a":2}}"#,
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"tags":["x"]}}"#,
         #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000} x"#,
         #"{"user_id":"u1","item_id":"i1","type":"view"}"#,

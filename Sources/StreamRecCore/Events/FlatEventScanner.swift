@@ -142,38 +142,42 @@ struct FlatEventScanner {
         return scanNumber(integer: true).flatMap { Int64($0) }
     }
 
-    /// A flat object of strings, plain numbers, booleans and nulls (left out),
-    /// each key once; or null, which is no attributes.
+    /// A flat object of strings, plain numbers, booleans and nulls (left out, as
+    /// the full decoder does, so a key after its null is not a repeat); or null,
+    /// which is no attributes.
     private mutating func scanAttributes() -> [String: EventAttribute]? {
         if takeLiteral("null") { return [:] }
         guard take(UInt8(ascii: "{")) else { return nil }
         var result: [String: EventAttribute] = [:]
-        var keys = Set<String>()
         skipWhitespace()
         if take(UInt8(ascii: "}")) { return result }
         repeat {
             skipWhitespace()
-            guard let key = scanString(), keys.insert(key).inserted else { return nil }
+            guard let key = scanString() else { return nil }
             skipWhitespace()
             guard take(UInt8(ascii: ":")) else { return nil }
             skipWhitespace()
             guard index < bytes.count else { return nil }
+            let attribute: EventAttribute
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 guard let text = scanString() else { return nil }
-                result[key] = .string(text)
+                attribute = .string(text)
             case UInt8(ascii: "t"):
                 guard takeLiteral("true") else { return nil }
-                result[key] = .bool(true)
+                attribute = .bool(true)
             case UInt8(ascii: "f"):
                 guard takeLiteral("false") else { return nil }
-                result[key] = .bool(false)
+                attribute = .bool(false)
             case UInt8(ascii: "n"):
                 guard takeLiteral("null") else { return nil }
+                skipWhitespace()
+                continue
             default:
                 guard let text = scanNumber(), let number = Double(text), number.isFinite else { return nil }
-                result[key] = .number(number)
+                attribute = .number(number)
             }
+            guard result.updateValue(attribute, forKey: key) == nil else { return nil }
             skipWhitespace()
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? result : nil
