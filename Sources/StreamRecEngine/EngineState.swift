@@ -63,7 +63,7 @@ struct EngineState: Sendable {
     mutating func apply(_ events: [Event]) {
         if ownFeatures == nil {
             model.learn(contentsOf: events)
-        } else if events.count >= Self.parallelBatch {
+        } else if events.count >= LargeBatch.minimumEvents {
             withUnsafeMutablePointer(to: &ownFeatures) { features in
                 withUnsafeMutablePointer(to: &model) { model in
                     let parts = DisjointParts(features: features, model: model)
@@ -82,10 +82,6 @@ struct EngineState: Sendable {
         }
         eventsApplied += Int64(events.count)
     }
-
-    /// Below this many events, handing half the work to another thread costs more
-    /// than it saves.
-    static let parallelBatch = 64
 
     /// The two halves of the state, each touched by one thread only.
     private struct DisjointParts: @unchecked Sendable {

@@ -33,7 +33,7 @@ public struct HybridRecommender: Recommender {
     /// the co-occurrence signal, the costliest, learns on a thread of its own
     /// while the others learn on this one.
     public mutating func learn(contentsOf events: [Event]) {
-        guard events.count >= Self.parallelBatch else {
+        guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events)
             cooccurrence.learn(contentsOf: events)
             popularity.learn(contentsOf: events)
@@ -55,9 +55,6 @@ public struct HybridRecommender: Recommender {
             }
         }
     }
-
-    /// Below this many events, handing work to another thread costs more than it saves.
-    static let parallelBatch = 64
 
     /// The signals, each lent to one thread for the duration of a batch.
     private struct DisjointSignals: @unchecked Sendable {

@@ -13,8 +13,6 @@ public struct PopularityRecommender: Recommender {
     var leaders: [TopN.Entry]?
     /// Leaders kept: enough for a list plus the items a user consumed.
     static let leaderCount = 1_024
-    /// A batch at least this large is followed by many rankings (one per user it touched).
-    static let leadersAfterBatch = 64
 
     /// - Parameter halfLifeHours: nil for cumulative counts.
     public init(schema: EventSchema, halfLifeHours: Double?) {
@@ -43,7 +41,7 @@ public struct PopularityRecommender: Recommender {
     /// it: every user's popularity list is the same but for what they consumed.
     public mutating func learn(contentsOf events: [Event]) {
         for event in events { learn(event) }
-        if events.count >= Self.leadersAfterBatch {
+        if events.count >= LargeBatch.minimumEvents {
             leaders = Self.ranked(scores, count: Self.leaderCount, skipping: []).sortedDescending()
         }
     }
@@ -59,8 +57,13 @@ public struct PopularityRecommender: Recommender {
     private func ranked(count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
         guard count > 0 else { return [] }
         let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
-        let entries = fromLeaders(count: count, skipping: skipped)
-            ?? { let heap = Self.ranked(scores, count: count, skipping: skipped); return sorted ? heap.sortedDescending() : heap.unordered }()
+        let entries: [TopN.Entry]
+        if let picked = fromLeaders(count: count, skipping: skipped) {
+            entries = picked
+        } else {
+            let heap = Self.ranked(scores, count: count, skipping: skipped)
+            entries = sorted ? heap.sortedDescending() : heap.unordered
+        }
         return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
     }
 
