@@ -31,7 +31,7 @@ struct EngineCrashTests {
     /// killed member in six seconds instead of ten (the embedded cluster refuses
     /// to join with less).
     static func startEngine(bootstrap: String, stateDirectory: String, environment: [String: String]) throws -> ChildProcess {
-        try ChildProcess(["run", "-b", bootstrap, "--state-dir", stateDirectory, "--status-interval", "0",
+        try ChildProcess(["run", "-b", bootstrap, "--state-dir", stateDirectory, "--status-interval", "0", "--log-level", "info",
                           "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000"],
                          environment: environment)
     }
@@ -57,6 +57,10 @@ struct EngineCrashTests {
         let engine = try startEngine(bootstrap: bootstrap, stateDirectory: stateDirectory, environment: environment)
         let done = await waitForCheckpoint(in: stateDirectory) { $0.recordsConsumed == total }
         #expect(done != nil, "engine did not reach the end; stderr: \(engine.stderr)")
+        // When the last kill came after the end, the checkpoint above is the killed
+        // run's: wait until this process consumes (and so handles SIGTERM) before
+        // stopping it, or the signal's default action ends it.
+        #expect(await engine.waitForStderr(containing: "consuming", timeout: .seconds(30)), "engine started; stderr: \(engine.stderr)")
         engine.send(signal: SIGTERM)
         #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "graceful stop; stderr: \(engine.stderr)")
         return try #require(checkpoint(in: stateDirectory))
