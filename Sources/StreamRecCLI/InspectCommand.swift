@@ -71,7 +71,8 @@ struct InspectCommand: AsyncParsableCommand {
             guard let checkpoint = try checkpointStore.load() else {
                 throw InspectError("no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
             }
-            store = try FeatureStore(snapshot: checkpoint.features)
+            let configuration = context.configuration
+            store = try checkpoint.featureStore(schema: schema, features: configuration.features, settings: configuration.model.settings)
             summary = FeatureJSON.summary(store, invalidLines: 0)
             summary["invalid_lines"] = nil
             summary["checkpoint"] = [

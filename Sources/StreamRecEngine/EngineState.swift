@@ -46,7 +46,7 @@ struct EngineState: Sendable {
         do {
             model = try ModelCatalog.restore(checkpoint.modelName, snapshot: checkpoint.model, schema: configuration.events,
                                              features: configuration.features, settings: configuration.model.settings)
-            // A shared store is in the model's snapshot too (the checkpoint's copy is for readers such as `inspect`).
+            // A shared store comes with the model's snapshot.
             if model.featureStore == nil { ownFeatures = try FeatureStore(snapshot: checkpoint.features) }
         } catch {
             throw EngineError("the checkpoint's state cannot be restored: \(error.message)")
@@ -102,6 +102,6 @@ struct EngineState: Sendable {
 
     func checkpoint(topic: String, modelName: String, writtenAt: Int64) -> EngineCheckpoint {
         EngineCheckpoint(topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
-                         writtenAt: writtenAt, modelName: modelName, features: features.snapshot(), model: model.snapshot())
+                         writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [], model: model.snapshot())
     }
 }

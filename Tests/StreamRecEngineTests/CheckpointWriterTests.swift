@@ -33,6 +33,22 @@ struct CheckpointWriterTests {
         #expect(writer.takeFinished() == nil, "an outcome is taken once")
     }
 
+    @Test("The feature store is written once: in the model's snapshot when the model keeps it, as the engine's own otherwise",
+          arguments: ["hybrid", "cooccurrence", "bpr"])
+    func featureStoreWrittenOnce(model: String) throws {
+        let configuration = engineConfiguration(prefix: "ckw", model: model)
+        var state = try EngineState(configuration: configuration)
+        state.apply(generatedEvents(count: 2_000, users: 50, items: 200))
+        let checkpoint = try EngineCheckpoint(decoding: state.checkpoint(topic: "ckw.events", modelName: model, writtenAt: 1).encoded())
+        #expect(checkpoint.features.isEmpty == (model != "bpr"))
+        let store = try checkpoint.featureStore(schema: configuration.events, features: configuration.features,
+                                                settings: configuration.model.settings)
+        #expect(store == state.features)
+        DirectCounts(generatedEvents(count: 2_000, users: 50, items: 200)).expectEqual(to: store)
+        let restored = try EngineState(checkpoint: checkpoint, configuration: configuration)
+        #expect(restored.features == state.features)
+    }
+
     @Test("A write that cannot reach the disk reports an error naming the path")
     func reportsFailure() throws {
         let file = temporaryDirectory("ckw-file")

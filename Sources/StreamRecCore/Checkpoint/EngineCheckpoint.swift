@@ -14,7 +14,9 @@ public struct EngineCheckpoint: Sendable, Equatable {
     /// Wall-clock time of writing, epoch milliseconds.
     public var writtenAt: Int64
     public var modelName: String
-    /// ``FeatureStore/snapshot()``.
+    /// ``FeatureStore/snapshot()`` of the engine's own store; empty when the model
+    /// keeps the store (co-occurrence, hybrid) and `model` holds it. Read it with
+    /// ``featureStore(schema:features:settings:)``.
     public var features: [UInt8]
     /// ``Recommender/snapshot()``.
     public var model: [UInt8]
@@ -29,6 +31,20 @@ public struct EngineCheckpoint: Sendable, Equatable {
         self.modelName = modelName
         self.features = features
         self.model = model
+    }
+
+    /// The feature store of this state: the engine's own, or the model's when the
+    /// model keeps it (its snapshot is then restored, with the configuration's
+    /// schema and settings).
+    public func featureStore(
+        schema: EventSchema, features settings: FeatureSettings, settings modelSettings: ModelSettings
+    ) throws(SnapshotError) -> FeatureStore {
+        if !features.isEmpty { return try FeatureStore(snapshot: features) }
+        let restored = try ModelCatalog.restore(modelName, snapshot: model, schema: schema, features: settings, settings: modelSettings)
+        guard let store = restored.featureStore else {
+            throw SnapshotError("inconsistent checkpoint: model '\(modelName)' keeps no feature store and the checkpoint holds none")
+        }
+        return store
     }
 
     static let kind = "CKPT"
