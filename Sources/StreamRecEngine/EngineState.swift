@@ -1,4 +1,3 @@
-import Dispatch
 import StreamRecCore
 
 /// The state one engine instance owns: the feature store, the model, and the
@@ -64,29 +63,12 @@ struct EngineState: Sendable {
         if ownFeatures == nil {
             model.learn(contentsOf: events)
         } else if events.count >= LargeBatch.minimumEvents {
-            withUnsafeMutablePointer(to: &ownFeatures) { features in
-                withUnsafeMutablePointer(to: &model) { model in
-                    let parts = DisjointParts(features: features, model: model)
-                    DispatchQueue.concurrentPerform(iterations: 2) { part in
-                        if part == 0 {
-                            _ = parts.features.pointee!.apply(contentsOf: events)
-                        } else {
-                            parts.model.pointee.learn(contentsOf: events)
-                        }
-                    }
-                }
-            }
+            LargeBatch.inParallel(&ownFeatures, &model, { _ = $0!.apply(contentsOf: events) }, { $0.learn(contentsOf: events) })
         } else {
             _ = ownFeatures!.apply(contentsOf: events)
             model.learn(contentsOf: events)
         }
         eventsApplied += Int64(events.count)
-    }
-
-    /// The two halves of the state, each touched by one thread only.
-    private struct DisjointParts: @unchecked Sendable {
-        let features: UnsafeMutablePointer<FeatureStore?>
-        let model: UnsafeMutablePointer<any Recommender>
     }
 
     /// The user's top `count`, leaving out what they consumed when asked to. A user

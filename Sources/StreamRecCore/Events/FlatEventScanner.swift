@@ -123,14 +123,9 @@ struct FlatEventScanner {
             guard index < bytes.count, Self.isDigit(bytes[index]) else { return nil }
             while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         }
-        // Whatever else would continue a number (a fraction where none is taken, an
-        // exponent, a digit after a leading zero) is for the full decoder.
-        if index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return nil
-            default: break
-            }
-        }
+        // Whatever else would continue the number (an exponent, a fraction where
+        // none is taken, a digit after a leading zero) is not a separator, so the
+        // caller's next check leaves the record to the full decoder.
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Blends a factor model's ranking, item co-occurrence with the user's recent
 /// items and popularity, each scaled to its best candidate and weighted from the
 /// configuration. A user the model and co-occurrence know nothing of gets
@@ -30,8 +28,8 @@ public struct HybridRecommender: Recommender {
 
     /// Each signal learns the whole batch: they share no state, so the order
     /// across them does not matter, only the order within each. For a large batch
-    /// the co-occurrence signal, the costliest, learns on a thread of its own
-    /// while the others learn on this one.
+    /// the co-occurrence signal, the costliest, learns on one thread while the
+    /// factor model learns on another; popularity, the cheapest, follows.
     public mutating func learn(contentsOf events: [Event]) {
         guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events)
@@ -39,28 +37,8 @@ public struct HybridRecommender: Recommender {
             popularity.learn(contentsOf: events)
             return
         }
-        withUnsafeMutablePointer(to: &base) { base in
-            withUnsafeMutablePointer(to: &cooccurrence) { cooccurrence in
-                withUnsafeMutablePointer(to: &popularity) { popularity in
-                    let signals = DisjointSignals(base: base, cooccurrence: cooccurrence, popularity: popularity)
-                    DispatchQueue.concurrentPerform(iterations: 2) { part in
-                        if part == 0 {
-                            signals.cooccurrence.pointee.learn(contentsOf: events)
-                        } else {
-                            signals.base.pointee.learn(contentsOf: events)
-                            signals.popularity.pointee.learn(contentsOf: events)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The signals, each lent to one thread for the duration of a batch.
-    private struct DisjointSignals: @unchecked Sendable {
-        let base: UnsafeMutablePointer<any Recommender>
-        let cooccurrence: UnsafeMutablePointer<CooccurrenceRecommender>
-        let popularity: UnsafeMutablePointer<PopularityRecommender>
+        LargeBatch.inParallel(&cooccurrence, &base, { $0.learn(contentsOf: events) }, { $0.learn(contentsOf: events) })
+        popularity.learn(contentsOf: events)
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
