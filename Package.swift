@@ -36,6 +36,8 @@ let package = Package(
         ),
         // Prefetch hints for the feature store's batch path (header only).
         .systemLibrary(name: "CCacheHints"),
+        // Neighbour-table scans compiled for AVX2 as well, chosen at run time.
+        .target(name: "CKernels"),
         .target(
             name: "StreamRecKafka",
             dependencies: [
@@ -49,6 +51,7 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 "CCacheHints",
+                "CKernels",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamRecCoreTests",
-            dependencies: ["StreamRecCore"],
+            dependencies: ["StreamRecCore", "CKernels"],
             swiftSettings: swiftSettings
         ),
         // Event generators and direct counts shared by the engine and CLI tests.

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Per-item state in flat arrays indexed by the item's interned index, with the
 /// scalars every event updates in one record, and each item's bounded
 /// co-occurrence neighbour table.
@@ -183,40 +185,10 @@ extension UnsafeBufferPointer where Element == Int32 {
 
 extension UnsafeBufferPointer where Element == Double {
     /// The index of the first smallest element (not empty, no NaN). Every
-    /// replacement in a full neighbour table looks for it, so it is two passes
-    /// that vectorize well rather than one that tracks positions: the smallest
-    /// value with independent minima (no dependency chain between iterations),
-    /// then the first element equal to it.
+    /// replacement in a full neighbour table looks for it, so it runs in C, in
+    /// 256-bit vectors where the processor has AVX2 (`CKernels`).
     @inline(__always)
     func firstIndexOfMinimum() -> Int {
-        let base = baseAddress!
-        var index = 0
-        var smallest = base[0]
-        if count >= 8 {
-            var low = UnsafeRawPointer(base).loadUnaligned(as: SIMD4<Double>.self)
-            var high = UnsafeRawPointer(base + 4).loadUnaligned(as: SIMD4<Double>.self)
-            index = 8
-            while index + 8 <= count {
-                let nextLow = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD4<Double>.self)
-                let nextHigh = UnsafeRawPointer(base + index + 4).loadUnaligned(as: SIMD4<Double>.self)
-                low.replace(with: nextLow, where: nextLow .< low)
-                high.replace(with: nextHigh, where: nextHigh .< high)
-                index += 8
-            }
-            low.replace(with: high, where: high .< low)
-            smallest = Swift.min(Swift.min(low[0], low[1]), Swift.min(low[2], low[3]))
-        }
-        while index < count {
-            smallest = Swift.min(smallest, base[index])
-            index += 1
-        }
-        index = 0
-        let target = SIMD4<Double>(repeating: smallest)
-        while index + 4 <= count {
-            if any(UnsafeRawPointer(base + index).loadUnaligned(as: SIMD4<Double>.self) .== target) { break }
-            index += 4
-        }
-        while base[index] != smallest { index += 1 }
-        return index
+        Int(streamrec_first_index_of_minimum(baseAddress!, count))
     }
 }
