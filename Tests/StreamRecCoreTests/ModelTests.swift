@@ -30,17 +30,22 @@ func lowRankStream(users: Int, items: Int, events: Int, factors: Int = 4, seed: 
 
 @Suite("Models and ranking")
 struct ModelTests {
-    @Test("Top-N equals a brute-force sort, biases and exclusions included")
-    func topNMatchesBruteForce() {
+    /// Lists of 10 are kept in a heap; lists of 40 and 200 of the 500 rows are
+    /// selected in place (`TopN.selectionRatio`). A zero user vector makes the
+    /// scores the biases, rounded so that many tie.
+    @Test("Top-N equals a brute-force sort, biases, exclusions and ties included, by heap and in place",
+          arguments: [10, 40, 200], [false, true])
+    func topNMatchesBruteForce(count: Int, ties: Bool) {
         var random = SeededRandom(seed: 11)
         var items = FactorMatrix(factors: 20)
         for _ in 0..<500 { items.appendRow(scale: 1, random: &random) }
         var users = FactorMatrix(factors: 20)
-        users.appendRow(scale: 1, random: &random)
-        let bias = (0..<500).map { _ in random.normal() * 0.3 }
+        users.appendRow(scale: ties ? 0 : 1, random: &random)
+        let bias = (0..<500).map { _ in ties ? Float(Int(random.normal() * 3)) : random.normal() * 0.3 }
         let excluded: [Int32] = [3, 17, 42, 99, 250, 499]
-        let ranked = users.values.withUnsafeBufferPointer {
-            TopN.rank(user: $0.baseAddress!, items: items, bias: bias, count: 10, excluded: excluded)
+        let (ranked, unordered) = users.values.withUnsafeBufferPointer {
+            (TopN.rank(user: $0.baseAddress!, items: items, bias: bias, count: count, excluded: excluded),
+             TopN.rank(user: $0.baseAddress!, items: items, bias: bias, count: count, excluded: excluded, sorted: false))
         }
         var brute: [TopN.Entry] = []
         for row in 0..<500 where !excluded.contains(Int32(row)) {
@@ -48,7 +53,8 @@ struct ModelTests {
             brute.append(TopN.Entry(row: Int32(row), score: score))
         }
         brute.sort { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }
-        #expect(ranked == Array(brute.prefix(10)))
+        #expect(ranked == Array(brute.prefix(count)))
+        #expect(Set(unordered.map(\.row)) == Set(brute.prefix(count).map(\.row)))
         #expect(ranked.allSatisfy { !excluded.contains($0.row) })
     }
 

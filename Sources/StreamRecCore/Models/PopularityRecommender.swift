@@ -42,7 +42,7 @@ public struct PopularityRecommender: Recommender {
     public mutating func learn(contentsOf events: [Event]) {
         for event in events { learn(event) }
         if events.count >= LargeBatch.minimumEvents {
-            leaders = Self.ranked(scores, count: Self.leaderCount, skipping: []).sortedDescending()
+            leaders = Self.ranked(scores, count: Self.leaderCount, skipping: [], sorted: true)
         }
     }
 
@@ -61,8 +61,7 @@ public struct PopularityRecommender: Recommender {
         if let picked = fromLeaders(count: count, skipping: skipped) {
             entries = picked
         } else {
-            let heap = Self.ranked(scores, count: count, skipping: skipped)
-            entries = sorted ? heap.sortedDescending() : heap.unordered
+            entries = Self.ranked(scores, count: count, skipping: skipped, sorted: sorted)
         }
         return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
     }
@@ -83,17 +82,28 @@ public struct PopularityRecommender: Recommender {
 
     /// The best `count` rows by score relative to the top score, leaving out
     /// `skipped` (sorted), walked alongside the scan as in TopN: no hashing per item.
-    private static func ranked(_ scores: [Double], count: Int, skipping skipped: [Int32]) -> BoundedHeap {
-        var heap = BoundedHeap(capacity: max(count, 1))
-        var skip = 0
+    private static func ranked(_ scores: [Double], count: Int, skipping skipped: [Int32], sorted: Bool) -> [TopN.Entry] {
+        guard count > 0 else { return [] }
         // Relative to the top score: forward-decayed sums can exceed Float's range.
         let top = max(scores.max() ?? 1, .leastNormalMagnitude)
-        for (row, score) in scores.enumerated() {
-            while skip < skipped.count, skipped[skip] < Int32(row) { skip += 1 }
-            if skip < skipped.count, skipped[skip] == Int32(row) { continue }
-            heap.offer(TopN.Entry(row: Int32(row), score: Float(score / top)))
+        func scan(_ body: (TopN.Entry) -> Void) {
+            var skip = 0
+            for (row, score) in scores.enumerated() {
+                while skip < skipped.count, skipped[skip] < Int32(row) { skip += 1 }
+                if skip < skipped.count, skipped[skip] == Int32(row) { continue }
+                body(TopN.Entry(row: Int32(row), score: Float(score / top)))
+            }
         }
-        return heap
+        // As in TopN.rank: a list that is a sizable part of the catalogue is selected in place.
+        if count * TopN.selectionRatio >= scores.count {
+            var entries: [TopN.Entry] = []
+            entries.reserveCapacity(scores.count)
+            scan { entries.append($0) }
+            return TopN.best(&entries, count: count, sorted: sorted)
+        }
+        var heap = BoundedHeap(capacity: count)
+        scan { heap.offer($0) }
+        return sorted ? heap.sortedDescending() : heap.unordered
     }
 }
 

@@ -15,13 +15,46 @@ public enum TopN {
         user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = [], sorted: Bool = true
     ) -> [Entry] {
         guard count > 0 else { return [] }
+        // A heap pays a sift for every entry that enters it, about count · ln(rows /
+        // count) of them; when the list is a sizable part of the catalogue (the
+        // hybrid's 200 candidates of a few thousand items), scoring every row and
+        // selecting in place is cheaper.
+        if count * selectionRatio >= items.rows {
+            var scored: [Entry] = []
+            scored.reserveCapacity(items.rows)
+            scan(user: user, items: items, bias: bias, excluded: excluded) { scored.append($0) }
+            return best(&scored, count: count, sorted: sorted)
+        }
         var heap = BoundedHeap(capacity: count)
+        scan(user: user, items: items, bias: bias, excluded: excluded) { heap.offer($0) }
+        return sorted ? heap.sortedDescending() : heap.unordered
+    }
+
+    /// Lists at least 1/`selectionRatio` of the rows are selected in place rather than by heap.
+    static let selectionRatio = 16
+
+    /// The `count` best of `entries` (higher score, then lower row), best first or
+    /// in no particular order; `entries` is reordered.
+    static func best(_ entries: inout [Entry], count: Int, sorted: Bool) -> [Entry] {
+        keepBest(&entries, limit: count, by: ranksAbove)
+        if sorted { entries.sort(by: ranksAbove) }
+        return entries
+    }
+
+    @inline(__always)
+    static func ranksAbove(_ a: Entry, _ b: Entry) -> Bool {
+        a.score > b.score || (a.score == b.score && a.row < b.row)
+    }
+
+    /// Every row's score but the excluded ones, in row order.
+    @inline(__always)
+    private static func scan(user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]?, excluded: [Int32],
+                             _ body: (Entry) -> Void) {
         let stride = items.stride
         items.values.withUnsafeBufferPointer { values in
             guard let base = values.baseAddress else { return }
             var skip = 0
-            let rows = items.rows
-            for row in 0..<rows {
+            for row in 0..<items.rows {
                 if skip < excluded.count, excluded[skip] == Int32(row) {
                     skip += 1
                     continue
@@ -29,10 +62,9 @@ public enum TopN {
                 while skip < excluded.count, excluded[skip] < Int32(row) { skip += 1 }
                 var score = FactorMatrix.dot(user, base + row * stride, stride: stride)
                 if let bias { score += bias[row] }
-                heap.offer(Entry(row: Int32(row), score: score))
+                body(Entry(row: Int32(row), score: score))
             }
         }
-        return sorted ? heap.sortedDescending() : heap.unordered
     }
 }
 
