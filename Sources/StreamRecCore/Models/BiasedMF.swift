@@ -68,10 +68,10 @@ public struct BiasedMF: Recommender {
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        state.rank(user: user, count: count, excluding: excluded, withBias: true)
+        state.rank(user: user, count: count, excluding: excluded, withBias: ranksWithBias)
     }
 
     public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        state.rank(user: user, count: count, excluding: excluded, withBias: true, sorted: false)
+        state.rank(user: user, count: count, excluding: excluded, withBias: ranksWithBias, sorted: false)
     }
 }

@@ -40,14 +40,19 @@ public struct CooccurrenceRecommender: Recommender {
     }
 
     private func ranked(for user: String, count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
+        let ids = store.items
+        return rankRows(for: user, count: count, excludingRows: excluded.compactMap { ids.index(of: $0) }, sorted: sorted)
+            .map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
+    }
+
+    /// The ranking by row of the store's items, leaving out `excluded` rows (in any order).
+    func rankRows(for user: String, count: Int, excludingRows excluded: [Int32], sorted: Bool) -> [(key: Int32, value: Double)] {
         let recent = store.recentItemRows(of: user, limit: recentItems)
         guard !recent.isEmpty else { return [] }
         // By row, not id: a refresh sums about a thousand neighbour scores, and only
         // the winners need their ids.
         var scores = RowScores(expected: recent.count * neighbours + excluded.count)
-        for id in excluded {
-            if let row = store.items.index(of: id) { scores.exclude(row) }
-        }
+        for row in excluded { scores.exclude(row) }
         for item in recent {
             for neighbour in store.similarRows(to: item, limit: neighbours) { scores.add(neighbour.row, neighbour.score) }
         }
@@ -59,6 +64,6 @@ public struct CooccurrenceRecommender: Recommender {
         var best = scores.summed
         keepBest(&best, limit: count, by: ranksAbove)
         if sorted { best.sort(by: ranksAbove) }
-        return best.map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
+        return best
     }
 }

@@ -10,12 +10,24 @@ public struct HybridRecommender: Recommender {
     let settings: ModelSettings
     /// Candidates drawn from each signal before blending.
     static let candidates = 200
+    /// The factor model's and popularity's item rows against the store's (derived
+    /// from the signals, not part of the state).
+    private(set) var baseRows = CatalogueMap()
+    private(set) var popularityRows = CatalogueMap()
 
     public init(base: any Recommender, cooccurrence: CooccurrenceRecommender, popularity: PopularityRecommender, settings: ModelSettings) {
         self.base = base
         self.cooccurrence = cooccurrence
         self.popularity = popularity
         self.settings = settings
+        mapNewItems()
+    }
+
+    /// Extends the row maps with the items the signals learned since the last call.
+    private mutating func mapNewItems() {
+        let store = cooccurrence.store.items
+        if let factors = base as? any FactorRanked { baseRows.extend(signal: factors.state.items, store: store) }
+        popularityRows.extend(signal: popularity.items, store: store)
     }
 
     public var featureStore: FeatureStore? { cooccurrence.store }
@@ -24,6 +36,7 @@ public struct HybridRecommender: Recommender {
         base.learn(event)
         cooccurrence.learn(event)
         popularity.learn(event)
+        mapNewItems()
     }
 
     /// Each signal learns the whole batch: they share no state, so the order
@@ -35,13 +48,23 @@ public struct HybridRecommender: Recommender {
             base.learn(contentsOf: events)
             cooccurrence.learn(contentsOf: events)
             popularity.learn(contentsOf: events)
+            mapNewItems()
             return
         }
         LargeBatch.inParallel(&cooccurrence, &base, { $0.learn(contentsOf: events) }, { $0.learn(contentsOf: events) })
         popularity.learn(contentsOf: events)
+        mapNewItems()
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        if let factors = base as? any FactorRanked, baseRows.isComplete, popularityRows.isComplete {
+            return recommendByRow(for: user, count: count, excluding: excluded, factors: factors)
+        }
+        return recommendByID(for: user, count: count, excluding: excluded)
+    }
+
+    /// Each signal's candidates blended by item id: for any base model.
+    func recommendByID(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         // Unordered: blending needs each signal's best and worst score, not its order.
         let model = base.candidates(for: user, count: Self.candidates, excluding: excluded)
         let neighbours = cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded)
@@ -59,5 +82,36 @@ public struct HybridRecommender: Recommender {
             }
         }
         return FeatureStore.top(blended.map { ScoredItem(itemID: $0.key, score: $0.value, events: 0) }, count)
+    }
+
+    /// ``recommendByID(for:count:excluding:)`` over the store's item rows: the same list, with each signal
+    /// ranked by row and ids looked up once at each end, instead of hashing every
+    /// candidate's id and every excluded id once per signal.
+    func recommendByRow(for user: String, count: Int, excluding excluded: Set<String>, factors: any FactorRanked) -> [ScoredItem] {
+        let ids = cooccurrence.store.items
+        // Every signal's items are the store's (the maps are complete): an id the
+        // store does not know excludes nothing.
+        let excludedRows = excluded.compactMap { ids.index(of: $0) }
+        let neighbours = cooccurrence.rankRows(for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false)
+        let model = factors.state.rankRows(user: user, count: Self.candidates, excludingRows: baseRows.signalRows(excludedRows),
+                                           withBias: factors.ranksWithBias, sorted: false)
+        if model.isEmpty && neighbours.isEmpty { return popularity.recommend(for: user, count: count, excluding: excluded) }
+        let popular = popularity.rankRows(count: Self.candidates, excludingRows: popularityRows.signalRows(excludedRows), sorted: false)
+
+        var blended = RowScores(expected: model.count + neighbours.count + popular.count)
+        func blend(_ signal: [(row: Int32, score: Double)], weight: Double) {
+            guard weight != 0, let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else { return }
+            let span = best - worst
+            for item in signal { blended.add(item.row, weight * (span > 0 ? (item.score - worst) / span : 1)) }
+        }
+        // The signals in the order of the id path: floating-point sums depend on it.
+        blend(model.map { (baseRows.toStore[Int($0.row)], Double($0.score)) }, weight: settings.hybridModelWeight)
+        blend(neighbours.map { ($0.key, $0.value) }, weight: settings.hybridCooccurrenceWeight)
+        blend(popular.map { (popularityRows.toStore[Int($0.row)], Double($0.score)) }, weight: settings.hybridPopularityWeight)
+        // FeatureStore.top's order: higher score, then lower id.
+        let best = bestElements(blended.summed, limit: count) { a, b in
+            a.value != b.value ? a.value > b.value : ids.id(at: a.key) < ids.id(at: b.key)
+        }
+        return best.map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
     }
 }

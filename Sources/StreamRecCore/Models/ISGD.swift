@@ -54,11 +54,11 @@ public struct ISGD: Recommender {
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        state.rank(user: user, count: count, excluding: excluded, withBias: false)
+        state.rank(user: user, count: count, excluding: excluded, withBias: ranksWithBias)
     }
 
     public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        state.rank(user: user, count: count, excluding: excluded, withBias: false, sorted: false)
+        state.rank(user: user, count: count, excluding: excluded, withBias: ranksWithBias, sorted: false)
     }
 }
 

@@ -45,13 +45,19 @@ public struct LatentFactors: Sendable, Equatable {
     /// Top items for a known user by `user · item (+ item bias)`, excluding item
     /// ids; best first, or in no particular order when not `sorted`.
     public func rank(user id: String, count: Int, excluding excluded: Set<String>, withBias: Bool, sorted: Bool = true) -> [ScoredItem] {
-        guard let user = users.index(of: id) else { return [] }
         let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
-        let entries = userFactors.values.withUnsafeBufferPointer { values in
+        let entries = rankRows(user: id, count: count, excludingRows: skipped, withBias: withBias, sorted: sorted)
+        return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+    }
+
+    /// ``rank(user:count:excluding:withBias:sorted:)`` by item row: `skipped` are
+    /// rows of `items`, ascending. Empty for an unknown user.
+    func rankRows(user id: String, count: Int, excludingRows skipped: [Int32], withBias: Bool, sorted: Bool) -> [TopN.Entry] {
+        guard let user = users.index(of: id) else { return [] }
+        return userFactors.values.withUnsafeBufferPointer { values in
             TopN.rank(user: values.baseAddress! + Int(user) * userFactors.stride, items: itemFactors,
                       bias: withBias ? itemBias : nil, count: count, excluded: skipped, sorted: sorted)
         }
-        return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
     }
 }
 

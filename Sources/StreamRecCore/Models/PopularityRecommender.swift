@@ -55,15 +55,15 @@ public struct PopularityRecommender: Recommender {
     }
 
     private func ranked(count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
-        guard count > 0 else { return [] }
         let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
-        let entries: [TopN.Entry]
-        if let picked = fromLeaders(count: count, skipping: skipped) {
-            entries = picked
-        } else {
-            entries = Self.ranked(scores, count: count, skipping: skipped, sorted: sorted)
-        }
-        return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+        return rankRows(count: count, excludingRows: skipped, sorted: sorted)
+            .map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+    }
+
+    /// The ranking by row of `items`, leaving out `skipped` (ascending).
+    func rankRows(count: Int, excludingRows skipped: [Int32], sorted: Bool) -> [TopN.Entry] {
+        guard count > 0 else { return [] }
+        return fromLeaders(count: count, skipping: skipped) ?? Self.ranked(scores, count: count, skipping: skipped, sorted: sorted)
     }
 
     /// The first `count` leaders not skipped: the same entries, in the same order, as

@@ -1,0 +1,39 @@
+/// One hybrid signal's item rows next to the rows of the hybrid's feature store,
+/// both ways, so that the hybrid blends its signals by row instead of by id.
+///
+/// Item catalogues only grow (items are never removed), so the map is extended
+/// with the signal's new rows after each learn. Every signal learns the same
+/// events as the store; should a signal ever hold an item the store does not,
+/// the map is incomplete and the hybrid ranks by id.
+struct CatalogueMap: Sendable {
+    /// The store row of each signal row.
+    private(set) var toStore: [Int32] = []
+    /// The signal row of each store row; -1 for items the signal has not seen.
+    private(set) var fromStore: [Int32] = []
+    private(set) var isComplete = true
+
+    /// Maps the rows `signal` added since the last call.
+    mutating func extend(signal: IDInterner, store: IDInterner) {
+        if fromStore.count < store.capacity {
+            fromStore += repeatElement(-1, count: store.capacity - fromStore.count)
+        }
+        while toStore.count < signal.capacity {
+            let row = Int32(toStore.count)
+            guard let storeRow = store.index(of: signal.id(at: row)) else {
+                isComplete = false
+                toStore.append(-1)
+                continue
+            }
+            toStore.append(storeRow)
+            fromStore[Int(storeRow)] = row
+        }
+    }
+
+    /// The signal rows of `storeRows` it has, ascending (the order the rankings
+    /// walk exclusions in).
+    func signalRows(_ storeRows: [Int32]) -> [Int32] {
+        storeRows.compactMap { row in
+            Int(row) < fromStore.count && fromStore[Int(row)] >= 0 ? fromStore[Int(row)] : nil
+        }.sorted()
+    }
+}
