@@ -97,12 +97,38 @@ public struct FeatureStore: Sendable, Equatable {
         events.withUnsafeBufferPointer { apply(buffer: $0) }
     }
 
+    private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
+        let held = HeldNeighbourUpdates(settings.cooccurrence ? Self.neighbourUpdatesHeld : 0)
+        let applied = apply(buffer: events, neighbourUpdates: held.batch)
+        applyHeld(held, onTwoThreads: false)
+        return applied
+    }
+
+    /// ``apply(contentsOf:)`` but for the co-occurrence updates held at the end,
+    /// which the caller applies with ``applyHeld(_:onTwoThreads:)`` before the store
+    /// is read or changed again. Those are most of a large batch's work, and they
+    /// can be spread over two threads: a caller that runs this alongside other work
+    /// (the hybrid's factor model) then gives them both cores.
+    mutating func applyHoldingNeighbourUpdates(contentsOf events: [Event]) -> HeldNeighbourUpdates {
+        let held = HeldNeighbourUpdates(settings.cooccurrence ? Self.neighbourUpdatesHeldForTwoThreads : 0)
+        _ = events.withUnsafeBufferPointer { apply(buffer: $0, neighbourUpdates: held.batch) }
+        return held
+    }
+
+    /// Applies and frees what ``applyHoldingNeighbourUpdates(contentsOf:)`` held.
+    mutating func applyHeld(_ held: HeldNeighbourUpdates, onTwoThreads: Bool) {
+        guard let batch = held.batch else { return }
+        batch.pointee.flush(into: &itemTable, onTwoThreads: onTwoThreads)
+        batch.pointee.deallocate()
+        batch.deallocate()
+    }
+
     /// Runs four stages over windows of events, each a window ahead of the next:
     /// hash the ids and prefetch their interner slots; look the ids up and prefetch
     /// the state they index; prefetch the user's consumed list, whose address is
     /// known only now; apply. A cache miss then overlaps the work on other events
     /// instead of stalling it.
-    private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
+    private mutating func apply(buffer events: UnsafeBufferPointer<Event>, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?) -> Int {
         let window = 16
         let stages = 4
         let windows = (events.count + window - 1) / window
@@ -112,17 +138,10 @@ public struct FeatureStore: Sendable, Equatable {
         let hashes = UnsafeMutablePointer<(user: UInt64, item: UInt64)>.allocate(capacity: stages * window)
         let hints = UnsafeMutablePointer<(user: Int32, item: Int32)>.allocate(capacity: stages * window)
         let evictionsAtLookup = UnsafeMutablePointer<Int>.allocate(capacity: stages)
-        // Co-occurrence updates are applied grouped by item (see NeighbourUpdateBatch).
-        let neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>? = settings.cooccurrence ? .allocate(capacity: 1) : nil
-        neighbourUpdates?.initialize(to: NeighbourUpdateBatch(capacity: Self.neighbourUpdatesHeld))
         defer {
             hashes.deallocate()
             hints.deallocate()
             evictionsAtLookup.deallocate()
-            if let neighbourUpdates {
-                neighbourUpdates.pointee.deallocate()
-                neighbourUpdates.deallocate()
-            }
         }
         func range(_ w: Int) -> Range<Int> { (w * window)..<min((w + 1) * window, events.count) }
         func ring(_ w: Int, _ index: Int) -> Int { (w % stages) * window + index - w * window }
@@ -163,13 +182,14 @@ public struct FeatureStore: Sendable, Equatable {
                 }
             }
         }
-        neighbourUpdates?.pointee.flush(into: &itemTable)
         return applied
     }
 
     /// Co-occurrence updates a batch holds before applying them: 2 MiB of buffers,
     /// a few thousand events' worth at a window of 10.
     static let neighbourUpdatesHeld = 1 << 16
+    /// The same when the last of them go to two threads: most of a consumed batch.
+    static let neighbourUpdatesHeldForTwoThreads = 1 << 19
 
     /// Asks for every cache line an event's update will touch (the user's record,
     /// counters, recent list, affinities and the handle of the consumed list; the

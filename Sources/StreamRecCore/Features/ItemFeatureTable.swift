@@ -56,46 +56,25 @@ struct ItemFeatureTable: Sendable, Equatable {
     /// the weakest entry is replaced and the newcomer inherits its weight
     /// (space-saving, Metwally et al. 2005): the heavy neighbours are never lost.
     mutating func addNeighbour(_ item: Int32, _ neighbour: Int32, stored weight: Double) {
-        withNeighbourTable(of: item) { table in table.add(neighbour, weight) }
-    }
-
-    /// ``addNeighbour(_:_:stored:)`` for each update in order, all of them `item`'s.
-    ///
-    /// `positions`, indexed by item row and -1 everywhere, lets a long group find
-    /// each neighbour without scanning: the table's ids are entered into it first
-    /// and removed again at the end.
-    mutating func addNeighbours(
-        _ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>, positions: UnsafeMutablePointer<Int32>
-    ) {
-        withNeighbourTable(of: item) { table in
-            // Entering and removing the ids costs about two scans.
-            guard updates.count > 4 else {
-                for update in updates { table.add(update.neighbour, update.weight) }
-                return
-            }
-            for k in 0..<table.count { positions[Int(table.ids[k])] = Int32(k) }
-            for update in updates { table.add(update.neighbour, update.weight, positions: positions) }
-            for k in 0..<table.count { positions[Int(table.ids[k])] = -1 }
+        withNeighbourStorage { storage in
+            storage.withTable(of: item) { table in table.add(neighbour, weight) }
         }
     }
 
-    /// One item's neighbour table, through pointers: its count is written back once.
-    @inline(__always)
-    private mutating func withNeighbourTable(of item: Int32, _ body: (inout NeighbourTable) -> Void) {
-        let base = Int(item) * neighbourCapacity
+    /// Every item's neighbour table through raw pointers, so that threads can
+    /// update the tables of disjoint sets of items at once.
+    mutating func withNeighbourStorage<Result>(_ body: (NeighbourStorage) -> Result) -> Result {
         let capacity = neighbourCapacity
-        var count = Int(records[Int(item)].neighbourCount)
-        neighbourItems.withUnsafeMutableBufferPointer { ids in
-            neighbourWeights.withUnsafeMutableBufferPointer { weights in
-                neighbourErrors.withUnsafeMutableBufferPointer { errors in
-                    var table = NeighbourTable(ids: ids.baseAddress! + base, weights: weights.baseAddress! + base,
-                                               errors: errors.baseAddress! + base, count: count, capacity: capacity)
-                    body(&table)
-                    count = table.count
+        return records.withUnsafeMutableBufferPointer { records in
+            neighbourItems.withUnsafeMutableBufferPointer { ids in
+                neighbourWeights.withUnsafeMutableBufferPointer { weights in
+                    neighbourErrors.withUnsafeMutableBufferPointer { errors in
+                        body(NeighbourStorage(records: records.baseAddress!, ids: ids.baseAddress, weights: weights.baseAddress,
+                                              errors: errors.baseAddress, capacity: capacity))
+                    }
                 }
             }
         }
-        records[Int(item)].neighbourCount = UInt16(count)
     }
 
     /// Field by field, with attributes compared by bit pattern: NaN marks "never
@@ -106,6 +85,46 @@ struct ItemFeatureTable: Sendable, Equatable {
             && lhs.attributes.map(\.bitPattern) == rhs.attributes.map(\.bitPattern)
             && lhs.neighbourItems == rhs.neighbourItems && lhs.neighbourWeights == rhs.neighbourWeights
             && lhs.neighbourErrors == rhs.neighbourErrors
+    }
+}
+
+/// The neighbour tables of ``ItemFeatureTable`` in place. Each item's table (and
+/// its record's count) is its own memory: threads may update the tables of
+/// different items at once, never the same item's.
+struct NeighbourStorage: @unchecked Sendable {
+    let records: UnsafeMutablePointer<ItemFeatureTable.Record>
+    let ids: UnsafeMutablePointer<Int32>?
+    let weights: UnsafeMutablePointer<Double>?
+    let errors: UnsafeMutablePointer<Double>?
+    let capacity: Int
+
+    /// One item's table; its count is written back once.
+    @inline(__always)
+    func withTable(of item: Int32, _ body: (inout NeighbourTable) -> Void) {
+        let base = Int(item) * capacity
+        var table = NeighbourTable(ids: ids! + base, weights: weights! + base, errors: errors! + base,
+                                   count: Int(records[Int(item)].neighbourCount), capacity: capacity)
+        body(&table)
+        records[Int(item)].neighbourCount = UInt16(table.count)
+    }
+
+    /// ``ItemFeatureTable/addNeighbour(_:_:stored:)`` for each update in order, all
+    /// of them `item`'s.
+    ///
+    /// `positions`, indexed by item row and -1 everywhere, lets a long group find
+    /// each neighbour without scanning: the table's ids are entered into it first
+    /// and removed again at the end.
+    func addNeighbours(_ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>, positions: UnsafeMutablePointer<Int32>) {
+        withTable(of: item) { table in
+            // Entering and removing the ids costs about two scans.
+            guard updates.count > 4 else {
+                for update in updates { table.add(update.neighbour, update.weight) }
+                return
+            }
+            for k in 0..<table.count { positions[Int(table.ids[k])] = Int32(k) }
+            for update in updates { table.add(update.neighbour, update.weight, positions: positions) }
+            for k in 0..<table.count { positions[Int(table.ids[k])] = -1 }
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Co-occurrence updates held back while a batch of events is applied, then
 /// applied grouped by item.
 ///
@@ -39,8 +41,9 @@ struct NeighbourUpdateBatch {
         count += 1
     }
 
-    /// Applies every held update to `table` and empties the batch.
-    mutating func flush(into table: inout ItemFeatureTable) {
+    /// Applies every held update to `table` and empties the batch. On two threads,
+    /// each takes the groups of half the updates: the groups are independent tables.
+    mutating func flush(into table: inout ItemFeatureTable, onTwoThreads: Bool = false) {
         defer { count = 0 }
         // Grouping costs a pass over every item slot: for a few updates across a
         // large catalogue, arrival order is cheaper.
@@ -57,17 +60,55 @@ struct NeighbourUpdateBatch {
             grouped[next[i]] = pending[k]
             next[i] += 1
         }
-        // An entry per item row: where it is in the table at hand, -1 when absent.
-        var positions = [Int32](repeating: -1, count: table.slots)
-        positions.withUnsafeMutableBufferPointer { positions in
-            var start = 0
-            while start < count {
-                let item = grouped[start].item
-                var end = start + 1
-                while end < count, grouped[end].item == item { end += 1 }
-                table.addNeighbours(item, UnsafeBufferPointer(start: grouped + start, count: end - start), positions: positions.baseAddress!)
-                start = end
+        // The halves meet at a group boundary at or after the middle.
+        var middle = count
+        if onTwoThreads && count >= Self.minimumPerThread * 2 {
+            middle = count / 2
+            while middle < count, grouped[middle].item == grouped[middle - 1].item { middle += 1 }
+        }
+        let parts = [0..<middle, middle..<count].filter { !$0.isEmpty }
+        let grouped = GroupedUpdates(base: grouped)
+        let slots = table.slots
+        table.withNeighbourStorage { storage in
+            DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+                // An entry per item row: where it is in the table at hand, -1 when absent.
+                var positions = [Int32](repeating: -1, count: slots)
+                positions.withUnsafeMutableBufferPointer { positions in
+                    var start = parts[part].lowerBound
+                    while start < parts[part].upperBound {
+                        let item = grouped.base[start].item
+                        var end = start + 1
+                        while end < parts[part].upperBound, grouped.base[end].item == item { end += 1 }
+                        storage.addNeighbours(item, UnsafeBufferPointer(start: grouped.base + start, count: end - start),
+                                              positions: positions.baseAddress!)
+                        start = end
+                    }
+                }
             }
         }
+    }
+
+    /// The sorted updates, read by both threads.
+    private struct GroupedUpdates: @unchecked Sendable {
+        let base: UnsafePointer<Update>
+    }
+
+    /// Updates below which a second thread costs more than it saves.
+    static let minimumPerThread = 4_096
+}
+
+/// Co-occurrence updates of applied events, held in their batch until
+/// ``FeatureStore/applyHeld(_:onTwoThreads:)`` applies and frees them (none
+/// when the store pairs no items).
+struct HeldNeighbourUpdates {
+    let batch: UnsafeMutablePointer<NeighbourUpdateBatch>?
+
+    init(_ capacity: Int) {
+        guard capacity > 0 else {
+            batch = nil
+            return
+        }
+        batch = .allocate(capacity: 1)
+        batch!.initialize(to: NeighbourUpdateBatch(capacity: capacity))
     }
 }

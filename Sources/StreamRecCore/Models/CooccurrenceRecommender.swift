@@ -31,6 +31,15 @@ public struct CooccurrenceRecommender: Recommender {
         store.apply(contentsOf: events)
     }
 
+    /// ``learn(contentsOf:)`` in the two steps of ``FeatureStore/applyHoldingNeighbourUpdates(contentsOf:)``.
+    mutating func learnHoldingNeighbourUpdates(contentsOf events: [Event]) -> HeldNeighbourUpdates {
+        store.applyHoldingNeighbourUpdates(contentsOf: events)
+    }
+
+    mutating func applyHeld(_ held: HeldNeighbourUpdates) {
+        store.applyHeld(held, onTwoThreads: true)
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         ranked(for: user, count: count, excluding: excluded, sorted: true)
     }

@@ -42,7 +42,8 @@ public struct HybridRecommender: Recommender {
     /// Each signal learns the whole batch: they share no state, so the order
     /// across them does not matter, only the order within each. For a large batch
     /// the co-occurrence signal, the costliest, learns on one thread while the
-    /// factor model learns on another; popularity, the cheapest, follows.
+    /// factor model learns on another, then finishes on both; popularity, the
+    /// cheapest, follows.
     public mutating func learn(contentsOf events: [Event]) {
         guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events)
@@ -51,7 +52,12 @@ public struct HybridRecommender: Recommender {
             mapNewItems()
             return
         }
-        LargeBatch.inParallel(&cooccurrence, &base, { $0.learn(contentsOf: events) }, { $0.learn(contentsOf: events) })
+        // The co-occurrence updates held at the end of the first step are most of its
+        // work; the factor model is done long before, so they get both threads.
+        var held: HeldNeighbourUpdates?
+        LargeBatch.inParallel(&cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
+                              { $0.learn(contentsOf: events) })
+        cooccurrence.applyHeld(held!)
         popularity.learn(contentsOf: events)
         mapNewItems()
     }
