@@ -169,25 +169,14 @@ public final class StreamingEngine: @unchecked Sendable {
     /// Decodes, applies and schedules one batch. Records at offsets the state
     /// already holds (redelivered after a rebalance) are skipped, never re-applied.
     func process(_ batch: [KafkaConsumerMessage]) throws {
-        let topic = configuration.topics.events
-        var fresh: [KafkaConsumerMessage] = []
-        fresh.reserveCapacity(batch.count)
-        for message in batch where message.topic == topic {
-            if message.offset >= state.offsets[message.partition, default: 0] {
-                fresh.append(message)
-            } else {
-                stats.duplicatesSkipped += 1
-            }
-        }
+        let fresh = freshRecords(of: batch)
         let decodeStart = Self.now()
         let ingested = try ingestor.ingest(fresh)
         let applyStart = Self.now()
         state.apply(ingested.map(\.event))
         stats.decodeNanoseconds += applyStart - decodeStart
         stats.applyNanoseconds += Self.now() - applyStart
-        for message in fresh {
-            state.offsets[message.partition] = message.offset + 1
-        }
+        advanceOffsets(past: fresh)
         state.recordsConsumed += Int64(fresh.count)
         stats.recordsConsumed += fresh.count
         stats.eventsApplied += ingested.count
@@ -208,6 +197,38 @@ public final class StreamingEngine: @unchecked Sendable {
             }
         }
         try publish(scheduler.schedule(touched, now: Self.now()))
+    }
+
+    /// The records of the events topic the state does not hold yet. Usually that is
+    /// the whole batch, which then goes on as it is instead of being copied.
+    private func freshRecords(of batch: [KafkaConsumerMessage]) -> [KafkaConsumerMessage] {
+        let topic = configuration.topics.events
+        let offsets = state.offsets
+        func isFresh(_ message: KafkaConsumerMessage) -> Bool { message.offset >= offsets[message.partition, default: 0] }
+        if batch.allSatisfy({ $0.topic == topic && isFresh($0) }) { return batch }
+        var fresh: [KafkaConsumerMessage] = []
+        fresh.reserveCapacity(batch.count)
+        for message in batch where message.topic == topic {
+            if isFresh(message) {
+                fresh.append(message)
+            } else {
+                stats.duplicatesSkipped += 1
+            }
+        }
+        return fresh
+    }
+
+    /// Moves each partition's next offset past its last record in `records` (a
+    /// partition's records come in offset order), writing once per run of records
+    /// of one partition rather than once per record.
+    private func advanceOffsets(past records: [KafkaConsumerMessage]) {
+        var k = 0
+        while k < records.count {
+            let partition = records[k].partition
+            while k + 1 < records.count, records[k + 1].partition == partition { k += 1 }
+            state.offsets[partition] = records[k].offset + 1
+            k += 1
+        }
     }
 
     /// Ranks and sends each user's list. When the producer's queue is full the
