@@ -13,6 +13,9 @@
 #   scripts/bench-engine.sh [FILE] [MODEL] [N_MAX]
 #   e.g. scripts/bench-engine.sh ../shared/data/movielens-1m-partial-users-1-2999/ratings.dat hybrid 200000
 #
+# REPEAT=N runs the full-speed case N times, each right after a bare-pipe run of
+# its own on fresh topics, and prints every pair's ratio and their median: the
+# bare pipe's rate alone moves by a fifth between runs on a shared machine.
 # ENGINE_ARGS adds arguments to `streamrec run` (e.g. "-X queued.max.messages.kbytes=8192").
 # ENGINE_BIN runs another build of the engine (A/B comparisons in one session).
 # INSTANCES=2 runs two engines in one consumer group (peak RSS is the larger one).
@@ -29,6 +32,7 @@ PIPE_N=${PIPE_N:-300000}
 LOADS=${LOADS:-"0 5000 20000"}
 SECONDS_PER_LOAD=${SECONDS_PER_LOAD:-15}
 INSTANCES=${INSTANCES:-1}     # engines in one consumer group
+REPEAT=${REPEAT:-1}           # full-speed runs, each paired with a bare-pipe run
 PIPEBENCH_SRC=${PIPEBENCH_SRC:-../shared/tools/kafka-pipebench.c}
 
 swift build -c release --product streamrec >/dev/null
@@ -37,10 +41,18 @@ BIN=$(swift build -c release --show-bin-path)
 cc -O2 -o "$BIN/kafka-pipebench" "$PIPEBENCH_SRC" -lrdkafka
 WORK=$(mktemp -d)
 
-topics=(--topic pipe-in:6 --topic pipe-out:6)
+# One run per offered load, REPEAT of them at full speed; RUN names a run's topics.
+RUNS=()
 for load in $LOADS; do
-  topics+=(--topic "l$load.events:6" --topic "l$load.dlq:3" --topic "l$load.recs:6")
-  [ "$load" != 0 ] && topics+=(--topic "pipe-in-$load:6" --topic "pipe-out-$load:6")
+  if [ "$load" = 0 ]; then
+    for r in $(seq 1 "$REPEAT"); do RUNS+=("0-$r"); done
+  else
+    RUNS+=("$load")
+  fi
+done
+topics=()
+for run in "${RUNS[@]}"; do
+  topics+=(--topic "l$run.events:6" --topic "l$run.dlq:3" --topic "l$run.recs:6" --topic "pipe-in-$run:6" --topic "pipe-out-$run:6")
 done
 "$BIN/streamrec" broker --no-address-file "${topics[@]}" >"$WORK/broker.out" 2>"$WORK/broker.err" &
 BROKER=$!
@@ -50,15 +62,18 @@ for _ in $(seq 1 100); do [ -s "$WORK/broker.out" ] && break; sleep 0.1; done
 ADDR=$(head -1 "$WORK/broker.out")
 echo "broker $ADDR; file $FILE; model $MODEL"
 
-# The denominator: consume -> one output per input -> produce, at full speed.
 SETTINGS="fetch.wait.max.ms=5,linger.ms=5,compression.type=lz4,enable.idempotence=true,queued.min.messages=1000000"
-"$BIN/kafka-pipebench" pipe "$ADDR" pipe-in pipe-out pipe-g "$PIPE_N" batch "$SETTINGS" >"$WORK/pipe.out" 2>&1 &
-PIPE=$!
-for _ in $(seq 1 200); do grep -q READY "$WORK/pipe.out" && break; sleep 0.1; done
-"$BIN/kafka-pipebench" produce "$ADDR" pipe-in "$PIPE_N" 0 "$SETTINGS" >"$WORK/pipe-produce.out" 2>&1
-wait $PIPE
-PIPE_RATE=$(grep -o 'msgs/s=[0-9.]*' "$WORK/pipe.out" | head -1 | cut -d= -f2)
-echo "bare pipe: $(grep -v READY "$WORK/pipe.out" | tr '\n' ' ')"
+# The denominator: consume -> one output per input -> produce, at full speed.
+pipe_rate() {
+  local run=$1
+  "$BIN/kafka-pipebench" pipe "$ADDR" "pipe-in-$run" "pipe-out-$run" "pipe-g-$run" "$PIPE_N" batch "$SETTINGS" >"$WORK/pipe-$run.out" 2>&1 &
+  local pipe=$!
+  for _ in $(seq 1 200); do grep -q READY "$WORK/pipe-$run.out" && break; sleep 0.1; done
+  "$BIN/kafka-pipebench" produce "$ADDR" "pipe-in-$run" "$PIPE_N" 0 "$SETTINGS" >"$WORK/pipe-produce-$run.out" 2>&1
+  wait $pipe
+  echo "bare pipe: $(grep -v READY "$WORK/pipe-$run.out" | grep -v CONFWARN | tr '\n' ' ')" >&2
+  grep -o 'msgs/s=[0-9.]*' "$WORK/pipe-$run.out" | head -1 | cut -d= -f2
+}
 
 # The bare pipe's source-to-sink latency at an offered load: the latency denominator.
 # Poll mode: batch mode waits up to BATCH_MS (100) to fill a batch.
@@ -66,9 +81,9 @@ pipe_latency() {
   local load=$1 n=$2
   "$BIN/kafka-pipebench" consume "$ADDR" "pipe-out-$load" "sink-$load" "$n" poll "$SETTINGS" >"$WORK/sink-$load.out" 2>&1 &
   local sink=$!
-  "$BIN/kafka-pipebench" pipe "$ADDR" "pipe-in-$load" "pipe-out-$load" "pipe-$load" "$n" poll "$SETTINGS" >"$WORK/pipe-$load.out" 2>&1 &
+  "$BIN/kafka-pipebench" pipe "$ADDR" "pipe-in-$load" "pipe-out-$load" "pipe-$load" "$n" poll "$SETTINGS" >"$WORK/pipe-lat-$load.out" 2>&1 &
   local pipe=$!
-  for _ in $(seq 1 200); do grep -q READY "$WORK/sink-$load.out" && grep -q READY "$WORK/pipe-$load.out" && break; sleep 0.1; done
+  for _ in $(seq 1 200); do grep -q READY "$WORK/sink-$load.out" && grep -q READY "$WORK/pipe-lat-$load.out" && break; sleep 0.1; done
   "$BIN/kafka-pipebench" produce "$ADDR" "pipe-in-$load" "$n" "$load" "$SETTINGS" >/dev/null 2>&1
   wait $pipe $sink || true
   echo "  bare pipe at $load/s: $(grep latency_ms "$WORK/sink-$load.out")"
@@ -77,26 +92,28 @@ pipe_latency() {
 # CPU time (clock ticks) of the running engines, all their threads.
 cpu_ticks() { local t=0; for pid in "${ENGINES[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' /proc/$pid/stat))); done; echo $t; }
 
-for load in $LOADS; do
+RATIOS=()
+for run in "${RUNS[@]}"; do
+  load=${run%%-*}
   if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
   [ "$n" -gt "$N_MAX" ] && n=$N_MAX
-  [ "$load" != 0 ] && pipe_latency "$load" "$n"
+  if [ "$load" = 0 ]; then PIPE_RATE=$(pipe_rate "$run"); else pipe_latency "$load" "$n"; fi
   # INSTANCES engines in one consumer group share the partitions, as a scaled-out
   # deployment would: each owns its users' state.
   ENGINES=()
   for k in $(seq 1 "$INSTANCES"); do
-    STREAMREC_TOPIC_EVENTS=l$load.events STREAMREC_TOPIC_DEAD_LETTER=l$load.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$load.recs \
-      ${ENGINE_PREFIX:-} "${ENGINE_BIN:-$BIN/streamrec}" run -b "$ADDR" --group "eng-$load" --model "$MODEL" --state-dir "$WORK/state-$load-$k" \
+    STREAMREC_TOPIC_EVENTS=l$run.events STREAMREC_TOPIC_DEAD_LETTER=l$run.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$run.recs \
+      ${ENGINE_PREFIX:-} "${ENGINE_BIN:-$BIN/streamrec}" run -b "$ADDR" --group "eng-$run" --model "$MODEL" --state-dir "$WORK/state-$run-$k" \
       --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 ${ENGINE_ARGS:-} \
-      >"$WORK/engine-$load-$k.out" 2>"$WORK/engine-$load-$k.err" &
+      >"$WORK/engine-$run-$k.out" 2>"$WORK/engine-$run-$k.err" &
     ENGINES+=($!)
     ENGINE="${ENGINES[*]}"
     # The newest member's first assignment ends the rebalance its joining caused.
-    for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$load-$k.err" && break; sleep 0.1; done
+    for _ in $(seq 1 300); do grep -q "assigned" "$WORK/engine-$run-$k.err" && break; sleep 0.1; done
   done
   CPU_BEFORE=$(cpu_ticks)
   "$BIN/streamrec-bench" engine-load --bootstrap "$ADDR" --file "$FILE" --limit "$n" --rate "$load" \
-    --events-topic "l$load.events" --recommendations-topic "l$load.recs" | tee "$WORK/load-$load.out"
+    --events-topic "l$run.events" --recommendations-topic "l$run.recs" | tee "$WORK/load-$run.out"
   CPU_US_PER_EVENT=$(( ($(cpu_ticks) - CPU_BEFORE) * 1000000 / $(getconf CLK_TCK) / n ))
   RSS=0
   for pid in "${ENGINES[@]}"; do
@@ -104,14 +121,21 @@ for load in $LOADS; do
     [ "$r" -gt "$RSS" ] && RSS=$r
   done
   kill -TERM "${ENGINES[@]}"; wait "${ENGINES[@]}" || true; ENGINE=
-  grep -ho "processing time: .*" "$WORK"/engine-"$load"-*.err | sed "s/^/  /" || true
+  grep -ho "processing time: .*" "$WORK"/engine-"$run"-*.err | sed "s/^/  /" || true
   # With ENGINE_LOG_LEVEL=debug: each checkpoint's size and encode/write times
   # (off the event loop, but for the final one).
-  cat "$WORK"/engine-"$load"-*.err | grep -o 'checkpoint (.*' | sed 's/^/  /' || true
-  RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$load.out")
+  cat "$WORK"/engine-"$run"-*.err | grep -o 'checkpoint (.*' | sed 's/^/  /' || true
+  RATE=$(sed -n 's/.* events_per_s=\([0-9]*\).*/\1/p' "$WORK/load-$run.out")
   if [ "$load" = 0 ]; then
-    echo "  offered max, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; end-to-end ${RATE} events/s = $(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') of the bare pipe"
+    RATIO=$(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
+    RATIOS+=("$RATIO")
+    echo "  offered max, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; end-to-end ${RATE} events/s = $RATIO of the bare pipe"
   else
     echo "  offered $load/s, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; sustained ${RATE} events/s; latency above, bare pipe's before it"
   fi
 done
+if [ "${#RATIOS[@]}" -gt 1 ]; then
+  SORTED=$(printf '%s\n' "${RATIOS[@]}" | sort -n | tr '\n' ' ')
+  MEDIAN=$(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  echo "full speed over ${#RATIOS[@]} paired runs: ratios $SORTED(median $MEDIAN)"
+fi
