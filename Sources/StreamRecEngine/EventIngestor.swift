@@ -5,11 +5,17 @@ import StreamRecCore
 import StreamRecKafka
 import Synchronization
 
-/// A decoded event and the record it came from.
-public struct IngestedEvent: Sendable {
-    public var event: Event
-    public var partition: Int32
-    public var offset: Int64
+/// The valid events of a consumed batch, in record order, and where each came from.
+public struct IngestedBatch: Sendable {
+    /// Where a record was in the log.
+    public struct Position: Sendable, Equatable {
+        public var partition: Int32
+        public var offset: Int64
+    }
+
+    public var events: [Event]
+    /// The position of each event's record, index for index.
+    public var positions: [Position]
 }
 
 /// The first stage of the pipeline: turns consumed records into events, in
@@ -41,27 +47,35 @@ public final class EventIngestor: Sendable {
     public static let deadLetterProducerProperties = ["message.max.bytes": "100000000"]
 
     /// The valid events of `batch`, in record order. Each invalid record is enqueued
-    /// to the dead-letter topic before this returns; when the producer queue is full
-    /// it waits for room rather than drop anything.
-    public func ingest(_ batch: [KafkaConsumerMessage]) throws(KafkaError) -> [IngestedEvent] {
+    /// to the dead-letter topic, in record order, before this returns; when the
+    /// producer queue is full it waits for room rather than drop anything.
+    public func ingest(_ batch: [KafkaConsumerMessage]) throws(KafkaError) -> IngestedBatch {
         let decoder = decoder
+        let failures = Mutex<[(index: Int, error: EventDecodingError)]>([])
         // Decoding is a function of the record alone, so a large batch is decoded
-        // on every core; dead letters and the order of events stay sequential.
-        let decoded = concurrentMap(count: batch.count, chunk: 1_024) { k in
-            Result { () throws(EventDecodingError) in try decoder.decode(batch[k].value) }
-        }
-        var events: [IngestedEvent] = []
-        events.reserveCapacity(batch.count)
-        for (message, result) in zip(batch, decoded) {
-            switch result {
-            case .success(let event):
-                events.append(IngestedEvent(event: event, partition: message.partition, offset: message.offset))
-            case .failure(let error):
-                try reject(message, error)
+        // on every core, each event straight into its place. A record that fails
+        // leaves a placeholder there, removed below: failures are rare, and the
+        // common batch is then never copied.
+        var events = concurrentMap(count: batch.count, chunk: 1_024) { k -> Event in
+            do throws(EventDecodingError) {
+                return try decoder.decode(batch[k].value)
+            } catch {
+                failures.withLock { $0.append((k, error)) }
+                return Self.placeholder
             }
         }
-        return events
+        var positions = batch.map { IngestedBatch.Position(partition: $0.partition, offset: $0.offset) }
+        let rejected = failures.withLock { $0 }.sorted { $0.index < $1.index }
+        guard !rejected.isEmpty else { return IngestedBatch(events: events, positions: positions) }
+        for (index, error) in rejected { try reject(batch[index], error) }
+        let failed = Set(rejected.map(\.index))
+        events = events.indices.filter { !failed.contains($0) }.map { events[$0] }
+        positions = positions.indices.filter { !failed.contains($0) }.map { positions[$0] }
+        return IngestedBatch(events: events, positions: positions)
     }
+
+    /// Stands in for a record that failed to decode until it is removed.
+    private static let placeholder = Event(userID: "", itemID: "", type: "", timestampMilliseconds: 0)
 
     private func reject(_ message: KafkaConsumerMessage, _ error: EventDecodingError) throws(KafkaError) {
         let record = DeadLetter.record(for: message, error: error, topic: deadLetterTopic)

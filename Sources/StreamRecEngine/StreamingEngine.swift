@@ -173,27 +173,27 @@ public final class StreamingEngine: @unchecked Sendable {
         let decodeStart = Self.now()
         let ingested = try ingestor.ingest(fresh)
         let applyStart = Self.now()
-        state.apply(ingested.map(\.event))
+        state.apply(ingested.events)
         stats.decodeNanoseconds += applyStart - decodeStart
         stats.applyNanoseconds += Self.now() - applyStart
         advanceOffsets(past: fresh)
         state.recordsConsumed += Int64(fresh.count)
         stats.recordsConsumed += fresh.count
-        stats.eventsApplied += ingested.count
+        stats.eventsApplied += ingested.events.count
         recordsSinceCheckpoint += fresh.count
-        appliedCounter.increment(by: Int64(ingested.count))
+        appliedCounter.increment(by: Int64(ingested.events.count))
 
         // Each touched user once, in order of first touch, with its newest event.
         var touched: [(user: String, source: Recommendation.Source)] = []
         var position: [String: Int] = [:]
-        for item in ingested {
-            let source = Recommendation.Source(partition: item.partition, offset: item.offset,
-                                               eventTime: item.event.timestampMilliseconds)
-            if let index = position[item.event.userID] {
+        for (event, record) in zip(ingested.events, ingested.positions) {
+            let source = Recommendation.Source(partition: record.partition, offset: record.offset,
+                                               eventTime: event.timestampMilliseconds)
+            if let index = position[event.userID] {
                 touched[index].source = source
             } else {
-                position[item.event.userID] = touched.count
-                touched.append((item.event.userID, source))
+                position[event.userID] = touched.count
+                touched.append((event.userID, source))
             }
         }
         try publish(scheduler.schedule(touched, now: Self.now()))

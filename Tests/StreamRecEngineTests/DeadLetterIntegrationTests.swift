@@ -76,11 +76,20 @@ struct DeadLetterIntegrationTests {
         let ingestor = EventIngestor(decoder: EventDecoder(), deadLetters: deadLetters, deadLetterTopic: deadLetterTopic, logger: testLogger)
         let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(groupID: "ingest"), logger: testLogger)
         try consumer.subscribe(topics: [eventsTopic])
-        var received: [IngestedEvent] = []
+        var received: [Event] = []
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(90)
         while clock.now < deadline, received.count < valid || ingestor.rejected.values.reduce(0, +) < bad.count {
-            received += try ingestor.ingest(try await consumer.nextBatch(timeout: .milliseconds(100)))
+            let records = try await consumer.nextBatch(timeout: .milliseconds(100))
+            let ingested = try ingestor.ingest(records)
+            // Each event's position names the record it was decoded from.
+            #expect(ingested.positions.count == ingested.events.count)
+            let recordAt = Dictionary(uniqueKeysWithValues: records.map { ("\($0.partition)@\($0.offset)", $0) })
+            for (event, position) in zip(ingested.events, ingested.positions) {
+                let record = try #require(recordAt["\(position.partition)@\(position.offset)"])
+                #expect(try EventDecoder().decode(record.value).eventID == event.eventID)
+            }
+            received += ingested.events
         }
         try await consumer.close()
         try await deadLetters.close()
@@ -89,12 +98,12 @@ struct DeadLetterIntegrationTests {
         // Every valid event, once, in order per user.
         #expect(received.count == valid)
         var lastPerUser: [String: Int] = [:]
-        for ingested in received {
-            let sequence = Int(ingested.event.eventID!)!
-            if let last = lastPerUser[ingested.event.userID] { #expect(sequence > last) }
-            lastPerUser[ingested.event.userID] = sequence
+        for event in received {
+            let sequence = Int(event.eventID!)!
+            if let last = lastPerUser[event.userID] { #expect(sequence > last) }
+            lastPerUser[event.userID] = sequence
         }
-        #expect(Set(received.map(\.event.eventID)).count == valid)
+        #expect(Set(received.map(\.eventID)).count == valid)
         var expectedCounts: [String: Int] = [:]
         for item in bad { expectedCounts[item.reason, default: 0] += 1 }
         #expect(ingestor.rejected == expectedCounts)
