@@ -9,12 +9,7 @@ struct HybridRowPathTests {
     @Test("The row path gives the id path's lists, for every factor base, before and after a restore",
           arguments: ["bpr", "isgd", "raisgd", "biased-mf"])
     func rowPathEqualsIDPath(base: String) throws {
-        let events = lowRankStream(users: 60, items: 150, events: 4_000, seed: 31).map { event in
-            var rating = event
-            rating.type = "rating"
-            rating.value = Double(1 + Int(event.itemID.dropFirst())! % 5)
-            return rating
-        }
+        let events = asRatings(lowRankStream(users: 60, items: 150, events: 4_000, seed: 31))
         let schema = EventSchema(), features = FeatureSettings()
         var settings = ModelSettings()
         settings.hybridBase = base

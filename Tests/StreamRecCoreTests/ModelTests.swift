@@ -28,6 +28,17 @@ func lowRankStream(users: Int, items: Int, events: Int, factors: Int = 4, seed: 
     return stream
 }
 
+/// The same events as ratings (1–5, from the item id), so that every model,
+/// the explicit-feedback ones included, learns from them.
+func asRatings(_ events: [Event]) -> [Event] {
+    events.map { event in
+        var rating = event
+        rating.type = "rating"
+        rating.value = Double(1 + Int(event.itemID.dropFirst())! % 5)
+        return rating
+    }
+}
+
 @Suite("Models and ranking")
 struct ModelTests {
     /// Lists of 10 are kept in a heap; lists of 40 and 200 of the 500 rows are
@@ -216,12 +227,7 @@ struct ModelTests {
     @Test("Every model: two runs give identical snapshot bytes, and a restored copy learns on identically",
           arguments: ModelCatalog.names)
     func everyModelSnapshots(name: String) throws {
-        let events = lowRankStream(users: 25, items: 40, events: 800, seed: 12).map { event in
-            var rating = event
-            rating.type = "rating"
-            rating.value = Double(1 + Int(event.itemID.dropFirst())! % 5)
-            return rating
-        }
+        let events = asRatings(lowRankStream(users: 25, items: 40, events: 800, seed: 12))
         let (schema, features, settings) = (EventSchema(), FeatureSettings(), ModelSettings())
         var first = try ModelCatalog.make(name, schema: schema, features: features, settings: settings)
         var second = try ModelCatalog.make(name, schema: schema, features: features, settings: settings)
