@@ -188,7 +188,9 @@ public struct FeatureStore: Sendable, Equatable {
     /// Co-occurrence updates a batch holds before applying them: 2 MiB of buffers,
     /// a few thousand events' worth at a window of 10.
     static let neighbourUpdatesHeld = 1 << 16
-    /// The same when the last of them go to two threads: most of a consumed batch.
+    /// The same when the last of them go to two threads: 16 MiB, most of a
+    /// 20,000-event batch at a window of 10, so that most of the work is in the
+    /// part that gets both threads.
     static let neighbourUpdatesHeldForTwoThreads = 1 << 19
 
     /// Asks for every cache line an event's update will touch (the user's record,

@@ -29,6 +29,11 @@ struct CatalogueMap: Sendable {
         }
     }
 
+    /// Whether the signal has the store's item at `storeRow`.
+    func maps(storeRow row: Int32) -> Bool {
+        Int(row) < fromStore.count && fromStore[Int(row)] >= 0
+    }
+
     /// The signal rows of `storeRows` it has, ascending (the order the rankings
     /// walk exclusions in).
     func signalRows(_ storeRows: [Int32]) -> [Int32] {

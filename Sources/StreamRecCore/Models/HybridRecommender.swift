@@ -14,12 +14,15 @@ public struct HybridRecommender: Recommender {
     /// from the signals, not part of the state).
     private(set) var baseRows = CatalogueMap()
     private(set) var popularityRows = CatalogueMap()
+    /// Whether `base` is ranked by row (its type never changes).
+    private let baseRanksByRow: Bool
 
     public init(base: any Recommender, cooccurrence: CooccurrenceRecommender, popularity: PopularityRecommender, settings: ModelSettings) {
         self.base = base
         self.cooccurrence = cooccurrence
         self.popularity = popularity
         self.settings = settings
+        baseRanksByRow = base is any FactorRanked
         mapNewItems()
     }
 
@@ -36,6 +39,12 @@ public struct HybridRecommender: Recommender {
         base.learn(event)
         cooccurrence.learn(event)
         popularity.learn(event)
+        // Only this event's item can be new to a signal; looking it up is cheaper
+        // than reaching into the base model for its catalogue after every event.
+        if let row = cooccurrence.store.items.index(of: event.itemID), popularityRows.maps(storeRow: row),
+           !baseRanksByRow || baseRows.maps(storeRow: row) {
+            return
+        }
         mapNewItems()
     }
 
@@ -90,9 +99,9 @@ public struct HybridRecommender: Recommender {
         return FeatureStore.top(blended.map { ScoredItem(itemID: $0.key, score: $0.value, events: 0) }, count)
     }
 
-    /// ``recommendByID(for:count:excluding:)`` over the store's item rows: the same list, with each signal
-    /// ranked by row and ids looked up once at each end, instead of hashing every
-    /// candidate's id and every excluded id once per signal.
+    /// ``recommendByID(for:count:excluding:)`` over the store's item rows: the same
+    /// list, with each signal ranked by row and ids looked up once at each end,
+    /// instead of hashing every candidate's id and every excluded id once per signal.
     func recommendByRow(for user: String, count: Int, excluding excluded: Set<String>, factors: any FactorRanked) -> [ScoredItem] {
         let ids = cooccurrence.store.items
         // Every signal's items are the store's (the maps are complete): an id the
