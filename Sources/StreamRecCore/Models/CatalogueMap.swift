@@ -37,8 +37,6 @@ struct CatalogueMap: Sendable {
     /// The signal rows of `storeRows` it has, ascending (the order the rankings
     /// walk exclusions in).
     func signalRows(_ storeRows: [Int32]) -> [Int32] {
-        storeRows.compactMap { row in
-            Int(row) < fromStore.count && fromStore[Int(row)] >= 0 ? fromStore[Int(row)] : nil
-        }.sorted()
+        storeRows.compactMap { maps(storeRow: $0) ? fromStore[Int($0)] : nil }.sorted()
     }
 }

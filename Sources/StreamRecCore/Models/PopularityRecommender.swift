@@ -83,27 +83,16 @@ public struct PopularityRecommender: Recommender {
     /// The best `count` rows by score relative to the top score, leaving out
     /// `skipped` (sorted), walked alongside the scan as in TopN: no hashing per item.
     private static func ranked(_ scores: [Double], count: Int, skipping skipped: [Int32], sorted: Bool) -> [TopN.Entry] {
-        guard count > 0 else { return [] }
         // Relative to the top score: forward-decayed sums can exceed Float's range.
         let top = max(scores.max() ?? 1, .leastNormalMagnitude)
-        func scan(_ body: (TopN.Entry) -> Void) {
+        return TopN.select(count: count, rows: scores.count, sorted: sorted) { offer in
             var skip = 0
             for (row, score) in scores.enumerated() {
                 while skip < skipped.count, skipped[skip] < Int32(row) { skip += 1 }
                 if skip < skipped.count, skipped[skip] == Int32(row) { continue }
-                body(TopN.Entry(row: Int32(row), score: Float(score / top)))
+                offer(TopN.Entry(row: Int32(row), score: Float(score / top)))
             }
         }
-        // As in TopN.rank: a list that is a sizable part of the catalogue is selected in place.
-        if count * TopN.selectionRatio >= scores.count {
-            var entries: [TopN.Entry] = []
-            entries.reserveCapacity(scores.count)
-            scan { entries.append($0) }
-            return TopN.best(&entries, count: count, sorted: sorted)
-        }
-        var heap = BoundedHeap(capacity: count)
-        scan { heap.offer($0) }
-        return sorted ? heap.sortedDescending() : heap.unordered
     }
 }
 

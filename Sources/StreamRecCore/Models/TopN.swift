@@ -14,19 +14,29 @@ public enum TopN {
     public static func rank(
         user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = [], sorted: Bool = true
     ) -> [Entry] {
+        select(count: count, rows: items.rows, sorted: sorted) { offer in
+            scan(user: user, items: items, bias: bias, excluded: excluded, offer)
+        }
+    }
+
+    /// The `count` best of the entries `scan` offers (at most `rows`), best first or
+    /// in no particular order.
+    ///
+    /// A heap pays a sift for every entry that enters it, about count · ln(rows /
+    /// count) of them; when the list is a sizable part of the rows (the hybrid's
+    /// 200 candidates of a few thousand items), keeping every entry and selecting
+    /// in place is cheaper.
+    @inline(__always)
+    static func select(count: Int, rows: Int, sorted: Bool, _ scan: ((Entry) -> Void) -> Void) -> [Entry] {
         guard count > 0 else { return [] }
-        // A heap pays a sift for every entry that enters it, about count · ln(rows /
-        // count) of them; when the list is a sizable part of the catalogue (the
-        // hybrid's 200 candidates of a few thousand items), scoring every row and
-        // selecting in place is cheaper.
-        if count * selectionRatio >= items.rows {
-            var scored: [Entry] = []
-            scored.reserveCapacity(items.rows)
-            scan(user: user, items: items, bias: bias, excluded: excluded) { scored.append($0) }
-            return best(&scored, count: count, sorted: sorted)
+        if count * selectionRatio >= rows {
+            var entries: [Entry] = []
+            entries.reserveCapacity(rows)
+            scan { entries.append($0) }
+            return best(&entries, count: count, sorted: sorted)
         }
         var heap = BoundedHeap(capacity: count)
-        scan(user: user, items: items, bias: bias, excluded: excluded) { heap.offer($0) }
+        scan { heap.offer($0) }
         return sorted ? heap.sortedDescending() : heap.unordered
     }
 
@@ -35,7 +45,7 @@ public enum TopN {
 
     /// The `count` best of `entries` (higher score, then lower row), best first or
     /// in no particular order; `entries` is reordered.
-    static func best(_ entries: inout [Entry], count: Int, sorted: Bool) -> [Entry] {
+    private static func best(_ entries: inout [Entry], count: Int, sorted: Bool) -> [Entry] {
         keepBest(&entries, limit: count, by: ranksAbove)
         if sorted { entries.sort(by: ranksAbove) }
         return entries
