@@ -109,7 +109,8 @@ struct FeatureStoreTests {
         settings.userTTLHours = 2
         if crowdedNeighbours {
             // Full neighbour tables (replacements), and full recent lists (no idle
-            // eviction): the largest batch holds some 40,000 co-occurrence updates.
+            // eviction): the largest batch makes some 80,000 co-occurrence updates,
+            // more than one-step batches hold, so they are also applied mid-batch.
             settings.userTTLHours = 0
             settings.neighbours = 3
             settings.neighbourCapacity = 6
@@ -121,14 +122,14 @@ struct FeatureStoreTests {
             // neighbour updates back and must apply them before rescaling.
             settings.cooccurrenceHalfLifeHours = 0.05
         }
-        let events = randomEvents(seed: seed, count: 4_000)
+        let events = randomEvents(seed: seed, count: 9_000)
         var oneByOne = FeatureStore(schema: EventSchema(), settings: settings)
         for event in events { oneByOne.apply(event) }
         var batched = FeatureStore(schema: EventSchema(), settings: settings)
         var applied = 0
         // Batch sizes around the store's lookahead window (16 events, four windows in
         // flight), and large ones whose co-occurrence updates are grouped by item.
-        let sizes = [1, 7, 16, 33, 64, 1_000, 2_500]
+        let sizes = [1, 7, 16, 33, 64, 1_000, 2_500, 5_000]
         var start = 0, round = 0
         while start < events.count {
             let end = min(start + sizes[round % sizes.count], events.count)

@@ -98,7 +98,7 @@ public struct FeatureStore: Sendable, Equatable {
     }
 
     private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
-        let held = HeldNeighbourUpdates(settings.cooccurrence ? Self.neighbourUpdatesHeld : 0)
+        let held = HeldNeighbourUpdates(neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeld))
         let applied = apply(buffer: events, neighbourUpdates: held.batch)
         applyHeld(held, onTwoThreads: false)
         return applied
@@ -110,9 +110,17 @@ public struct FeatureStore: Sendable, Equatable {
     /// can be spread over two threads: a caller that runs this alongside other work
     /// (the hybrid's factor model) then gives them both cores.
     mutating func applyHoldingNeighbourUpdates(contentsOf events: [Event]) -> HeldNeighbourUpdates {
-        let held = HeldNeighbourUpdates(settings.cooccurrence ? Self.neighbourUpdatesHeldForTwoThreads : 0)
+        let held = HeldNeighbourUpdates(neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeldForTwoThreads))
         _ = events.withUnsafeBufferPointer { apply(buffer: $0, neighbourUpdates: held.batch) }
         return held
+    }
+
+    /// Room for the co-occurrence updates of `events` events (at most two per
+    /// pairing, `cooccurrenceWindow` pairings per event), up to `limit`: a small
+    /// batch does not allocate a large batch's buffers. None without co-occurrence.
+    private func neighbourUpdateRoom(for events: Int, atMost limit: Int) -> Int {
+        guard settings.cooccurrence else { return 0 }
+        return min(limit, max(2, events * 2 * settings.cooccurrenceWindow))
     }
 
     /// Applies and frees what ``applyHoldingNeighbourUpdates(contentsOf:)`` held.
@@ -185,8 +193,8 @@ public struct FeatureStore: Sendable, Equatable {
         return applied
     }
 
-    /// Co-occurrence updates a batch holds before applying them: 2 MiB of buffers,
-    /// a few thousand events' worth at a window of 10.
+    /// Co-occurrence updates a batch holds at most before applying them: 2 MiB of
+    /// buffers, a few thousand events' worth at a window of 10.
     static let neighbourUpdatesHeld = 1 << 16
     /// The same when the last of them go to two threads: 16 MiB, most of a
     /// 20,000-event batch at a window of 10, so that most of the work is in the
