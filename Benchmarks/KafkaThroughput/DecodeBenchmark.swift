@@ -26,11 +26,11 @@ struct DecodeBenchmark: ParsableCommand {
                 return encoder.encode(event)
             }
             var checksum = 0
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = MonotonicClock.nanoseconds()
             for index in 0..<events {
                 checksum &+= try decoder.decode(payloads[index & 4_095]).userID.utf8.count
             }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
             print(String(format: "decode attributes=%@ events=%d bytes_per_event=%d events/s=%.0f ns/event=%.0f checksum=%d",
                          withAttributes ? "yes" : "no", events, payloads[0].count, Double(events) / seconds,
                          seconds * 1e9 / Double(events), checksum))

@@ -1,4 +1,5 @@
 import Foundation
+import StreamRecCore
 
 /// Writes the same ~120-byte JSON event that `kafka-pipebench.c` produces, into a
 /// reused buffer, so that the benchmark measures the Kafka layer rather than
@@ -34,7 +35,7 @@ struct EventPayload {
         value += Self.timestampPrefix
         appendDigits(UInt64(Date().timeIntervalSince1970 * 1000), width: 1, to: &value)
         value += Self.monotonicPrefix
-        appendDigits(DispatchTime.now().uptimeNanoseconds, width: 1, to: &value)
+        appendDigits(MonotonicClock.nanoseconds(), width: 1, to: &value)
         value.append(UInt8(ascii: "}"))
     }
 

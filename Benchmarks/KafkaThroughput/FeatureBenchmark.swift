@@ -33,13 +33,13 @@ struct FeatureBenchmark: ParsableCommand {
             var batch: [Event] = []
             for _ in 0..<(events / 10_000) {
                 generator.fill(&batch, count: 10_000)
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = MonotonicClock.nanoseconds()
                 if oneByOne {
                     for event in batch { store.apply(event) }
                 } else {
                     store.apply(contentsOf: batch)
                 }
-                nanoseconds += DispatchTime.now().uptimeNanoseconds - start
+                nanoseconds += MonotonicClock.nanoseconds() - start
             }
             let seconds = Double(nanoseconds) / 1e9
             let rss = Self.residentBytes() - rssBefore

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import StreamRecCore
 import StreamRecKafka
 
 /// Throughput of StreamRec's Kafka layer, in the same shape and output format as
@@ -33,24 +34,15 @@ struct KafkaThroughputBenchmark: AsyncParsableCommand {
             key.reserveCapacity(16)
             value.reserveCapacity(160)
             var bytes = 0
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = MonotonicClock.nanoseconds()
             for _ in 0..<count {
                 payload.next(key: &key, value: &value)
                 bytes += key.count + value.count
-                while true {
-                    do throws(KafkaError) {
-                        try producer.trySend(topic: topic, key: key, value: value)
-                        break
-                    } catch where error.code == .queueFull {
-                        usleep(1_000)
-                    } catch {
-                        throw error
-                    }
-                }
+                try producer.sendSync(topic: topic, key: key, value: value)
             }
-            let enqueued = DispatchTime.now().uptimeNanoseconds
+            let enqueued = MonotonicClock.nanoseconds()
             try await producer.close(timeout: .seconds(120))
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
             let stats = producer.statistics
             print(String(format: "produce N=%d delivered=%d err=%d enqueue_s=%.3f total_s=%.3f msgs/s=%.0f MB/s=%.1f",
                          count, stats.delivered, stats.failed, Double(enqueued - start) / 1e9, seconds,
@@ -85,7 +77,7 @@ struct KafkaThroughputBenchmark: AsyncParsableCommand {
             var last: UInt64 = 0
             while received < count {
                 let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))
-                let now = DispatchTime.now().uptimeNanoseconds
+                let now = MonotonicClock.nanoseconds()
                 if batch.isEmpty {
                     if first != 0, now - last > 10_000_000_000 { break }
                     continue

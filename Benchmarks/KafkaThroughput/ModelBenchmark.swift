@@ -25,9 +25,9 @@ struct ModelBenchmark: ParsableCommand {
                 Event(userID: users[Int(random.next() % 10_000)], itemID: items[Int(random.next() % 10_000)], type: "view",
                       timestampMilliseconds: 1_700_000_000_000)
             }
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = MonotonicClock.nanoseconds()
             for index in batch.indices { model.learn(batch[index]) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
             print(String(format: "isgd k=%d updates=%d updates/s=%.0f", factors, updates, Double(updates) / seconds))
         }
 
@@ -41,13 +41,13 @@ struct ModelBenchmark: ParsableCommand {
             for _ in 0..<16 { users.appendRow(scale: 0.1, random: &random) }
             let repeats = max(3, 2_000_000 / count)
             var sink: Float = 0
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = MonotonicClock.nanoseconds()
             users.values.withUnsafeBufferPointer { values in
                 for r in 0..<repeats {
                     sink += TopN.rank(user: values.baseAddress! + (r % 16) * users.stride, items: items, count: 10).first?.score ?? 0
                 }
             }
-            let perQuery = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
+            let perQuery = Double(MonotonicClock.nanoseconds() - start) / 1e9 / Double(repeats)
             let bytes = Double(count * items.stride * 4)
             // A scan reads each byte once; copying reads and writes, so it moves twice the bytes.
             let bound = bytes / (bandwidth / 2)
@@ -66,9 +66,9 @@ struct ModelBenchmark: ParsableCommand {
         memset(target, 0, size)
         var best = 0.0
         for _ in 0..<3 {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = MonotonicClock.nanoseconds()
             memcpy(target, source, size)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
             best = max(best, Double(2 * size) / seconds)
         }
         return best

@@ -85,7 +85,7 @@ struct DemoCommand: AsyncParsableCommand {
         let engine = try StreamingEngine(
             configuration: configuration, consumer: cluster.consumerConfiguration(groupID: "streamrec-demo"),
             producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory), logger: context.logger)
-        let engineTask = Task { try await engine.runOnDedicatedThread() }
+        let engineTask = Task { try await engine.run() }
         let printer = DemoListPrinter(follow: Set(follow.split(separator: ",").map(String.init)))
         let watcher = try RecommendationTail(consumer: cluster.consumerConfiguration(groupID: "streamrec-demo-watch"),
                                              topic: topics.recommendations, onUpdate: printer.show)

@@ -27,7 +27,7 @@ struct Replay {
     private(set) var filtered = 0
     private(set) var rejected: [String: Int] = [:]
     private var rejectedTotal = 0
-    private let start = DispatchTime.now().uptimeNanoseconds
+    private let start = MonotonicClock.nanoseconds()
 
     init(topic: String, pacing: ReplayPacing, limit: Int?, window: (Int64?, Int64?), strict: Bool, showErrors: Int,
          progress: ReplayProgress) {
@@ -88,7 +88,7 @@ struct Replay {
     private mutating func send(_ event: Event, sink: inout ReplaySink) throws {
         if let due = pacer.due(index: sent, eventTime: event.timestampMilliseconds) {
             let target = start + due
-            let now = DispatchTime.now().uptimeNanoseconds
+            let now = MonotonicClock.nanoseconds()
             if target > now + 100_000 { usleep(UInt32(min((target - now) / 1_000, 10_000_000))) }
         }
         sent += 1
@@ -97,14 +97,7 @@ struct Replay {
         key.append(contentsOf: event.userID.utf8)
         value.removeAll(keepingCapacity: true)
         encoder.encode(event, into: &value)
-        while true {
-            do throws(KafkaError) {
-                try producer.trySend(topic: topic, key: key, value: value, timestampMilliseconds: event.timestampMilliseconds)
-                return
-            } catch where error.code == .queueFull {
-                usleep(500)
-            }
-        }
+        try producer.sendSync(topic: topic, key: key, value: value, timestampMilliseconds: event.timestampMilliseconds)
     }
 
     /// Flushes and prints the summary. Fails if any record was not delivered.
@@ -115,7 +108,7 @@ struct Replay {
             failed = producer.statistics.failed
         }
         progress.finish()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
         let reasons = rejected.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let verb = if case .dryRun = sink { "validated" } else { "replayed" }
         let target = if case .dryRun = sink { " (dry run, nothing sent)" } else { " to \(topic)" }

@@ -1,23 +1,24 @@
 import Foundation
+import StreamRecCore
 
 /// The replay's running count: redrawn in place on a terminal, silent otherwise
 /// (the summary line is printed either way).
 struct ReplayProgress {
     private let enabled: Bool
     private var lastDraw: UInt64 = 0
-    private let start = DispatchTime.now().uptimeNanoseconds
+    private let start = MonotonicClock.nanoseconds()
 
     init(enabled: Bool) {
         self.enabled = enabled && isatty(STDERR_FILENO) == 1
     }
 
-    var elapsedSeconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    var elapsedSeconds: Double { Double(MonotonicClock.nanoseconds() - start) / 1e9 }
 
     /// Redraws at most five times a second. `fraction` is how far through the input
     /// the reader is, when known.
     mutating func update(sent: Int, rejected: Int, fraction: Double?) {
         guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = MonotonicClock.nanoseconds()
         guard now - lastDraw > 200_000_000 else { return }
         lastDraw = now
         let seconds = Double(now - start) / 1e9

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import StreamRecCore
 import StreamRecEngine
 import StreamRecKafka
+import Synchronization
 
 /// `streamrec run`: the streaming engine.
 struct RunCommand: AsyncParsableCommand {
@@ -108,13 +109,18 @@ struct RunCommand: AsyncParsableCommand {
             streamrec run: \(engine.origin)
             """)
         let status = StatusLine()
-        let service = EngineService(
-            engine: engine,
-            shutdownTimeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds),
-            statusInterval: statusInterval > 0 ? .milliseconds(Int64(statusInterval * 1000)) : nil,
-            onStatus: { status.print($0) })
+        // Graceful shutdown reaches services in reverse order: the watchdog starts
+        // its clock first, the engine finishes last. The engine ending ends the group.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: engine)]
+        if statusInterval > 0 {
+            let reporter = StatusReporter(engine: engine, interval: .milliseconds(Int64(statusInterval * 1000)),
+                                          report: { status.print($0) })
+            services.append(.init(service: reporter, successTerminationBehavior: .ignore))
+        }
+        let watchdog = ShutdownWatchdog(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
+        services.append(.init(service: watchdog, successTerminationBehavior: .ignore))
         let serviceGroup = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: context.logger))
         try await serviceGroup.run()
@@ -124,13 +130,12 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// The periodic one-line status of `streamrec run`, with rates since the last line.
-final class StatusLine: @unchecked Sendable {
-    private var last: (time: Date, events: Int)?
-    private let lock = NSLock()
+final class StatusLine: Sendable {
+    private let last = Mutex<(time: Date, events: Int)?>(nil)
 
     func print(_ statistics: EngineStatistics) {
         let now = Date()
-        let rate: String = lock.withLock {
+        let rate: String = last.withLock { last in
             defer { last = (now, statistics.eventsApplied) }
             guard let last, now > last.time else { return "" }
             return String(format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))

@@ -1,4 +1,5 @@
 import Foundation
+import StreamRecCore
 import Synchronization
 
 /// Encodes and writes checkpoints on a thread of its own, one at a time.
@@ -66,9 +67,9 @@ final class CheckpointWriter: Sendable {
     static func write(_ state: EngineState, to store: CheckpointStore, topic: String, modelName: String,
                       writtenAt: Int64, reason: String) -> Outcome {
         var outcome = Outcome(offsets: state.offsets, eventsApplied: state.eventsApplied, reason: reason)
-        let started = DispatchTime.now().uptimeNanoseconds
+        let started = MonotonicClock.nanoseconds()
         let parts = state.checkpoint(topic: topic, modelName: modelName, writtenAt: writtenAt).encodedParts()
-        let encoded = DispatchTime.now().uptimeNanoseconds
+        let encoded = MonotonicClock.nanoseconds()
         outcome.bytes = parts.reduce(0) { $0 + $1.count }
         outcome.encodeNanoseconds = encoded - started
         do {
@@ -76,7 +77,7 @@ final class CheckpointWriter: Sendable {
         } catch {
             outcome.error = error
         }
-        outcome.writeNanoseconds = DispatchTime.now().uptimeNanoseconds - encoded
+        outcome.writeNanoseconds = MonotonicClock.nanoseconds() - encoded
         return outcome
     }
 }

@@ -63,7 +63,7 @@ struct EngineState: Sendable {
         if ownFeatures == nil {
             model.learn(contentsOf: events)
         } else if events.count >= LargeBatch.minimumEvents {
-            LargeBatch.inParallel(&ownFeatures, &model, { _ = $0!.apply(contentsOf: events) }, { $0.learn(contentsOf: events) })
+            Parallel.run(&ownFeatures, &model, { _ = $0!.apply(contentsOf: events) }, { $0.learn(contentsOf: events) })
         } else {
             _ = ownFeatures!.apply(contentsOf: events)
             model.learn(contentsOf: events)

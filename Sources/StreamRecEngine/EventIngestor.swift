@@ -56,7 +56,7 @@ public final class EventIngestor: Sendable {
         // on every core, each event straight into its place. A record that fails
         // leaves a placeholder there, removed below: failures are rare, and the
         // common batch is then never copied.
-        var events = concurrentMap(count: batch.count, chunk: 1_024) { k -> Event in
+        var events = Parallel.map(count: batch.count, chunk: 1_024) { k -> Event in
             do throws(EventDecodingError) {
                 return try decoder.decode(batch[k].value)
             } catch {
@@ -79,14 +79,7 @@ public final class EventIngestor: Sendable {
 
     private func reject(_ message: KafkaConsumerMessage, _ error: EventDecodingError) throws(KafkaError) {
         let record = DeadLetter.record(for: message, error: error, topic: deadLetterTopic)
-        while true {
-            do throws(KafkaError) {
-                try deadLetters.trySend(record)
-                break
-            } catch where error.code == .queueFull {
-                usleep(1_000)
-            }
-        }
+        try deadLetters.sendSync(record)
         let seen = counts.withLock { counts in
             counts[error.reason.code, default: 0] += 1
             return counts[error.reason.code]!

@@ -1,21 +1,24 @@
 import Foundation
 import StreamRecCore
 import StreamRecKafka
+import Synchronization
 
 /// Follows a recommendation topic from its end on a thread of its own, the way
 /// any downstream consumer would, and keeps each update's latency: receipt time
 /// minus the `based_on.event_time` of the newest event behind it. The demo and the
 /// engine benchmark measure the engine with it.
-public final class RecommendationTail: @unchecked Sendable {
-    // @unchecked: the mutable state below is only touched under `lock`.
+public final class RecommendationTail: Sendable {
+    private struct Progress {
+        var latencies: [Int64] = []
+        var lastArrival: UInt64 = 0
+        var assigned = false
+        var stopped = false
+        var done = false
+    }
+
     private let consumer: KafkaConsumer
     private let onUpdate: @Sendable (Recommendation) -> Void
-    private let lock = NSLock()
-    private var latencies: [Int64] = []
-    private var lastArrival: UInt64 = 0
-    private var assigned = false
-    private var stopped = false
-    private var done = false
+    private let progress = Mutex(Progress())
 
     /// Subscribes to `topic` with `configuration` (its own group; reading from the
     /// latest offset) and starts reading. `onUpdate` runs on the reader thread for
@@ -34,10 +37,10 @@ public final class RecommendationTail: @unchecked Sendable {
 
     /// Whether the group has given the reader its partitions: updates published
     /// before then are not seen.
-    public var isAssigned: Bool { lock.withLock { assigned } }
+    public var isAssigned: Bool { progress.withLock { $0.assigned } }
 
     /// Monotonic time (`DispatchTime` nanoseconds) of the latest arrival; 0 before the first.
-    public var lastArrivalNanoseconds: UInt64 { lock.withLock { lastArrival } }
+    public var lastArrivalNanoseconds: UInt64 { progress.withLock { $0.lastArrival } }
 
     /// Waits until the reader owns its partitions.
     public func waitUntilAssigned() async throws {
@@ -50,7 +53,7 @@ public final class RecommendationTail: @unchecked Sendable {
         while true {
             try? await Task.sleep(for: .milliseconds(100))
             let last = lastArrivalNanoseconds
-            if last > 0, DispatchTime.now().uptimeNanoseconds - last > idleNanoseconds { break }
+            if last > 0, MonotonicClock.nanoseconds() - last > idleNanoseconds { break }
         }
         return stop()
     }
@@ -58,33 +61,33 @@ public final class RecommendationTail: @unchecked Sendable {
     /// Stops reading and closes the consumer; returns every update's latency in
     /// milliseconds, in arrival order.
     public func stop() -> [Int64] {
-        lock.withLock { stopped = true }
-        while !(lock.withLock { done }) { usleep(10_000) }
-        return lock.withLock { latencies }
+        progress.withLock { $0.stopped = true }
+        while !progress.withLock({ $0.done }) { usleep(10_000) }
+        return progress.withLock { $0.latencies }
     }
 
     private func loop() {
-        while !(lock.withLock { stopped }) {
+        while !progress.withLock({ $0.stopped }) {
             guard let batch = try? consumer.poll(maxMessages: 10_000, timeout: .milliseconds(20)) else { continue }
             if !isAssigned, let owned = try? consumer.assignment(), !owned.isEmpty {
-                lock.withLock { assigned = true }
+                progress.withLock { $0.assigned = true }
             }
             guard !batch.isEmpty else { continue }
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            let arrival = DispatchTime.now().uptimeNanoseconds
+            let arrival = MonotonicClock.nanoseconds()
             var updates: [Recommendation] = []
             for message in batch {
                 guard let value = message.value, let update = try? Recommendation(decoding: value) else { continue }
                 updates.append(update)
             }
-            lock.withLock {
-                latencies += updates.map { now - $0.basedOn.eventTime }
-                lastArrival = arrival
+            progress.withLock {
+                $0.latencies += updates.map { now - $0.basedOn.eventTime }
+                $0.lastArrival = arrival
             }
             updates.forEach(onUpdate)
         }
         try? consumer.close()
-        lock.withLock { done = true }
+        progress.withLock { $0.done = true }
     }
 }
 

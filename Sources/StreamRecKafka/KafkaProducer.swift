@@ -96,6 +96,51 @@ public final class KafkaProducer: Sendable {
         serveReportsInline()
     }
 
+    /// ``trySend(_:)`` that waits for room while the local queue is full: each time
+    /// it is, `whileFull` runs (a caller pauses its own input there) and the calling
+    /// thread sleeps a millisecond while librdkafka delivers. Blocks: call it from a
+    /// thread you own, such as a processing loop.
+    public func sendSync(
+        _ message: KafkaProducerMessage,
+        whileFull: () throws(KafkaError) -> Void = {}
+    ) throws(KafkaError) {
+        try retryingWhileFull(whileFull) { () throws(KafkaError) in try trySend(message) }
+    }
+
+    /// ``trySend(topic:partition:key:value:headers:timestampMilliseconds:)`` that
+    /// waits for room while the local queue is full, as ``sendSync(_:whileFull:)`` does.
+    @inlinable
+    public func sendSync(
+        topic: String,
+        partition: Int32? = nil,
+        key: (some ContiguousBytes)?,
+        value: (some ContiguousBytes)?,
+        headers: [KafkaHeader] = [],
+        timestampMilliseconds: Int64? = nil,
+        whileFull: () throws(KafkaError) -> Void = {}
+    ) throws(KafkaError) {
+        try retryingWhileFull(whileFull) { () throws(KafkaError) in
+            try trySend(topic: topic, partition: partition, key: key, value: value, headers: headers,
+                        timestampMilliseconds: timestampMilliseconds)
+        }
+    }
+
+    @usableFromInline
+    func retryingWhileFull(
+        _ whileFull: () throws(KafkaError) -> Void,
+        _ send: () throws(KafkaError) -> Void
+    ) throws(KafkaError) {
+        while true {
+            do throws(KafkaError) {
+                try send()
+                return
+            } catch where error.code == .queueFull {
+                try whileFull()
+                usleep(1_000)
+            }
+        }
+    }
+
     /// Enqueues a record, waiting (without blocking a thread) while the local queue is full.
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) {
         while true {

@@ -65,9 +65,9 @@ public struct PrequentialEvaluation {
             for m in models.indices {
                 results[m].events += 1
                 if positive {
-                    let start = DispatchTime.now().uptimeNanoseconds
+                    let start = MonotonicClock.nanoseconds()
                     let ranked = models[m].recommend(for: event.userID, count: options.topN, excluding: seen)
-                    results[m].rankNanoseconds += DispatchTime.now().uptimeNanoseconds - start
+                    results[m].rankNanoseconds += MonotonicClock.nanoseconds() - start
                     let rank = ranked.firstIndex { $0.itemID == event.itemID }.map { $0 + 1 }
                     results[m].evaluated += 1
                     if !seen.isEmpty { results[m].evaluatedKnown += 1 }
@@ -90,9 +90,9 @@ public struct PrequentialEvaluation {
                     results[m].absoluteErrorSum += abs(error)
                     results[m].predictions += 1
                 }
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = MonotonicClock.nanoseconds()
                 models[m].learn(event)
-                results[m].learnNanoseconds += DispatchTime.now().uptimeNanoseconds - start
+                results[m].learnNanoseconds += MonotonicClock.nanoseconds() - start
             }
             consumed[event.userID, default: []].insert(event.itemID)
             catalog.insert(event.itemID)

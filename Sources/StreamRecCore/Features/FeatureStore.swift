@@ -123,12 +123,10 @@ public struct FeatureStore: Sendable, Equatable {
         return min(limit, max(2, events * 2 * settings.cooccurrenceWindow))
     }
 
-    /// Applies and frees what ``applyHoldingNeighbourUpdates(contentsOf:)`` held.
-    mutating func applyHeld(_ held: HeldNeighbourUpdates, onTwoThreads: Bool) {
+    /// Applies what ``applyHoldingNeighbourUpdates(contentsOf:)`` held, and frees it.
+    mutating func applyHeld(_ held: consuming HeldNeighbourUpdates, onTwoThreads: Bool) {
         guard let batch = held.batch else { return }
         batch.pointee.flush(into: &itemTable, onTwoThreads: onTwoThreads)
-        batch.pointee.deallocate()
-        batch.deallocate()
     }
 
     /// Runs four stages over windows of events, each a window ahead of the next:

@@ -90,8 +90,9 @@ struct ItemFeatureTable: Sendable, Equatable {
 
 /// The neighbour tables of ``ItemFeatureTable`` in place. Each item's table (and
 /// its record's count) is its own memory: threads may update the tables of
-/// different items at once, never the same item's.
-struct NeighbourStorage: @unchecked Sendable {
+/// different items at once, never the same item's (``UnsafeTransfer`` carries it
+/// to them).
+struct NeighbourStorage {
     let records: UnsafeMutablePointer<ItemFeatureTable.Record>
     let ids: UnsafeMutablePointer<Int32>?
     let weights: UnsafeMutablePointer<Double>?

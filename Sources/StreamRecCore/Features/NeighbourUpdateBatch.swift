@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Co-occurrence updates held back while a batch of events is applied, then
 /// applied grouped by item.
 ///
@@ -10,7 +8,7 @@ import Dispatch
 /// from memory nearly every time. The tables are independent of each other, so
 /// the same updates grouped by item, in arrival order within each item, give the
 /// same tables bit for bit, while each table is fetched once per group.
-struct NeighbourUpdateBatch {
+struct NeighbourUpdateBatch: ~Copyable {
     struct Update {
         var item: Int32
         var neighbour: Int32
@@ -29,8 +27,7 @@ struct NeighbourUpdateBatch {
         grouped = .allocate(capacity: capacity)
     }
 
-    /// Frees the buffers; the batch must not be used afterwards.
-    func deallocate() {
+    deinit {
         pending.deallocate()
         grouped.deallocate()
     }
@@ -67,19 +64,22 @@ struct NeighbourUpdateBatch {
             while middle < count, grouped[middle].item == grouped[middle - 1].item { middle += 1 }
         }
         let parts = [0..<middle, middle..<count].filter { !$0.isEmpty }
-        let grouped = GroupedUpdates(base: grouped)
+        // Both threads read the sorted updates; each writes only its own groups' tables.
+        let grouped = UnsafeTransfer(UnsafePointer(grouped))
         let slots = table.slots
         table.withNeighbourStorage { storage in
-            DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+            let storage = UnsafeTransfer(storage)
+            Parallel.forEach(parts: parts.count) { part in
                 // An entry per item row: where it is in the table at hand, -1 when absent.
                 var positions = [Int32](repeating: -1, count: slots)
                 positions.withUnsafeMutableBufferPointer { positions in
                     var start = parts[part].lowerBound
                     while start < parts[part].upperBound {
-                        let item = grouped.base[start].item
+                        let item = grouped.wrappedValue[start].item
                         var end = start + 1
-                        while end < parts[part].upperBound, grouped.base[end].item == item { end += 1 }
-                        storage.addNeighbours(item, UnsafeBufferPointer(start: grouped.base + start, count: end - start),
+                        while end < parts[part].upperBound, grouped.wrappedValue[end].item == item { end += 1 }
+                        storage.wrappedValue.addNeighbours(
+                            item, UnsafeBufferPointer(start: grouped.wrappedValue + start, count: end - start),
                                               positions: positions.baseAddress!)
                         start = end
                     }
@@ -88,19 +88,15 @@ struct NeighbourUpdateBatch {
         }
     }
 
-    /// The sorted updates, read by both threads.
-    private struct GroupedUpdates: @unchecked Sendable {
-        let base: UnsafePointer<Update>
-    }
-
     /// Updates below which a second thread costs more than it saves.
     static let minimumPerThread = 4_096
 }
 
 /// Co-occurrence updates of applied events, held in their batch until
-/// ``FeatureStore/applyHeld(_:onTwoThreads:)`` applies and frees them (none
-/// when the store pairs no items).
-struct HeldNeighbourUpdates {
+/// ``FeatureStore/applyHeld(_:onTwoThreads:)`` applies them (none when the store
+/// pairs no items). The batch is freed with its owner.
+struct HeldNeighbourUpdates: ~Copyable {
+    /// Where the batch lives: the store's event pass writes through this pointer.
     let batch: UnsafeMutablePointer<NeighbourUpdateBatch>?
 
     init(_ capacity: Int) {
@@ -110,5 +106,11 @@ struct HeldNeighbourUpdates {
         }
         batch = .allocate(capacity: 1)
         batch!.initialize(to: NeighbourUpdateBatch(capacity: capacity))
+    }
+
+    deinit {
+        guard let batch else { return }
+        batch.deinitialize(count: 1)
+        batch.deallocate()
     }
 }

@@ -36,7 +36,7 @@ public struct CooccurrenceRecommender: Recommender {
         store.applyHoldingNeighbourUpdates(contentsOf: events)
     }
 
-    mutating func applyHeld(_ held: HeldNeighbourUpdates) {
+    mutating func applyHeld(_ held: consuming HeldNeighbourUpdates) {
         store.applyHeld(held, onTwoThreads: true)
     }
 

@@ -64,9 +64,9 @@ public struct HybridRecommender: Recommender {
         // The co-occurrence updates held at the end of the first step are most of its
         // work; the factor model is done long before, so they get both threads.
         var held: HeldNeighbourUpdates?
-        LargeBatch.inParallel(&cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
+        Parallel.run(&cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
                               { $0.learn(contentsOf: events) })
-        cooccurrence.applyHeld(held!)
+        if let held = held.take() { cooccurrence.applyHeld(held) }
         popularity.learn(contentsOf: events)
         mapNewItems()
     }

@@ -1,7 +1,7 @@
 import Foundation
 import StreamRecCore
 
-extension StreamingEngine {
+extension EngineLoop {
     /// Each refreshed user's update, ranked and encoded, in the order given.
     /// Ranking only reads the state, and the round after a large batch ranks
     /// hundreds of users, so a round is spread over every core (a user per chunk:
@@ -13,7 +13,7 @@ extension StreamingEngine {
         let modelName = configuration.model.name
         let generatedAt = Int64(Date().timeIntervalSince1970 * 1000)
         let state = state
-        return concurrentMap(count: refreshes.count, chunk: 1) { k in
+        return Parallel.map(count: refreshes.count, chunk: 1) { k in
             Recommendation(userID: refreshes[k].user,
                            items: state.recommend(for: refreshes[k].user, count: topN, excludeConsumed: exclude),
                            model: modelName, generatedAt: generatedAt, basedOn: refreshes[k].source).encoded()

@@ -1,6 +1,6 @@
 import StreamRecKafka
 
-extension StreamingEngine {
+extension EngineLoop {
     /// Where newly assigned partitions start: at the checkpointed (or in-memory)
     /// offset when the state holds the partition; else at `--reset-to`; else at the
     /// committed offset, then `auto.offset.reset` (librdkafka's default).

@@ -1,7 +1,8 @@
 import Foundation
+import StreamRecCore
 import StreamRecKafka
 
-extension StreamingEngine {
+extension EngineLoop {
     /// Makes everything consumed so far durable, in the order that keeps the
     /// guarantees: first every dead letter and recommendation already sent is
     /// acknowledged (at-least-once output), then state and offsets are written in
@@ -23,12 +24,12 @@ extension StreamingEngine {
         if case .failure(let error) = Result(catching: { () throws(KafkaError) in try producer.flush(timeout: timeout) }) {
             if final { throw error }
             logger.warning("checkpoint (\(reason)) postponed: \(error)")
-            lastCheckpointAt = Self.now()
+            lastCheckpointAt = MonotonicClock.nanoseconds()
             return
         }
         let writtenAt = Int64(Date().timeIntervalSince1970 * 1000)
         recordsSinceCheckpoint = 0
-        lastCheckpointAt = Self.now()
+        lastCheckpointAt = MonotonicClock.nanoseconds()
         if background {
             writer.start(state, topic: configuration.topics.events, modelName: configuration.model.name,
                          writtenAt: writtenAt, reason: reason)

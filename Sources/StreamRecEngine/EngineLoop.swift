@@ -1,0 +1,251 @@
+import Foundation
+import Logging
+import Metrics
+import StreamRecCore
+import StreamRecKafka
+
+/// The processing loop behind ``StreamingEngine``: polls, decodes, applies,
+/// publishes and checkpoints, on the one thread that runs ``run()``.
+///
+/// It owns the state, the refresh schedulers and the Kafka clients; librdkafka
+/// runs its rebalance callbacks inside that thread's poll. Within a batch the
+/// thread spreads decoding, the update of the feature store and the model, and
+/// the ranking of a round of users over the cores, and waits for them: the state
+/// is never changed from two places at once. The rebalance logic lives in
+/// `EngineLoop+Rebalance.swift`, the checkpoint driver in `EngineLoop+Checkpoint.swift`.
+final class EngineLoop {
+    let configuration: StreamRecConfiguration
+    let logger: Logger
+    let control: EngineControl
+    let checkpoints: CheckpointStore
+    let writer: CheckpointWriter
+    let producer: KafkaProducer
+    let ingestor: EventIngestor
+    let consumer: KafkaConsumer
+    /// What the run started from, for people: a restored checkpoint, or empty state.
+    let origin: String
+
+    var state: EngineState
+    var scheduler: RefreshScheduler
+    var periodic: PeriodicRefresher
+    /// Where partitions unknown to the state start (`--reset-to`), if not at the committed offsets.
+    let reset: ResetPosition?
+    var assigned: Set<Int32> = []
+    var recordsSinceCheckpoint = 0
+    var lastCheckpointAt: UInt64 = 0
+    var stats = EngineStatistics()
+    private var paused = false
+
+    private let appliedCounter = Counter(label: "streamrec_events_applied_total")
+    private let updatesCounter = Counter(label: "streamrec_recommendations_published_total")
+
+    init(
+        configuration: StreamRecConfiguration,
+        consumer consumerConfiguration: KafkaConsumerConfiguration,
+        producer producerConfiguration: KafkaProducerConfiguration,
+        options: StreamingEngine.Options,
+        control: EngineControl,
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.control = control
+        checkpoints = CheckpointStore(directory: options.stateDirectory)
+        writer = CheckpointWriter(store: checkpoints)
+
+        if options.fresh {
+            let reset = options.resetTo ?? .earliest
+            state = try EngineState(configuration: configuration)
+            self.reset = reset
+            origin = "fresh state, partitions from \(reset) (the checkpoint is replaced at the first checkpoint)"
+        } else if let checkpoint = try checkpoints.load() {
+            if let resetTo = options.resetTo {
+                throw EngineError("""
+                    --reset-to \(resetTo) rebuilds state from the log, but \(checkpoints.path) holds state: add --fresh \
+                    to discard it, or use an empty --state-dir
+                    """)
+            }
+            state = try EngineState(checkpoint: checkpoint, configuration: configuration)
+            reset = nil
+            let offsets = checkpoint.offsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }
+            origin = "restored \(checkpoints.path): \(checkpoint.eventsApplied) events, offsets \(offsets.joined(separator: " "))"
+        } else {
+            state = try EngineState(configuration: configuration)
+            reset = options.resetTo
+            origin = "empty state, partitions from "
+                + (options.resetTo.map { "\($0)" } ?? "the committed offsets, else consumer.auto_offset_reset")
+        }
+        logger.info("\(origin)")
+        scheduler = RefreshScheduler(
+            windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
+        periodic = PeriodicRefresher(configuration: configuration.engine)
+
+        producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        ingestor = EventIngestor(decoder: EventDecoder(schema: configuration.events), deadLetters: producer,
+                                 deadLetterTopic: configuration.topics.deadLetter, logger: logger)
+        // The callbacks need the loop, which needs the consumer: they reach it
+        // through a relay filled in once the loop exists.
+        let relay = RebalanceRelay()
+        consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger,
+                                     rebalanceListener: relay.listener())
+        relay.loop = self
+    }
+
+    /// Processes until the handle asks to stop, then shuts down cleanly.
+    func run() throws {
+        try consumer.subscribe(topics: [configuration.topics.events])
+        lastCheckpointAt = MonotonicClock.nanoseconds()
+        logger.info("consuming \(configuration.topics.events) as group member; model \(configuration.model.name)")
+        while !control.stopRequested.load(ordering: .relaxed) {
+            let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
+            if !batch.isEmpty { try process(batch) }
+            try publish(scheduler.due(now: MonotonicClock.nanoseconds()))
+            try publish(periodic.due(now: MonotonicClock.nanoseconds(), eventsApplied: state.eventsApplied),
+                        causedByEvent: false)
+            try finishCheckpoint(writer.takeFinished())
+            if checkpointDue() { try checkpoint(reason: "interval", background: true) }
+            publishStatistics()
+        }
+        try shutDown()
+    }
+
+    /// Decodes, applies and schedules one batch. Records at offsets the state
+    /// already holds (redelivered after a rebalance) are skipped, never re-applied.
+    func process(_ batch: [KafkaConsumerMessage]) throws {
+        let fresh = freshRecords(of: batch)
+        let decodeStart = MonotonicClock.nanoseconds()
+        let ingested = try ingestor.ingest(fresh)
+        let applyStart = MonotonicClock.nanoseconds()
+        state.apply(ingested.events)
+        stats.decodeNanoseconds += applyStart - decodeStart
+        stats.applyNanoseconds += MonotonicClock.nanoseconds() - applyStart
+        advanceOffsets(past: fresh)
+        state.recordsConsumed += Int64(fresh.count)
+        stats.recordsConsumed += fresh.count
+        stats.eventsApplied += ingested.events.count
+        recordsSinceCheckpoint += fresh.count
+        appliedCounter.increment(by: Int64(ingested.events.count))
+
+        // Each touched user once, in order of first touch, with its newest event.
+        var touched: [(user: String, source: Recommendation.Source)] = []
+        var position: [String: Int] = [:]
+        for (event, record) in zip(ingested.events, ingested.positions) {
+            let source = Recommendation.Source(partition: record.partition, offset: record.offset,
+                                               eventTime: event.timestampMilliseconds)
+            if let index = position[event.userID] {
+                touched[index].source = source
+            } else {
+                position[event.userID] = touched.count
+                touched.append((event.userID, source))
+            }
+        }
+        try publish(scheduler.schedule(touched, now: MonotonicClock.nanoseconds()))
+    }
+
+    /// The records of the events topic the state does not hold yet. Usually that is
+    /// the whole batch, which then goes on as it is instead of being copied.
+    private func freshRecords(of batch: [KafkaConsumerMessage]) -> [KafkaConsumerMessage] {
+        let topic = configuration.topics.events
+        let offsets = state.offsets
+        func isFresh(_ message: KafkaConsumerMessage) -> Bool { message.offset >= offsets[message.partition, default: 0] }
+        if batch.allSatisfy({ $0.topic == topic && isFresh($0) }) { return batch }
+        var fresh: [KafkaConsumerMessage] = []
+        fresh.reserveCapacity(batch.count)
+        for message in batch where message.topic == topic {
+            if isFresh(message) {
+                fresh.append(message)
+            } else {
+                stats.duplicatesSkipped += 1
+            }
+        }
+        return fresh
+    }
+
+    /// Moves each partition's next offset past its last record in `records` (a
+    /// partition's records come in offset order), writing once per run of records
+    /// of one partition rather than once per record.
+    private func advanceOffsets(past records: [KafkaConsumerMessage]) {
+        var k = 0
+        while k < records.count {
+            let partition = records[k].partition
+            while k + 1 < records.count, records[k + 1].partition == partition { k += 1 }
+            state.offsets[partition] = records[k].offset + 1
+            k += 1
+        }
+    }
+
+    /// Ranks and sends each user's list. When the producer's queue is full the
+    /// consumer is paused until there is room: nothing is dropped, and librdkafka
+    /// stops prefetching meanwhile.
+    func publish(_ refreshes: [(user: String, source: Recommendation.Source)], causedByEvent: Bool = true) throws {
+        guard !refreshes.isEmpty else { return }
+        let start = MonotonicClock.nanoseconds()
+        defer { stats.publishNanoseconds += MonotonicClock.nanoseconds() - start }
+        let topic = configuration.topics.recommendations
+        let updates = encodedUpdates(refreshes)
+        for (k, (user, source)) in refreshes.enumerated() {
+            try producer.sendSync(topic: topic, key: Array(user.utf8), value: updates[k],
+                                  whileFull: pauseForBackpressure)
+            let now = MonotonicClock.nanoseconds()
+            scheduler.refreshed(user, now: now)
+            periodic.noteUpdate(user, source: source, eventsApplied: state.eventsApplied, now: now,
+                                causedByEvent: causedByEvent)
+        }
+        stats.recommendationsPublished += refreshes.count
+        if !causedByEvent { stats.periodicRefreshes += refreshes.count }
+        updatesCounter.increment(by: Int64(refreshes.count))
+        if paused {
+            try consumer.resume(consumer.assignment())
+            paused = false
+        }
+    }
+
+    private func pauseForBackpressure() throws(KafkaError) {
+        guard !paused else { return }
+        try consumer.pause(consumer.assignment())
+        paused = true
+        stats.backpressurePauses += 1
+        logger.debug("producer queue full: consumption paused")
+    }
+
+    /// Waits for records no longer than until the next trailing refresh is due.
+    private func pollTimeout() -> Duration {
+        let ceiling: UInt64 = 100_000_000
+        guard let due = scheduler.nextDue else { return .nanoseconds(Int64(ceiling)) }
+        let now = MonotonicClock.nanoseconds()
+        return .nanoseconds(Int64(due > now ? min(due - now, ceiling) : 0))
+    }
+
+    private func checkpointDue() -> Bool {
+        guard recordsSinceCheckpoint > 0, !writer.isBusy else { return false }
+        if recordsSinceCheckpoint >= configuration.engine.checkpointEvents { return true }
+        let interval = UInt64(configuration.engine.checkpointIntervalMilliseconds) * 1_000_000
+        return MonotonicClock.nanoseconds() &- lastCheckpointAt >= interval
+    }
+
+    /// Finish what is in hand: publish every waiting refresh, checkpoint, commit,
+    /// leave the group and flush the producer.
+    private func shutDown() throws {
+        logger.info("stopping: publishing \(scheduler.pendingCount) pending refreshes, then a final checkpoint")
+        try publish(scheduler.drain())
+        try checkpoint(reason: "shutdown", final: true)
+        try consumer.close()
+        try producer.close(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
+        publishStatistics()
+        let final = stats
+        let rejected = ingestor.rejected.values.reduce(0, +)
+        logger.info("""
+            stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied \
+            (\(rejected) dead-lettered), \(final.recommendationsPublished) updates; \
+            processing time: decode \(final.decodeNanoseconds / 1_000_000) ms, \
+            apply \(final.applyNanoseconds / 1_000_000) ms, rank and send \(final.publishNanoseconds / 1_000_000) ms
+            """)
+    }
+
+    /// Makes the counters visible to the handle.
+    func publishStatistics() {
+        stats.assignedPartitions = assigned.sorted()
+        let current = stats
+        control.published.withLock { $0 = current }
+    }
+}

@@ -1,0 +1,19 @@
+import StreamRecCore
+import StreamRecKafka
+
+/// Hands librdkafka's rebalance callbacks to the loop. The consumer needs its
+/// listener before the loop that owns the consumer exists, so the listener
+/// reaches the loop through this relay, filled in right after.
+final class RebalanceRelay {
+    weak var loop: EngineLoop?
+
+    /// A listener whose callbacks run the loop's rebalance handling.
+    func listener() -> KafkaRebalanceListener {
+        // librdkafka runs the callbacks inside `poll`, on the loop's own thread:
+        // the loop is never reached from two threads.
+        let relay = UnsafeTransfer(self)
+        return KafkaRebalanceListener(
+            onAssigned: { relay.wrappedValue.loop?.partitionsAssigned($0) ?? [:] },
+            onRevoked: { relay.wrappedValue.loop?.partitionsRevoked($0) })
+    }
+}
