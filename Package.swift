@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamRecKafkaTests",
-            dependencies: ["StreamRecKafka"],
+            dependencies: ["StreamRecKafka", "StreamRecTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -107,10 +107,15 @@ let package = Package(
             dependencies: ["StreamRecCore", "CKernels"],
             swiftSettings: swiftSettings
         ),
-        // Event generators and direct counts shared by the engine and CLI tests.
+        // What the test targets share: event generators, direct counts, the test
+        // logger, per-test temporary directories, produce helpers.
         .target(
             name: "StreamRecTestSupport",
-            dependencies: ["StreamRecCore"],
+            dependencies: [
+                "StreamRecCore",
+                "StreamRecKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/StreamRecTestSupport",
             swiftSettings: swiftSettings
         ),

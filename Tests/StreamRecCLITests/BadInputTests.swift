@@ -1,11 +1,12 @@
 import Foundation
+import StreamRecTestSupport
 import Testing
 
-@Suite("Bad input fails fast with a message that says what to change", .timeLimit(.minutes(2)))
+@Suite("Bad input fails fast with a message that says what to change", .timeLimit(.minutes(2)), .temporaryDirectories)
 struct BadInputTests {
     @Test("An unknown key in the config file: exit 2, the key named")
     func unknownConfigKey() async throws {
-        let file = NSTemporaryDirectory() + "bad-\(UUID().uuidString).yaml"
+        let file = try makeTemporaryDirectory("config") + "/bad.yaml"
         try "kafka:\n  bootstrap_server: localhost:9092\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try await run(["config", "-c", file])
         #expect(result.status == 2)
@@ -43,7 +44,7 @@ struct BadInputTests {
 
     @Test("A topic file with a missing field: exit 2, file and field named")
     func topicMissingField() async throws {
-        let folder = NSTemporaryDirectory() + "topics-\(UUID().uuidString)"
+        let folder = temporaryDirectory("topics")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "name: orders\nreplication_factor: 1\n".write(toFile: folder + "/orders.yaml", atomically: true, encoding: .utf8)
         let result = try await run(["topics", "apply", "--topics-dir", folder, "-b", "127.0.0.1:1"])

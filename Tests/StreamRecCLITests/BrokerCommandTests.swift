@@ -1,7 +1,8 @@
 import Foundation
+import StreamRecTestSupport
 import Testing
 
-@Suite("streamrec broker as a separate process", .serialized, .timeLimit(.minutes(2)))
+@Suite("streamrec broker as a separate process", .serialized, .timeLimit(.minutes(2)), .temporaryDirectories)
 struct BrokerCommandTests {
     @Test("Prints its address first, records it for other commands, and cleans up on SIGTERM")
     func lifecycle() async throws {

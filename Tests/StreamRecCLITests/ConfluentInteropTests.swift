@@ -1,10 +1,11 @@
 import Foundation
+import StreamRecTestSupport
 import Testing
 
 /// Python's confluent-kafka, from pip (`scripts/install-python-client.sh`, run by
 /// `make test`), on both ends of the engine: a client with its own librdkafka build
 /// writes the events and reads the recommendations and dead letters.
-@Suite("Interop with Python confluent-kafka", .timeLimit(.minutes(2)))
+@Suite("Interop with Python confluent-kafka", .timeLimit(.minutes(2)), .temporaryDirectories)
 struct ConfluentInteropTests {
     static let python = packageRoot + "/.build/interop-venv/bin/python3"
     static let script = packageRoot + "/Tests/Interop/confluent_engine_roundtrip.py"

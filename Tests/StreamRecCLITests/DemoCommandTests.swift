@@ -1,7 +1,8 @@
 import Foundation
+import StreamRecTestSupport
 import Testing
 
-@Suite("streamrec demo", .timeLimit(.minutes(2)))
+@Suite("streamrec demo", .timeLimit(.minutes(2)), .temporaryDirectories)
 struct DemoCommandTests {
     @Test("The demo runs end to end on its own cluster: every event applied, malformed ones dead-lettered, every update received")
     func runsEndToEnd() async throws {

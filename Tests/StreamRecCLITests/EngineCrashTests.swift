@@ -7,13 +7,9 @@ import StreamRecTestSupport
 import Testing
 
 /// `streamrec run` as a separate process against a cluster in this process.
-@Suite("streamrec run survives kill -9 with exactly-once state", .serialized, .timeLimit(.minutes(6)))
+@Suite("streamrec run survives kill -9 with exactly-once state", .serialized, .timeLimit(.minutes(6)), .temporaryDirectories)
 struct EngineCrashTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "streamrec.tests")
-        logger.logLevel = .error
-        return logger
-    }()
+    static let logger = testLogger
 
     /// Environment giving one engine its topics, group, model and quick checkpoints.
     static func environment(prefix: String, group: String) -> [String: String] {
@@ -79,7 +75,7 @@ struct EngineCrashTests {
         let chunks = 4
         let chunkSize = events.count / chunks
 
-        let crashed = NSTemporaryDirectory() + "\(prefix)-crashed"
+        let crashed = temporaryDirectory("\(prefix)-crashed")
         let crashedEnvironment = Self.environment(prefix: prefix, group: "\(prefix)-crashed")
         var generator = SystemRandomNumberGenerator()
         var kills = 0
@@ -106,7 +102,7 @@ struct EngineCrashTests {
         let total = Int64(events.count)
         let resumed = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: crashed,
                                               environment: crashedEnvironment, total: total)
-        let reference = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: NSTemporaryDirectory() + "\(prefix)-reference",
+        let reference = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: temporaryDirectory("\(prefix)-reference"),
                                                 environment: Self.environment(prefix: prefix, group: "\(prefix)-reference"), total: total)
 
         #expect(resumed.eventsApplied == total, "no event lost or applied twice")

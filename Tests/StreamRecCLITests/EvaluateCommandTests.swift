@@ -1,7 +1,8 @@
 import Foundation
+import StreamRecTestSupport
 import Testing
 
-@Suite("streamrec evaluate", .timeLimit(.minutes(2)))
+@Suite("streamrec evaluate", .timeLimit(.minutes(2)), .temporaryDirectories)
 struct EvaluateCommandTests {
     /// A small ratings log in u.data format: 60 users with tastes in 3 groups of items.
     static func ratingsLog() throws -> String {

@@ -1,7 +1,8 @@
 import Foundation
+import StreamRecTestSupport
 import Testing
 
-@Suite("streamrec inspect over a log", .timeLimit(.minutes(1)))
+@Suite("streamrec inspect over a log", .timeLimit(.minutes(1)), .temporaryDirectories)
 struct InspectCommandTests {
     /// A small log whose counts are known: u1 views i1 three times and buys it,
     /// u2 views i1 and i2, u3 views i2; one line is invalid; the file is unsorted.

@@ -1,12 +1,13 @@
 import Foundation
 import Logging
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 /// What we write, a client we did not write reads, and the other way round,
 /// through `streamrec broker` running as its own process.
 /// `make test` installs kcat, so a missing kcat fails here rather than skipping.
-@Suite("Interop with kcat against streamrec broker", .serialized, .timeLimit(.minutes(2)))
+@Suite("Interop with kcat against streamrec broker", .serialized, .timeLimit(.minutes(2)), .temporaryDirectories)
 struct KcatInteropTests {
     @Test("kcat reads our records with keys, values and headers intact")
     func kcatReadsOurRecords() async throws {
@@ -138,8 +139,3 @@ struct KcatInteropTests {
 
 let kcat = "/usr/bin/kcat"
 
-let testLogger: Logger = {
-    var logger = Logger(label: "streamrec.tests")
-    logger.logLevel = .error
-    return logger
-}()

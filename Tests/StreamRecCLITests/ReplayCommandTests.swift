@@ -1,5 +1,6 @@
 import Foundation
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 /// Reads a whole topic of the broker at `address` until `count` records arrived
@@ -24,14 +25,14 @@ func readTopic(_ address: String, _ topic: String, count: Int, quiet: Duration =
 }
 
 func temporaryFile(_ name: String, _ contents: String) throws -> String {
-    let folder = NSTemporaryDirectory() + "streamrec-replay-" + UUID().uuidString.prefix(8)
+    let folder = temporaryDirectory("replay")
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let path = folder + "/" + name
     try contents.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
 
-@Suite("streamrec replay and produce against streamrec broker", .serialized, .timeLimit(.minutes(3)))
+@Suite("streamrec replay and produce against streamrec broker", .serialized, .timeLimit(.minutes(3)), .temporaryDirectories)
 struct ReplayCommandTests {
     @Test("MovieLens u.data: exactly the valid rows arrive, keyed by user, stamped with event time")
     func movieLens() async throws {

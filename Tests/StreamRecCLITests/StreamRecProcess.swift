@@ -1,4 +1,5 @@
 import Foundation
+import StreamRecTestSupport
 import Synchronization
 import Testing
 
@@ -17,14 +18,13 @@ let packageRoot: String = {
 
 /// A `streamrec` (or other) child process whose output the test reads while it
 /// runs. It is killed when released, so no test leaves one behind.
-final class ChildProcess: @unchecked Sendable {
-    // @unchecked: output buffers are only touched under `lock`; `process` is set once.
+final class ChildProcess: Sendable {
     private let process = Process()
-    private let lock = NSLock()
     // Bytes, decoded when read: a chunk may end inside a UTF-8 sequence.
-    private var stdoutBytes = Data()
-    private var stderrBytes = Data()
+    private let output = CapturedOutput()
     private let stdinPipe = Pipe()
+    /// Threads that read the child's output to its end; waited for before exit status is trusted.
+    private let readers: [ReaderThread]
 
     init(_ arguments: [String], executable: String = streamrecExecutable, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
@@ -42,13 +42,11 @@ final class ChildProcess: @unchecked Sendable {
         // Plain blocking reads on threads of their own until end of file. (FileHandle's
         // readabilityHandler runs on dispatch sources that corelibs-foundation can
         // tear down while a read is in flight; a test run crashed inside libdispatch.)
-        // Weak: a reader must not keep this object (whose release kills the child) alive.
-        readers = [Self.startReader(out.fileHandleForReading) { [weak self] in self?.append($0, toStdout: true) },
-                   Self.startReader(err.fileHandleForReading) { [weak self] in self?.append($0, toStdout: false) }]
+        // The readers hold the buffers, not this object, whose release kills the child.
+        let output = output
+        readers = [Self.startReader(out.fileHandleForReading) { data in output.bytes.withLock { $0.stdout += data } },
+                   Self.startReader(err.fileHandleForReading) { data in output.bytes.withLock { $0.stderr += data } }]
     }
-
-    /// Threads that have read to the end of the child's output; waited for before exit status is trusted.
-    private var readers: [ReaderThread] = []
 
     private static func startReader(_ handle: FileHandle, _ sink: @escaping @Sendable (Data) -> Void) -> ReaderThread {
         let reader = ReaderThread()
@@ -75,15 +73,9 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    private func append(_ data: Data, toStdout: Bool) {
-        lock.lock()
-        if toStdout { stdoutBytes += data } else { stderrBytes += data }
-        lock.unlock()
-    }
-
     var pid: Int32 { process.processIdentifier }
-    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: stdoutBytes, as: UTF8.self) }
-    var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: stderrBytes, as: UTF8.self) }
+    var stdout: String { output.bytes.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    var stderr: String { output.bytes.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
     /// The first line of standard output, waiting up to `timeout` for it.
     func firstLine(timeout: Duration = .seconds(20)) async throws -> String {
@@ -143,6 +135,11 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
+/// What a child wrote to standard output and error so far.
+final class CapturedOutput: Sendable {
+    let bytes = Mutex((stdout: Data(), stderr: Data()))
+}
+
 /// Signals that a reader thread reached end of file.
 final class ReaderThread: Sendable {
     private let done = Mutex(false)
@@ -173,7 +170,5 @@ func run(_ arguments: [String], environment: [String: String] = [:], executable:
 
 /// A fresh STREAMREC_HOME, so that tests never see each other's (or a developer's) broker.
 func temporaryHome() throws -> String {
-    let path = NSTemporaryDirectory() + "streamrec-test-" + UUID().uuidString.prefix(8)
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    try makeTemporaryDirectory("home")
 }

@@ -4,7 +4,7 @@ import StreamRecCore
 import StreamRecTestSupport
 import Testing
 
-@Suite("Checkpoints")
+@Suite("Checkpoints", .temporaryDirectories)
 struct CheckpointStoreTests {
     func sample(events: Int64) -> EngineCheckpoint {
         var features = FeatureStore(schema: EventSchema(), settings: FeatureSettings())

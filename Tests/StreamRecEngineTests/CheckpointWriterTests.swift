@@ -5,7 +5,7 @@ import StreamRecKafka
 import StreamRecTestSupport
 import Testing
 
-@Suite("Background checkpoint writes")
+@Suite("Background checkpoint writes", .temporaryDirectories)
 struct CheckpointWriterTests {
     @Test("A background write holds the state as handed over, while the loop's copy moves on")
     func writesTheHandedOverState() throws {
@@ -62,7 +62,7 @@ struct CheckpointWriterTests {
     }
 }
 
-@Suite("The engine's producer")
+@Suite("The engine's producer", .temporaryDirectories)
 struct OutputProducerTests {
     @Test("No delivery timeout by default, room for any consumed record; the user's own settings win")
     func defaults() {

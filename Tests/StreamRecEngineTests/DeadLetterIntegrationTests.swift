@@ -3,6 +3,7 @@ import Logging
 import StreamRecCore
 import StreamRecEngine
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 @Suite("Malformed events go to the dead-letter topic; the stream goes on", .serialized, .timeLimit(.minutes(3)))
@@ -132,8 +133,3 @@ struct DeadLetterIntegrationTests {
     }
 }
 
-let testLogger: Logger = {
-    var logger = Logger(label: "streamrec.tests")
-    logger.logLevel = .error
-    return logger
-}()

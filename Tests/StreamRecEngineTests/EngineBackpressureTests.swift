@@ -5,7 +5,7 @@ import StreamRecKafka
 import StreamRecTestSupport
 import Testing
 
-@Suite("Streaming engine under backpressure", .serialized, .timeLimit(.minutes(3)))
+@Suite("Streaming engine under backpressure", .serialized, .timeLimit(.minutes(3)), .temporaryDirectories)
 struct EngineBackpressureTests {
     @Test("A full producer queue pauses consumption; nothing is dropped and shutdown after pausing is clean")
     func pausesWhenOutputQueueIsFull() async throws {

@@ -5,7 +5,7 @@ import StreamRecKafka
 import StreamRecTestSupport
 import Testing
 
-@Suite("Streaming engine through a broker outage", .serialized, .timeLimit(.minutes(4)))
+@Suite("Streaming engine through a broker outage", .serialized, .timeLimit(.minutes(4)), .temporaryDirectories)
 struct EngineBrokerFaultTests {
     @Test("The partition leader's broker goes down mid-stream: the engine stalls, recovers by itself, loses nothing")
     func leaderDown() async throws {

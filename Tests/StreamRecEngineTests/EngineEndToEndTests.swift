@@ -5,7 +5,7 @@ import StreamRecKafka
 import StreamRecTestSupport
 import Testing
 
-@Suite("Streaming engine end to end on the embedded cluster", .serialized, .timeLimit(.minutes(5)))
+@Suite("Streaming engine end to end on the embedded cluster", .serialized, .timeLimit(.minutes(5)), .temporaryDirectories)
 struct EngineEndToEndTests {
     @Test("50k events over 6 partitions: every user gets recommendations without consumed items; DLQ and counters exact")
     func endToEnd() async throws {

@@ -5,7 +5,7 @@ import StreamRecKafka
 import StreamRecTestSupport
 import Testing
 
-@Suite("Streaming engine: periodic refresh", .serialized, .timeLimit(.minutes(3)))
+@Suite("Streaming engine: periodic refresh", .serialized, .timeLimit(.minutes(3)), .temporaryDirectories)
 struct EnginePeriodicRefreshTests {
     @Test("A quiet user's list is refreshed again once others' events have moved the model on")
     func quietUserRefreshedAfterDrift() async throws {

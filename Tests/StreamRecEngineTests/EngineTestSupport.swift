@@ -21,7 +21,7 @@ final class RunningEngine: Sendable {
             options: .init(stateDirectory: stateDirectory),
             logger: testLogger)
         let engine = self.engine
-        task = Task { try await engine.runOnDedicatedThread() }
+        task = Task { try await engine.run() }
     }
 
     /// Waits until the engine has taken `records` records, or `timeout` passes.
@@ -61,10 +61,6 @@ func createTopics(of configuration: StreamRecConfiguration, on cluster: Embedded
     try cluster.createTopic(configuration.topics.recommendations, partitions: 6)
 }
 
-func temporaryDirectory(_ prefix: String) -> String {
-    NSTemporaryDirectory() + "streamrec-\(prefix)-" + UUID().uuidString.prefix(8)
-}
-
 /// Reads every record of `topic` from the beginning until `expected` have arrived or `timeout` passes.
 func readAll(_ topic: String, from cluster: EmbeddedKafkaCluster, expected: (([KafkaConsumerMessage]) -> Bool),
              timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
@@ -80,16 +76,3 @@ func readAll(_ topic: String, from cluster: EmbeddedKafkaCluster, expected: (([K
     try await reader.close()
     return messages
 }
-
-/// Produces `events` keyed by user, with their event time as the record timestamp, and waits for delivery.
-func produce(_ events: [Event], to topic: String, cluster: EmbeddedKafkaCluster) async throws {
-    let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
-    let encoder = EventEncoder()
-    for event in events {
-        try await producer.send(KafkaProducerMessage(topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
-                                                     timestampMilliseconds: event.timestampMilliseconds))
-    }
-    try await producer.close()
-    #expect(producer.statistics.failed == 0)
-}
-

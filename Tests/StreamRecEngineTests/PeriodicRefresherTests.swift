@@ -1,5 +1,6 @@
 import StreamRecCore
 @testable import StreamRecEngine
+import StreamRecTestSupport
 import Testing
 
 @Suite("Periodic refresh of drifted lists")

@@ -1,5 +1,6 @@
 import StreamRecCore
 @testable import StreamRecEngine
+import StreamRecTestSupport
 import Testing
 
 @Suite("Refresh coalescing")

@@ -1,5 +1,6 @@
 import Foundation
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 @Suite("Configuration and connection errors")
@@ -18,7 +19,7 @@ struct ConfigurationErrorTests {
         var client = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:9092")
         client.properties["security.protocol"] = "carrier-pigeon"
         let error = try #require(throws: KafkaError.self) {
-            _ = try KafkaConsumer(configuration: KafkaConsumerConfiguration(client: client, groupID: "g"), logger: quietLogger)
+            _ = try KafkaConsumer(configuration: KafkaConsumerConfiguration(client: client, groupID: "g"), logger: testLogger)
         }
         #expect(error.code == .invalidProperty)
         #expect(error.message.contains("security.protocol"))
@@ -44,7 +45,7 @@ struct ConfigurationErrorTests {
 
     @Test("An unreachable bootstrap server is reported within the timeout, naming the address", .timeLimit(.minutes(1)))
     func unreachableBroker() async throws {
-        let admin = try KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: "127.0.0.1:1"), logger: quietLogger)
+        let admin = try KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: "127.0.0.1:1"), logger: testLogger)
         let started = ContinuousClock.now
         let error = await #expect(throws: KafkaError.self) { _ = try await admin.metadata(timeout: .seconds(2)) }
         let elapsed = ContinuousClock.now - started

@@ -1,5 +1,6 @@
 import Foundation
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 @Suite("Consumer groups against the embedded cluster", .serialized, .timeLimit(.minutes(3)))
@@ -12,14 +13,14 @@ struct ConsumerGroupTests {
         let revokedByListener = LockedBox<[KafkaTopicPartition]>([])
         let listener = KafkaRebalanceListener(onRevoked: { partitions in revokedByListener.withLock { $0 += partitions } })
 
-        let first = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: quietLogger,
+        let first = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger,
                                       rebalanceListener: listener)
         let firstLog = EventLog(first)
         try first.subscribe(topics: [topic])
         let firstAssigned = try await pollUntil(first, deadline: .seconds(30)) { _ in (try? first.assignment().count) == 6 }
         #expect(firstAssigned)
 
-        let second = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: quietLogger)
+        let second = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
         let secondLog = EventLog(second)
         try second.subscribe(topics: [topic])
         // Both members must poll for the rebalance to run through.
@@ -57,7 +58,7 @@ struct ConsumerGroupTests {
         let topic = uniqueName("resume")
         let group = uniqueName("g")
         try sharedCluster.createTopic(topic, partitions: 3)
-        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         for index in 0..<3_000 {
             try await producer.send(KafkaProducerMessage(topic: topic, key: "k\(index % 30)", value: "\(index)"))
         }
@@ -65,7 +66,7 @@ struct ConsumerGroupTests {
 
         // First member: read, then commit only what it has processed — at least
         // 1,000 records, stopping at a batch boundary.
-        let first = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: quietLogger)
+        let first = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
         try first.subscribe(topics: [topic])
         var processed: [KafkaConsumerMessage] = []
         _ = try await pollUntil(first) { batch in
@@ -78,7 +79,7 @@ struct ConsumerGroupTests {
         try await first.close()
 
         // Second member, same group: starts at the committed positions.
-        let second = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: quietLogger)
+        let second = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
         try second.subscribe(topics: [topic])
         var rest: [KafkaConsumerMessage] = []
         _ = try await pollUntil(second) { batch in
@@ -101,13 +102,13 @@ struct ConsumerGroupTests {
     func pauseAndResume() async throws {
         let topic = uniqueName("pause")
         try sharedCluster.createTopic(topic, partitions: 1)
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: quietLogger)
+        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         _ = try await pollUntil(consumer, deadline: .seconds(30)) { _ in (try? consumer.assignment().count) == 1 }
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         try consumer.pause([partition])
 
-        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         for index in 0..<10 { try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: topic, key: "k", value: "\(index)")) }
         try await producer.close()
 
@@ -130,11 +131,11 @@ struct ConsumerGroupTests {
     func seekRewinds() async throws {
         let topic = uniqueName("seek")
         try sharedCluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         for index in 0..<20 { try await producer.send(KafkaProducerMessage(topic: topic, key: "k", value: "\(index)")) }
         try await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: quietLogger)
+        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var seen: [Int64] = []
         _ = try await pollUntil(consumer) { batch in

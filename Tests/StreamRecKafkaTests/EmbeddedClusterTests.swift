@@ -1,5 +1,6 @@
 import Foundation
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 @Suite("Embedded cluster", .serialized, .timeLimit(.minutes(2)))
@@ -8,7 +9,7 @@ struct EmbeddedClusterTests {
     func metadata() async throws {
         let topic = uniqueName("meta")
         try sharedCluster.createTopic(topic, partitions: 4, replicationFactor: 3)
-        let admin = try KafkaAdmin(configuration: sharedCluster.clientConfiguration(), logger: quietLogger)
+        let admin = try KafkaAdmin(configuration: sharedCluster.clientConfiguration(), logger: testLogger)
         let metadata = try await admin.metadata()
         #expect(metadata.brokers.map(\.id) == [1, 2, 3])
         let described = try #require(metadata.topic(named: topic))
@@ -18,11 +19,11 @@ struct EmbeddedClusterTests {
 
     @Test("A partition whose leader is down delivers once the broker is back, with nothing lost")
     func leaderDownAndUp() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 2, logger: quietLogger)
+        let cluster = try EmbeddedKafkaCluster(brokers: 2, logger: testLogger)
         let topic = uniqueName("fault")
         try cluster.createTopic(topic, partitions: 1)
         let leader = try await cluster.leader(topic: topic, partition: 0)
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
         _ = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: topic, key: "k", value: "before"))
 
         try cluster.setBrokerDown(leader)
@@ -45,9 +46,9 @@ struct EmbeddedClusterTests {
 struct EmbeddedFaultInjectionTests {
     @Test("A round-trip delay on the leader slows acknowledgements by at least that much")
     func roundTripTime() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: quietLogger)
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
         try cluster.createTopic("rtt", partitions: 1)
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
         _ = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: "rtt", key: "k", value: "warm"))
         try cluster.setRoundTripTime(broker: 1, milliseconds: 300)
         let started = ContinuousClock.now
@@ -59,13 +60,13 @@ struct EmbeddedFaultInjectionTests {
 
     @Test("Moving a partition's leader shows in metadata, and produce follows it")
     func leaderMove() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: quietLogger)
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger)
         try cluster.createTopic("moved", partitions: 1)
         let before = try await cluster.leader(topic: "moved", partition: 0)
         let target: Int32 = before == 1 ? 2 : 1
         try cluster.setPartitionLeader(topic: "moved", partition: 0, brokerID: target)
         #expect(try await cluster.leader(topic: "moved", partition: 0) == target)
-        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
         let report = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: "moved", key: "k", value: "v"))
         #expect(report.offset == 0)
         try await producer.close()
@@ -73,7 +74,7 @@ struct EmbeddedFaultInjectionTests {
 
     @Test("Unknown brokers are refused with a reason")
     func unknownBroker() throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: quietLogger)
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
         let error = try #require(throws: KafkaError.self) { try cluster.setBrokerDown(9) }
         #expect(error.code == .embeddedCluster)
     }

@@ -1,20 +1,15 @@
 import Foundation
 import Logging
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 /// One embedded cluster for the whole Kafka test target; tests keep apart by
 /// using their own topic and group names.
 let sharedCluster: EmbeddedKafkaCluster = {
-    do { return try EmbeddedKafkaCluster(brokers: 3, logger: quietLogger) } catch {
+    do { return try EmbeddedKafkaCluster(brokers: 3, logger: testLogger) } catch {
         fatalError("embedded cluster did not start: \(error)")
     }
-}()
-
-let quietLogger: Logger = {
-    var logger = Logger(label: "streamrec.tests")
-    logger.logLevel = .error
-    return logger
 }()
 
 func uniqueName(_ prefix: String) -> String {
@@ -51,18 +46,5 @@ final class EventLog: Sendable {
 
     var revoked: [[KafkaTopicPartition]] {
         events.withLock { $0.compactMap { if case .revoked(let p) = $0 { p } else { nil } } }
-    }
-}
-
-/// A lock-protected value for tests.
-final class LockedBox<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: every access to `value` goes through `lock`.
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }

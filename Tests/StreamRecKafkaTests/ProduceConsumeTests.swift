@@ -1,5 +1,6 @@
 import Foundation
 import StreamRecKafka
+import StreamRecTestSupport
 import Testing
 
 @Suite("Producer and consumer against the embedded cluster", .serialized, .timeLimit(.minutes(3)))
@@ -10,7 +11,7 @@ struct ProduceConsumeTests {
         try sharedCluster.createTopic(topic, partitions: 6)
         let total = 100_000
         let keys = 1_000
-        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         for index in 0..<total {
             let key = "user-\(index % keys)"
             let sequence = index / keys
@@ -20,7 +21,7 @@ struct ProduceConsumeTests {
         #expect(producer.statistics.delivered == total)
         #expect(producer.statistics.failed == 0)
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: quietLogger)
+        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var lastSequence: [String: Int] = [:]
         var partitionOfKey: [String: Int32] = [:]
@@ -58,7 +59,7 @@ struct ProduceConsumeTests {
     func recordFieldsRoundTrip() async throws {
         let topic = uniqueName("fields")
         try sharedCluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         let headers = [
             KafkaHeader(key: "error", value: "missing field user_id"),
             KafkaHeader(key: "null-header", value: nil),
@@ -72,7 +73,7 @@ struct ProduceConsumeTests {
         #expect(first.offset == 0)
         #expect(first.error == nil)
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: quietLogger)
+        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var messages: [KafkaConsumerMessage] = []
         _ = try await pollUntil(consumer) { batch in
@@ -93,7 +94,7 @@ struct ProduceConsumeTests {
     func retriableProduceErrors() async throws {
         let topic = uniqueName("retry")
         try sharedCluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: quietLogger)
+        let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         _ = try await producer.metadata()
         sharedCluster.pushRequestErrors(api: .produce, errors: [.notEnoughReplicas, .requestTimedOut, .notEnoughReplicas])
         for index in 0..<100 {
@@ -102,7 +103,7 @@ struct ProduceConsumeTests {
         try await producer.close()
         #expect(producer.statistics.delivered == 100)
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: quietLogger)
+        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var values: [String] = []
         _ = try await pollUntil(consumer, deadline: .seconds(30)) { batch in
