@@ -94,7 +94,7 @@ let package = Package(
                 "StreamRecEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Benchmarks/KafkaThroughput",
+            path: "Benchmarks/StreamRecBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(
