@@ -6,13 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "README.md: $(wc -c < README.md) bytes"
-echo "public (and open) declarations per module:"
+echo "declarations per module: public (and open), package"
 for dir in Sources/*/; do
   module=$(basename "$dir")
-  count=$( (grep -rhE '^\s*(@[A-Za-z]+ )*(public|open) ' --include='*.swift' "$dir" || true) | wc -l)
-  if [ "$count" -gt 0 ]; then printf '  %-18s %4d\n' "$module" "$count"; fi
+  public=$( (grep -rhE '^\s*(@[A-Za-z]+ )*(public|open) ' --include='*.swift' "$dir" || true) | wc -l)
+  package=$( (grep -rhE '^\s*(@[A-Za-z]+ )*package ' --include='*.swift' "$dir" || true) | wc -l)
+  if [ $((public + package)) -gt 0 ]; then printf '  %-18s %4d %4d\n' "$module" "$public" "$package"; fi
 done
-echo "@unchecked Sendable: $(grep -rn '@unchecked Sendable' --include='*.swift' Sources Tests Benchmarks | wc -l)"
+echo "types declared @unchecked Sendable: $( (grep -rnE '(:|,) *@unchecked Sendable' --include='*.swift' Sources Tests Benchmarks || true) | wc -l)"
 echo "NSLock: $(grep -rnw 'NSLock' --include='*.swift' Sources Tests Benchmarks | wc -l)"
 echo "lines over 120 columns: $(find Sources Tests Benchmarks -name '*.swift' -print0 | xargs -0 awk 'length > 120' | wc -l)"
 echo "largest file per module (lines):"

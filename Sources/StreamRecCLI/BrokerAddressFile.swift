@@ -7,9 +7,7 @@ struct BrokerAddressFile {
     let path: String
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let home = environment["STREAMREC_HOME"]
-            ?? ((environment["HOME"] ?? NSTemporaryDirectory()) as NSString).appendingPathComponent(".streamrec")
-        path = (home as NSString).appendingPathComponent("broker")
+        path = (StreamRecHome.path(environment: environment) as NSString).appendingPathComponent("broker")
     }
 
     struct Entry: Equatable {
@@ -33,7 +31,7 @@ struct BrokerAddressFile {
         let temporary = path + ".\(entry.pid).tmp"
         try "\(entry.bootstrapServers)\n\(entry.pid)\n".write(toFile: temporary, atomically: false, encoding: .utf8)
         guard rename(temporary, path) == 0 else {
-            throw UsageError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw CommandError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 

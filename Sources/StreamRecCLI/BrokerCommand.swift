@@ -62,7 +62,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let addressFile = BrokerAddressFile()
         let pid = getpid()
         if !noAddressFile, let running = addressFile.read(), running.pid != pid {
-            throw UsageError("""
+            throw CommandError.usage("""
                 another streamrec broker (pid \(running.pid)) is running at \(running.bootstrapServers); \
                 stop it, or start this one with --no-address-file
                 """)

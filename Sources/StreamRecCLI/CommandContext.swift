@@ -25,7 +25,7 @@ struct CommandContext {
         var file: (name: String, text: String)?
         if let explicit = options.configFile ?? environment["STREAMREC_CONFIG"] {
             guard let text = try? String(contentsOfFile: explicit, encoding: .utf8) else {
-                throw UsageError("cannot read config file '\(explicit)': check the path given to -c/--config or STREAMREC_CONFIG")
+                throw CommandError.usage("cannot read config file '\(explicit)': check the path given to -c/--config or STREAMREC_CONFIG")
             }
             file = (explicit, text)
         } else if let text = try? String(contentsOfFile: "config/streamrec.yaml", encoding: .utf8) {
@@ -39,7 +39,7 @@ struct CommandContext {
         }
         for property in options.properties {
             guard property.contains("="), !property.hasPrefix("=") else {
-                throw UsageError("-X expects key=value (a librdkafka property), got '\(property)'")
+                throw CommandError.usage("-X expects key=value (a librdkafka property), got '\(property)'")
             }
             overrides.append(.init(path: "kafka.properties", value: property, origin: "-X \(property)"))
         }
@@ -65,7 +65,7 @@ struct CommandContext {
         if let entry = brokerFile.read() {
             return Bootstrap(servers: entry.bootstrapServers, source: "\(brokerFile.path) (streamrec broker, pid \(entry.pid))", embedded: true)
         }
-        throw UsageError("""
+        throw CommandError.usage("""
             no Kafka bootstrap servers: pass -b HOST:PORT, set STREAMREC_BOOTSTRAP_SERVERS or kafka.bootstrap_servers \
             in the config file, or start the embedded broker with `streamrec broker`
             """)

@@ -43,7 +43,9 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(topics.recommendations, partitions: 6)
         print("embedded cluster at \(cluster.bootstrapServers); topics \(topics.events), \(topics.deadLetter), \(topics.recommendations)")
 
-        let stateDirectory = NSTemporaryDirectory() + "streamrec-demo-\(getpid())"
+        // One demo's state at a time, kept until the next demo for `inspect --state-dir`.
+        let stateDirectory = (StreamRecHome.path() as NSString).appendingPathComponent("demo")
+        try? FileManager.default.removeItem(atPath: stateDirectory)
         // Every client lives inside `stream`: they are gone before the cluster is,
         // so none of them logs the broker going away.
         let outcome = try await stream(on: cluster, context: context, stateDirectory: stateDirectory)

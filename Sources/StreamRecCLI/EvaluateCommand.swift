@@ -105,7 +105,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             let page = plot.lowercased().hasSuffix(".html")
                 ? "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>StreamRec evaluation</title></head><body>\n\(svg)</body></html>\n"
                 : svg
-            try page.write(toFile: plot, atomically: true, encoding: .utf8)
+            try page.write(toFile: plot, atomically: false, encoding: .utf8)
             if !json { print("plot: \(plot)") }
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 
 /// Options every `streamrec` command takes, in the spirit of kcat's.
-public struct GlobalOptions: ParsableArguments, Sendable {
+package struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: [.customShort("b"), .customLong("bootstrap-servers")],
             help: ArgumentHelp("Kafka brokers, HOST:PORT[,HOST:PORT…] (env STREAMREC_BOOTSTRAP_SERVERS). Without it: the config file, then the local `streamrec broker`.",
                                valueName: "host:port"))
@@ -20,7 +20,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .warning
 
-    public init() {}
+    package init() {}
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

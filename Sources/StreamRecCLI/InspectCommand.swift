@@ -69,7 +69,7 @@ struct InspectCommand: AsyncParsableCommand {
         if let stateDirectory {
             let checkpointStore = CheckpointStore(directory: stateDirectory)
             guard let checkpoint = try checkpointStore.load() else {
-                throw InspectError("no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
+                throw CommandError.failed("no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
             }
             let configuration = context.configuration
             store = try checkpoint.featureStore(schema: schema, features: configuration.features, settings: configuration.model.settings)
@@ -87,15 +87,15 @@ struct InspectCommand: AsyncParsableCommand {
 
         var views: [(String, Any)] = []
         if let user {
-            guard let features = store.userFeatures(user) else { throw InspectError("user '\(user)' is not in the \(source)") }
+            guard let features = store.userFeatures(user) else { throw CommandError.failed("user '\(user)' is not in the \(source)") }
             views.append(("user", FeatureJSON.user(features)))
         }
         if let item {
-            guard let features = store.itemFeatures(item) else { throw InspectError("item '\(item)' is not in the \(source)") }
+            guard let features = store.itemFeatures(item) else { throw CommandError.failed("item '\(item)' is not in the \(source)") }
             views.append(("item", FeatureJSON.item(features)))
         }
         if let similar {
-            guard store.itemFeatures(similar) != nil else { throw InspectError("item '\(similar)' is not in the \(source)") }
+            guard store.itemFeatures(similar) != nil else { throw CommandError.failed("item '\(similar)' is not in the \(source)") }
             views.append(("similar", store.similar(to: similar, limit: limit).map(FeatureJSON.scored)))
         }
         if let popular { views.append(("popular", store.popular(limit: popular).map(FeatureJSON.scored))) }
@@ -134,10 +134,4 @@ extension InspectCommand {
         for event in events { store.apply(event) }
         return (store, FeatureJSON.summary(store, invalidLines: invalid))
     }
-}
-
-/// Nothing to show for what was asked; exits 1.
-struct InspectError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

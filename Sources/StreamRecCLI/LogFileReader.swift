@@ -17,7 +17,7 @@ final class LogFileReader {
 
     init(path: String, chunkSize: Int = 1 << 20) throws {
         guard let file = gzopen(path, "rb") else {
-            throw UsageError("cannot open '\(path)': \(String(cString: strerror(errno)))")
+            throw CommandError.usage("cannot open '\(path)': \(String(cString: strerror(errno)))")
         }
         gzbuffer(file, UInt32(chunkSize))
         self.path = path
@@ -73,7 +73,7 @@ final class LogFileReader {
         if read < 0 {
             var code: Int32 = 0
             let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
-            throw UsageError("cannot read '\(path)': \(message)")
+            throw CommandError.usage("cannot read '\(path)': \(message)")
         }
         if read == 0 { finished = true }
         end += Int(read)

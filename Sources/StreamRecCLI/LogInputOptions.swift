@@ -49,7 +49,7 @@ struct LogInputOptions: ParsableArguments {
             do {
                 return try CSVParser(mapping: csv!, schema: schema, columns: columns.map { $0.split(separator: ",").map(String.init) })
             } catch {
-                throw UsageError("--columns: \(error.message)")
+                throw CommandError.usage("--columns: \(error.message)")
             }
         }
     }
@@ -73,7 +73,7 @@ struct LogInputOptions: ParsableArguments {
                     stopped = !(try onEvent(event, reader))
                     return !stopped
                 } catch let error as LogLineError {
-                    if error.reason == "missing_column" { throw UsageError("\(reader.path): \(error.message)") }
+                    if error.reason == "missing_column" { throw CommandError.usage("\(reader.path): \(error.message)") }
                     try onInvalid(error, "\(reader.path):\(reader.lineNumber)")
                     return true
                 }

@@ -56,7 +56,7 @@ struct ProduceCommand: AsyncParsableCommand {
         let context = try CommandContext(global, label: "produce")
         let schema = context.configuration.events
         let events = user != nil ? [try eventFromFlags(schema)] : try eventsFromStandardInput(schema)
-        guard !events.isEmpty else { throw UsageError("no events on standard input (or pass --user, --item and --type)") }
+        guard !events.isEmpty else { throw CommandError.usage("no events on standard input (or pass --user, --item and --type)") }
 
         let topic = self.topic ?? context.configuration.topics.events
         let (_, metadata) = try await context.connectedAdmin()
@@ -80,7 +80,7 @@ struct ProduceCommand: AsyncParsableCommand {
         do {
             try schema.validate(event)
         } catch {
-            throw UsageError("invalid event: \(error)")
+            throw CommandError.usage("invalid event: \(error)")
         }
         return event
     }
@@ -95,7 +95,7 @@ struct ProduceCommand: AsyncParsableCommand {
             do {
                 events.append(try decoder.decode(line))
             } catch {
-                throw UsageError("standard input line \(number): \(error)")
+                throw CommandError.usage("standard input line \(number): \(error)")
             }
         }
         return events

@@ -77,7 +77,7 @@ struct Replay {
         rejected[error.reason, default: 0] += 1
         rejectedTotal += 1
         if strict {
-            throw ReplayStopped(message: "\(location): \(error.message); stopping (--strict)")
+            throw CommandError.failed("\(location): \(error.message); stopping (--strict)")
         }
         if rejectedTotal <= showErrors {
             progress.finish()
@@ -119,10 +119,4 @@ struct Replay {
             throw KafkaError(.deliveryFailed, "\(failed) of \(sent) events were not delivered to \(topic)")
         }
     }
-}
-
-/// `--strict` met an invalid line.
-struct ReplayStopped: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

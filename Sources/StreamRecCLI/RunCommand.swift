@@ -81,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
         let context = try CommandContext(global, label: "run", commandOverrides: overrides)
         let configuration = context.configuration
         if resetTo != nil, !fresh, FileManager.default.fileExists(atPath: CheckpointStore(directory: configuration.state.directory).path) {
-            throw UsageError("""
+            throw CommandError.usage("""
                 --reset-to rebuilds state from the log, but \(configuration.state.directory) holds a checkpoint: \
                 add --fresh to discard it, or give an empty --state-dir
                 """)
@@ -94,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         let topics = Set(metadata.topics.map(\.name))
         for topic in [configuration.topics.events, configuration.topics.recommendations, configuration.topics.deadLetter]
         where !topics.contains(topic) {
-            throw UsageError("topic '\(topic)' does not exist on \(try context.bootstrap().servers): create it with `streamrec topics apply`")
+            throw CommandError.usage("topic '\(topic)' does not exist on \(try context.bootstrap().servers): create it with `streamrec topics apply`")
         }
 
         let engine = try StreamingEngine(

@@ -6,8 +6,8 @@ import StreamRecKafka
 import StreamRecEngine
 
 /// The `streamrec` command line.
-public struct StreamRecCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct StreamRecCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "streamrec",
         abstract: "Real-time recommendations from a Kafka stream of user events.",
         discussion: """
@@ -20,10 +20,10 @@ public struct StreamRecCommand: AsyncParsableCommand {
         subcommands: [DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self]
     )
 
-    public init() {}
+    package init() {}
 
     /// Parses `arguments`, runs the command and exits with StreamRec's status codes.
-    public static func main(arguments: [String]) async -> Never {
+    package static func main(arguments: [String]) async -> Never {
         let level = (try? GlobalOptionsProbe.parse(arguments)) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -64,11 +64,9 @@ public struct StreamRecCommand: AsyncParsableCommand {
     /// StreamRec's own errors: usage and configuration mistakes exit 2, runtime failures 1.
     private static func ownError(_ error: any Error) -> (String, Int32)? {
         switch error {
-        case let error as UsageError: (error.description, 2)
-        case let error as ConfigurationError: (error.message, 2)
+        case let error as CommandError: (error.description, error.exitStatus)
+        case let error as StreamRecError: (error.message, 2)
         case let error as KafkaError: (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
-        case let error as InspectError: (error.description, 1)
-        case let error as ReplayStopped: (error.message, 1)
         case let error as EngineError: (error.message, 1)
         default: nil
         }

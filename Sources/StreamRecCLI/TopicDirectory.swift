@@ -7,18 +7,18 @@ enum TopicDirectory {
     static func load(_ directory: String) throws -> [TopicDefinition] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
-            throw UsageError("topic folder '\(directory)' does not exist; pass --topics-dir or set topics.directory")
+            throw CommandError.usage("topic folder '\(directory)' does not exist; pass --topics-dir or set topics.directory")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .sorted()
-        guard !files.isEmpty else { throw UsageError("no topic definitions (*.yaml) in '\(directory)'") }
+        guard !files.isEmpty else { throw CommandError.usage("no topic definitions (*.yaml) in '\(directory)'") }
         var seen: [String: String] = [:]
         return try files.map { file in
             let path = (directory as NSString).appendingPathComponent(file)
             let definition = try TopicDefinition.parse(yaml: String(contentsOfFile: path, encoding: .utf8), file: path)
             if let other = seen[definition.name] {
-                throw UsageError("topic '\(definition.name)' is defined twice: \(other) and \(path)")
+                throw CommandError.usage("topic '\(definition.name)' is defined twice: \(other) and \(path)")
             }
             seen[definition.name] = path
             return definition

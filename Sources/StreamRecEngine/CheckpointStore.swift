@@ -9,19 +9,19 @@ import StreamRecCore
 /// the old or the new checkpoint whole, never a mix. Reading falls back to the
 /// previous checkpoint only when the current one is missing (a crash between the
 /// two renames); a corrupt current checkpoint is an error, not silently skipped.
-public struct CheckpointStore: Sendable {
-    public let directory: String
+package struct CheckpointStore: Sendable {
+    package let directory: String
 
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
-    public var path: String { (directory as NSString).appendingPathComponent("checkpoint.bin") }
+    package var path: String { (directory as NSString).appendingPathComponent("checkpoint.bin") }
     var previousPath: String { (directory as NSString).appendingPathComponent("checkpoint.prev") }
     private var temporaryPath: String { (directory as NSString).appendingPathComponent("checkpoint.tmp") }
 
     /// The newest checkpoint, or nil when the directory holds none.
-    public func load() throws(EngineError) -> EngineCheckpoint? {
+    package func load() throws(EngineError) -> EngineCheckpoint? {
         for candidate in [path, previousPath] {
             guard let data = FileManager.default.contents(atPath: candidate) else { continue }
             do {
@@ -37,13 +37,13 @@ public struct CheckpointStore: Sendable {
     }
 
     /// Writes `checkpoint` durably and atomically.
-    public func write(_ checkpoint: EngineCheckpoint) throws(EngineError) {
+    package func write(_ checkpoint: EngineCheckpoint) throws(EngineError) {
         try write(parts: checkpoint.encodedParts())
     }
 
     /// Writes an ``EngineCheckpoint/encodedParts()`` checkpoint, part after part,
     /// durably and atomically.
-    public func write(parts: [[UInt8]]) throws(EngineError) {
+    package func write(parts: [[UInt8]]) throws(EngineError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

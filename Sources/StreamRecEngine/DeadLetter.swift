@@ -4,21 +4,21 @@ import StreamRecKafka
 /// How a rejected record goes to the dead-letter topic: its original key, value
 /// and headers unchanged, plus headers that say why and where it came from, so
 /// that it can be inspected, fixed and replayed.
-public enum DeadLetter {
+package enum DeadLetter {
     /// The stable reason code, e.g. `missing_field` (see ``EventDecodingError/Reason``).
-    public static let errorHeader = "streamrec.error"
+    package static let errorHeader = "streamrec.error"
     /// The reason as a sentence.
-    public static let messageHeader = "streamrec.error.message"
+    package static let messageHeader = "streamrec.error.message"
     /// The field concerned, when there is one.
-    public static let fieldHeader = "streamrec.error.field"
-    public static let sourceTopicHeader = "streamrec.source.topic"
-    public static let sourcePartitionHeader = "streamrec.source.partition"
-    public static let sourceOffsetHeader = "streamrec.source.offset"
+    package static let fieldHeader = "streamrec.error.field"
+    package static let sourceTopicHeader = "streamrec.source.topic"
+    package static let sourcePartitionHeader = "streamrec.source.partition"
+    package static let sourceOffsetHeader = "streamrec.source.offset"
     /// The source record's timestamp (epoch ms), when it had one.
-    public static let sourceTimestampHeader = "streamrec.source.timestamp"
+    package static let sourceTimestampHeader = "streamrec.source.timestamp"
 
     /// The dead-letter record for `source`, rejected because of `error`.
-    public static func record(for source: KafkaConsumerMessage, error: EventDecodingError, topic: String) -> KafkaProducerMessage {
+    package static func record(for source: KafkaConsumerMessage, error: EventDecodingError, topic: String) -> KafkaProducerMessage {
         var headers = source.headers
         headers.append(KafkaHeader(key: errorHeader, value: error.reason.code))
         headers.append(KafkaHeader(key: messageHeader, value: error.message))

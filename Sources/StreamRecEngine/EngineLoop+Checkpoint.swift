@@ -21,7 +21,7 @@ extension EngineLoop {
         if !background { try finishCheckpoint(writer.waitForCompletion()) }
         guard recordsSinceCheckpoint > 0, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
-        if case .failure(let error) = Result(catching: { () throws(KafkaError) in try producer.flush(timeout: timeout) }) {
+        if case .failure(let error) = Result(catching: { () throws(KafkaError) in try producer.flushSync(timeout: timeout) }) {
             if final { throw error }
             logger.warning("checkpoint (\(reason)) postponed: \(error)")
             lastCheckpointAt = MonotonicClock.nanoseconds()
@@ -63,7 +63,7 @@ extension EngineLoop {
         }
         guard !positions.isEmpty else { return }
         do {
-            try consumer.commit(positions)
+            try consumer.commitSync(positions)
         } catch {
             logger.warning("commit of \(positions) failed: \(error); the checkpoint holds them")
         }

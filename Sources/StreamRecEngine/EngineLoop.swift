@@ -229,8 +229,8 @@ final class EngineLoop {
         logger.info("stopping: publishing \(scheduler.pendingCount) pending refreshes, then a final checkpoint")
         try publish(scheduler.drain())
         try checkpoint(reason: "shutdown", final: true)
-        try consumer.close()
-        try producer.close(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
+        try consumer.closeSync()
+        try producer.closeSync(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
         publishStatistics()
         let final = stats
         let rejected = ingestor.rejected.values.reduce(0, +)

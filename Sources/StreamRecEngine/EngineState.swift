@@ -18,7 +18,7 @@ struct EngineState: Sendable {
     var eventsApplied: Int64 = 0
 
     /// An empty state for `configuration`'s model.
-    init(configuration: StreamRecConfiguration) throws(ConfigurationError) {
+    init(configuration: StreamRecConfiguration) throws(StreamRecError) {
         model = try ModelCatalog.make(configuration.model.name, schema: configuration.events,
                                       features: configuration.features, settings: configuration.model.settings)
         if model.featureStore == nil { ownFeatures = FeatureStore(schema: configuration.events, settings: configuration.features) }

@@ -1,30 +1,30 @@
 /// Counters of a running engine, read from any thread.
-public struct EngineStatistics: Sendable, Equatable {
+package struct EngineStatistics: Sendable, Equatable {
     /// Records taken from the events topic in this run, valid or not.
-    public var recordsConsumed = 0
+    package var recordsConsumed = 0
     /// Valid events applied to the state in this run.
-    public var eventsApplied = 0
+    package var eventsApplied = 0
     /// Records sent to the dead-letter topic in this run, by reason code.
-    public var rejected: [String: Int] = [:]
+    package var rejected: [String: Int] = [:]
     /// Recommendation updates published in this run.
-    public var recommendationsPublished = 0
+    package var recommendationsPublished = 0
     /// Of those, the periodic refreshes of drifted lists (`engine.periodic_refresh_ms`).
-    public var periodicRefreshes = 0
+    package var periodicRefreshes = 0
     /// Checkpoints written in this run.
-    public var checkpoints = 0
+    package var checkpoints = 0
     /// Times consumption paused because the producer queue was full.
-    public var backpressurePauses = 0
+    package var backpressurePauses = 0
     /// Partitions of the events topic this instance owns now.
-    public var assignedPartitions: [Int32] = []
+    package var assignedPartitions: [Int32] = []
     /// Records already applied before and delivered again (after a rebalance or a
     /// seek), skipped so that nothing is applied twice.
-    public var duplicatesSkipped = 0
+    package var duplicatesSkipped = 0
     /// Processing-thread time in this run, in nanoseconds: decoding records,
     /// applying events to the state, and ranking, encoding and sending updates.
     /// Where an instance's time goes, without a profiler.
-    public var decodeNanoseconds: UInt64 = 0
-    public var applyNanoseconds: UInt64 = 0
-    public var publishNanoseconds: UInt64 = 0
+    package var decodeNanoseconds: UInt64 = 0
+    package var applyNanoseconds: UInt64 = 0
+    package var publishNanoseconds: UInt64 = 0
 
-    public init() {}
+    package init() {}
 }

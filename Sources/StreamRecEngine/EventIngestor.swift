@@ -6,22 +6,22 @@ import StreamRecKafka
 import Synchronization
 
 /// The valid events of a consumed batch, in record order, and where each came from.
-public struct IngestedBatch: Sendable {
+package struct IngestedBatch: Sendable {
     /// Where a record was in the log.
-    public struct Position: Sendable, Equatable {
-        public var partition: Int32
-        public var offset: Int64
+    package struct Position: Sendable, Equatable {
+        package var partition: Int32
+        package var offset: Int64
     }
 
-    public var events: [Event]
+    package var events: [Event]
     /// The position of each event's record, index for index.
-    public var positions: [Position]
+    package var positions: [Position]
 }
 
 /// The first stage of the pipeline: turns consumed records into events, in
 /// order, and sends every record that is not a valid event to the dead-letter
 /// topic with the reason. A bad record never stops the stream.
-public final class EventIngestor: Sendable {
+package final class EventIngestor: Sendable {
     private let decoder: EventDecoder
     private let deadLetters: KafkaProducer
     private let deadLetterTopic: String
@@ -32,7 +32,7 @@ public final class EventIngestor: Sendable {
     /// - Parameter deadLetters: the producer for dead letters. Its
     ///   `message.max.bytes` must admit the largest record the consumer can receive
     ///   (see ``deadLetterProducerProperties``), or the record cannot be kept.
-    public init(decoder: EventDecoder, deadLetters: KafkaProducer, deadLetterTopic: String, logger: Logger) {
+    package init(decoder: EventDecoder, deadLetters: KafkaProducer, deadLetterTopic: String, logger: Logger) {
         self.decoder = decoder
         self.deadLetters = deadLetters
         self.deadLetterTopic = deadLetterTopic
@@ -44,12 +44,12 @@ public final class EventIngestor: Sendable {
 
     /// Producer properties a dead-letter producer needs: room for the largest
     /// record a consumer accepts (librdkafka's `receive.message.max.bytes`, 100 MB).
-    public static let deadLetterProducerProperties = ["message.max.bytes": "100000000"]
+    package static let deadLetterProducerProperties = ["message.max.bytes": "100000000"]
 
     /// The valid events of `batch`, in record order. Each invalid record is enqueued
     /// to the dead-letter topic, in record order, before this returns; when the
     /// producer queue is full it waits for room rather than drop anything.
-    public func ingest(_ batch: [KafkaConsumerMessage]) throws(KafkaError) -> IngestedBatch {
+    package func ingest(_ batch: [KafkaConsumerMessage]) throws(KafkaError) -> IngestedBatch {
         let decoder = decoder
         let failures = Mutex<[(index: Int, error: EventDecodingError)]>([])
         // Decoding is a function of the record alone, so a large batch is decoded
@@ -92,5 +92,5 @@ public final class EventIngestor: Sendable {
     }
 
     /// Records sent to the dead-letter topic so far, by reason code.
-    public var rejected: [String: Int] { counts.withLock { $0 } }
+    package var rejected: [String: Int] { counts.withLock { $0 } }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// any downstream consumer would, and keeps each update's latency: receipt time
 /// minus the `based_on.event_time` of the newest event behind it. The demo and the
 /// engine benchmark measure the engine with it.
-public final class RecommendationTail: Sendable {
+package final class RecommendationTail: Sendable {
     private struct Progress {
         var latencies: [Int64] = []
         var lastArrival: UInt64 = 0
@@ -23,7 +23,7 @@ public final class RecommendationTail: Sendable {
     /// Subscribes to `topic` with `configuration` (its own group; reading from the
     /// latest offset) and starts reading. `onUpdate` runs on the reader thread for
     /// every update, in arrival order.
-    public init(consumer configuration: KafkaConsumerConfiguration, topic: String,
+    package init(consumer configuration: KafkaConsumerConfiguration, topic: String,
                 onUpdate: @escaping @Sendable (Recommendation) -> Void = { _ in }) throws {
         var configuration = configuration
         configuration.autoOffsetReset = .latest
@@ -37,18 +37,18 @@ public final class RecommendationTail: Sendable {
 
     /// Whether the group has given the reader its partitions: updates published
     /// before then are not seen.
-    public var isAssigned: Bool { progress.withLock { $0.assigned } }
+    package var isAssigned: Bool { progress.withLock { $0.assigned } }
 
     /// Monotonic time (`DispatchTime` nanoseconds) of the latest arrival; 0 before the first.
-    public var lastArrivalNanoseconds: UInt64 { progress.withLock { $0.lastArrival } }
+    package var lastArrivalNanoseconds: UInt64 { progress.withLock { $0.lastArrival } }
 
     /// Waits until the reader owns its partitions.
-    public func waitUntilAssigned() async throws {
+    package func waitUntilAssigned() async throws {
         while !isAssigned { try await Task.sleep(for: .milliseconds(50)) }
     }
 
     /// Waits until no update has arrived for `idle` (after at least one did), then stops.
-    public func stop(afterIdle idle: Duration) async -> [Int64] {
+    package func stop(afterIdle idle: Duration) async -> [Int64] {
         let idleNanoseconds = UInt64(idle / .nanoseconds(1))
         while true {
             try? await Task.sleep(for: .milliseconds(100))
@@ -60,7 +60,7 @@ public final class RecommendationTail: Sendable {
 
     /// Stops reading and closes the consumer; returns every update's latency in
     /// milliseconds, in arrival order.
-    public func stop() -> [Int64] {
+    package func stop() -> [Int64] {
         progress.withLock { $0.stopped = true }
         while !progress.withLock({ $0.done }) { usleep(10_000) }
         return progress.withLock { $0.latencies }
@@ -86,20 +86,20 @@ public final class RecommendationTail: Sendable {
             }
             updates.forEach(onUpdate)
         }
-        try? consumer.close()
+        try? consumer.closeSync()
         progress.withLock { $0.done = true }
     }
 }
 
 /// Percentiles of latencies in milliseconds (nearest rank; -1 when there are none).
-public struct LatencyPercentiles: Sendable {
-    public let count: Int
-    public let p50: Int64
-    public let p90: Int64
-    public let p99: Int64
-    public let max: Int64
+package struct LatencyPercentiles: Sendable {
+    package let count: Int
+    package let p50: Int64
+    package let p90: Int64
+    package let p99: Int64
+    package let max: Int64
 
-    public init(_ latencies: [Int64]) {
+    package init(_ latencies: [Int64]) {
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[Swift.min(sorted.count - 1, Int(p * Double(sorted.count)))] }
         count = sorted.count

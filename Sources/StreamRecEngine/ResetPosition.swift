@@ -1,14 +1,14 @@
 import StreamRecCore
 
 /// Where `streamrec run --reset-to` starts partitions that the state holds nothing of.
-public enum ResetPosition: Sendable, Equatable, CustomStringConvertible {
+package enum ResetPosition: Sendable, Equatable, CustomStringConvertible {
     case earliest
     case latest
     /// The first record at or after this time (epoch milliseconds).
     case time(Int64)
 
     /// Parses `earliest`, `latest` or an RFC 3339 time.
-    public init?(argument: String) {
+    package init?(argument: String) {
         switch argument {
         case "earliest": self = .earliest
         case "latest": self = .latest
@@ -18,7 +18,7 @@ public enum ResetPosition: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .earliest: "earliest"
         case .latest: "latest"

@@ -22,19 +22,19 @@ import Synchronization
 /// let group = ServiceGroup(services: [engine], gracefulShutdownSignals: [.sigterm], logger: logger)
 /// try await group.run()
 /// ```
-public final class StreamingEngine: Service, Sendable {
+package final class StreamingEngine: Service, Sendable {
     /// Choices of one run, beyond the configuration.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// Where checkpoints live (`state.directory`).
-        public var stateDirectory: String
+        package var stateDirectory: String
         /// Discard the checkpoint and rebuild state from the log (from `resetTo`,
         /// earliest unless given).
-        public var fresh = false
+        package var fresh = false
         /// Where partitions the state knows nothing of start, instead of the
         /// committed offsets. Needs an empty state directory or `fresh`.
-        public var resetTo: ResetPosition?
+        package var resetTo: ResetPosition?
 
-        public init(stateDirectory: String, fresh: Bool = false, resetTo: ResetPosition? = nil) {
+        package init(stateDirectory: String, fresh: Bool = false, resetTo: ResetPosition? = nil) {
             self.stateDirectory = stateDirectory
             self.fresh = fresh
             self.resetTo = resetTo
@@ -42,7 +42,7 @@ public final class StreamingEngine: Service, Sendable {
     }
 
     /// What the run started from, for people: a restored checkpoint, or empty state.
-    public let origin: String
+    package let origin: String
     private let control = EngineControl()
     private let ingestor: EventIngestor
     /// The loop until a run takes it: it runs once, on the thread that took it.
@@ -51,7 +51,7 @@ public final class StreamingEngine: Service, Sendable {
     /// Restores or creates the state and connects; fails on unreadable state, a
     /// state directory that does not match the configuration, or a client that
     /// cannot be created.
-    public init(
+    package init(
         configuration: StreamRecConfiguration,
         consumer: KafkaConsumerConfiguration,
         producer: KafkaProducerConfiguration,
@@ -81,7 +81,7 @@ public final class StreamingEngine: Service, Sendable {
     }
 
     /// Counters so far; safe from any thread.
-    public var statistics: EngineStatistics {
+    package var statistics: EngineStatistics {
         var snapshot = control.published.withLock { $0 }
         snapshot.rejected = ingestor.rejected
         return snapshot
@@ -89,13 +89,13 @@ public final class StreamingEngine: Service, Sendable {
 
     /// Asks the run to finish: it completes the batch in hand, publishes pending
     /// refreshes, checkpoints, commits and closes.
-    public func requestStop() {
+    package func requestStop() {
         control.stopRequested.store(true, ordering: .relaxed)
     }
 
     /// Processes until ``requestStop()``, then shuts down cleanly. Blocks the
     /// calling thread; throws on a fatal Kafka or state error. An engine runs once.
-    public func runSync() throws {
+    package func runSync() throws {
         guard let loop = pendingLoop.withLock({ $0.take() }) else {
             throw EngineError("the engine has already run: create a new StreamingEngine to run again")
         }
@@ -104,7 +104,7 @@ public final class StreamingEngine: Service, Sendable {
 
     /// ``runSync()`` on a thread of its own, stopped by graceful shutdown or by
     /// cancellation of the calling task.
-    public func run() async throws {
+    package func run() async throws {
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 try await runOnDedicatedThread()

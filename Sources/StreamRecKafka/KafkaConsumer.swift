@@ -5,10 +5,10 @@ import Synchronization
 /// A consumer-group member that reads records in batches and commits offsets only
 /// when told to.
 ///
-/// The synchronous calls (``poll(maxMessages:timeout:)``, ``commit(_:)``,
-/// ``seek(_:timeout:)``, ``close()``) block up to their timeout: call them from a
+/// The synchronous calls (``poll(maxMessages:timeout:)``, ``commitSync(_:)``,
+/// ``seek(_:timeout:)``, ``closeSync()``) block up to their timeout: call them from a
 /// thread you own, such as a processing loop. From async code use
-/// ``nextBatch(maxMessages:timeout:)``, ``commit(_:)-async`` and ``close()-async``,
+/// ``nextBatch(maxMessages:timeout:)``, ``commit(_:)`` and ``close()``,
 /// which run the same calls off Swift's cooperative pool. Only one caller should
 /// poll at a time; rebalance callbacks run inside that poll.
 ///
@@ -81,11 +81,11 @@ public final class KafkaConsumer: Sendable {
 
     /// Commits the given positions (the next offset to read, see
     /// ``KafkaConsumerMessage/nextOffset``) and waits for the broker to confirm.
-    public func commit(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+    public func commitSync(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
         try handle.commit(offsets)
     }
 
-    /// ``commit(_:)`` run off the cooperative pool.
+    /// ``commitSync(_:)`` run off the cooperative pool.
     public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws(KafkaError) {
         try await blocking.run { () throws(KafkaError) in try self.handle.commit(offsets) }
     }
@@ -127,14 +127,14 @@ public final class KafkaConsumer: Sendable {
 
     /// Leaves the group, running ``KafkaRebalanceListener/onRevoked`` for what it
     /// owned. Blocks until the group has been left. Idempotent.
-    public func close() throws(KafkaError) {
+    public func closeSync() throws(KafkaError) {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         defer { eventContinuation.finish() }
         try handle.close()
     }
 
-    /// ``close()`` run off the cooperative pool.
+    /// ``closeSync()`` run off the cooperative pool.
     public func close() async throws(KafkaError) {
-        try await blocking.run { () throws(KafkaError) in try self.close() }
+        try await blocking.run { () throws(KafkaError) in try self.closeSync() }
     }
 }

@@ -8,7 +8,8 @@ import Synchronization
 /// A background thread serves delivery reports. ``trySend(_:)`` enqueues without
 /// blocking (the hot path); ``send(_:)`` waits for room in the local queue;
 /// ``sendAndAwaitDelivery(_:)`` returns the broker's acknowledgement. Call
-/// ``close(timeout:)`` to flush before the producer goes away.
+/// ``close(timeout:)`` (or ``closeSync(timeout:)`` on a thread you own) to flush
+/// before the producer goes away.
 ///
 /// ```swift
 /// let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: "localhost:9092")))
@@ -183,8 +184,8 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Blocks until every enqueued record is acknowledged or failed; for a
-    /// processing loop on a thread of its own (see ``flush(timeout:)-async``).
-    public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
+    /// processing loop on a thread of its own (see ``flush(timeout:)``).
+    public func flushSync(timeout: Duration = .seconds(30)) throws(KafkaError) {
         try handle.flush(timeoutMilliseconds: timeout.milliseconds)
     }
 
@@ -204,11 +205,11 @@ public final class KafkaProducer: Sendable {
         return try await blocking.run { () throws(KafkaError) in try client.metadata(timeoutMilliseconds: ms) }
     }
 
-    /// Blocking ``close(timeout:)-async``, for a processing loop on a thread of its own.
-    public func close(timeout: Duration = .seconds(30)) throws(KafkaError) {
+    /// Blocking ``close(timeout:)``, for a processing loop on a thread of its own.
+    public func closeSync(timeout: Duration = .seconds(30)) throws(KafkaError) {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         defer { poller.stop() }
-        try flush(timeout: timeout)
+        try flushSync(timeout: timeout)
     }
 
     /// Flushes, then stops the polling thread. Further sends throw ``KafkaError/Code/closed``.

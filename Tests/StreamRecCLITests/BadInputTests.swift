@@ -7,7 +7,7 @@ struct BadInputTests {
     @Test("An unknown key in the config file: exit 2, the key named")
     func unknownConfigKey() async throws {
         let file = try makeTemporaryDirectory("config") + "/bad.yaml"
-        try "kafka:\n  bootstrap_server: localhost:9092\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "kafka:\n  bootstrap_server: localhost:9092\n".write(toFile: file, atomically: false, encoding: .utf8)
         let result = try await run(["config", "-c", file])
         #expect(result.status == 2)
         #expect(result.stderr.contains("unknown configuration key 'kafka.bootstrap_server'"))
@@ -46,7 +46,7 @@ struct BadInputTests {
     func topicMissingField() async throws {
         let folder = temporaryDirectory("topics")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "name: orders\nreplication_factor: 1\n".write(toFile: folder + "/orders.yaml", atomically: true, encoding: .utf8)
+        try "name: orders\nreplication_factor: 1\n".write(toFile: folder + "/orders.yaml", atomically: false, encoding: .utf8)
         let result = try await run(["topics", "apply", "--topics-dir", folder, "-b", "127.0.0.1:1"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("orders.yaml: missing field 'partitions'"))

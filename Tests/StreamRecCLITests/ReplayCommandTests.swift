@@ -28,7 +28,7 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
     let folder = temporaryDirectory("replay")
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let path = folder + "/" + name
-    try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    try contents.write(toFile: path, atomically: false, encoding: .utf8)
     return path
 }
 

@@ -75,7 +75,7 @@ struct ConfigurationLoaderTests {
         ("kafka:\n  client_id: \"unterminated\n", "not valid YAML"),
     ])
     func fileErrors(yaml: String, expected: String) throws {
-        let error = try #require(throws: ConfigurationError.self) {
+        let error = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(file: (name: "bad.yaml", text: yaml))
         }
         #expect(error.message.contains(expected), "\(error.message)")
@@ -84,12 +84,12 @@ struct ConfigurationLoaderTests {
 
     @Test("An unknown STREAMREC_ variable or a bad value in one is an error naming it")
     func environmentErrors() throws {
-        let unknown = try #require(throws: ConfigurationError.self) {
+        let unknown = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(environment: ["STREAMREC_BOOTSTRAP": "x:1"])
         }
         #expect(unknown.message.contains("STREAMREC_BOOTSTRAP"))
         #expect(unknown.message.contains("STREAMREC_BOOTSTRAP_SERVERS"), "lists the known names")
-        let badValue = try #require(throws: ConfigurationError.self) {
+        let badValue = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(environment: ["STREAMREC_TOP_N": "0"])
         }
         #expect(badValue.message.contains("STREAMREC_TOP_N"))
@@ -99,11 +99,11 @@ struct ConfigurationLoaderTests {
 
     @Test("Bounds and combinations are checked after all layers, naming the keys")
     func crossKeyChecks() throws {
-        let inverted = try #require(throws: ConfigurationError.self) {
+        let inverted = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(environment: ["STREAMREC_RATING_MIN": "4", "STREAMREC_RATING_MAX": "2"])
         }
         #expect(inverted.message.contains("events.rating_min (4.0) must not exceed events.rating_max (2.0)"))
-        let window = try #require(throws: ConfigurationError.self) {
+        let window = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(environment: ["STREAMREC_COOCCURRENCE_WINDOW": "20"])
         }
         #expect(window.message.contains("features.cooccurrence_window (20) must not exceed features.recent_items (10)"))
@@ -113,7 +113,7 @@ struct ConfigurationLoaderTests {
 
     @Test("Malformed -X properties are rejected")
     func malformedProperty() throws {
-        let error = try #require(throws: ConfigurationError.self) {
+        let error = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(overrides: [.init(path: "kafka.properties", value: "linger.ms", origin: "-X linger.ms")])
         }
         #expect(error.message.contains("expected key=value"))

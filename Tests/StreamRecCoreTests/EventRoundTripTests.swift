@@ -80,9 +80,9 @@ struct RecommendationMessageTests {
 
     @Test("Another version or a non-message is a clear error")
     func rejects() {
-        #expect(throws: RecommendationDecodingError.self) { try Recommendation(decoding: Array("{}".utf8)) }
+        #expect(throws: StreamRecError.self) { try Recommendation(decoding: Array("{}".utf8)) }
         let future = #"{"version":2,"user_id":"u","items":[],"model":"m","generated_at":"2026-01-01T00:00:00Z","based_on":{"partition":0,"offset":1,"event_time":"2026-01-01T00:00:00Z"}}"#
-        let error = try? #require(throws: RecommendationDecodingError.self) { try Recommendation(decoding: Array(future.utf8)) }
+        let error = try? #require(throws: StreamRecError.self) { try Recommendation(decoding: Array(future.utf8)) }
         #expect(error?.description.contains("version 2") == true)
     }
 

@@ -56,7 +56,7 @@ struct FeatureSnapshotTests {
         for position in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) + [bytes.count - 1] {
             var damaged = bytes
             damaged[position] ^= 0x5A
-            #expect(throws: SnapshotError.self, "byte \(position)") { _ = try FeatureStore(snapshot: damaged) }
+            #expect(throws: StreamRecError.self, "byte \(position)") { _ = try FeatureStore(snapshot: damaged) }
         }
     }
 
@@ -64,10 +64,10 @@ struct FeatureSnapshotTests {
     func truncation() throws {
         let bytes = populated().snapshot()
         for length in [0, 3, 10, 21, bytes.count / 2, bytes.count - 5, bytes.count - 1] {
-            let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: Array(bytes.prefix(length))) }
+            let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: Array(bytes.prefix(length))) }
             #expect(error.message.contains("truncated") || error.message.contains("StreamRec snapshot"), "\(length): \(error)")
         }
-        let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: bytes + [0]) }
+        let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: bytes + [0]) }
         #expect(error.message.contains("padded"))
     }
 
@@ -77,9 +77,9 @@ struct FeatureSnapshotTests {
         let payload = try SnapshotEnvelope.open(bytes, kind: "FEAT", version: 1)
         // Cut the payload short and re-seal it with a valid checksum.
         let resealed = SnapshotEnvelope.seal(kind: "FEAT", version: 1, payload: Array(payload.dropLast(40)))
-        #expect(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: resealed) }
+        #expect(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: resealed) }
         let wrongKind = SnapshotEnvelope.seal(kind: "MODL", version: 1, payload: payload)
-        let error = try #require(throws: SnapshotError.self) { _ = try FeatureStore(snapshot: wrongKind) }
+        let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: wrongKind) }
         #expect(error.message.contains("'MODL'"))
     }
 

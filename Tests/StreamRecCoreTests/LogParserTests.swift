@@ -114,7 +114,7 @@ struct LogParserTests {
         #expect {
             _ = try CSVMapping(map: map, fixedType: type)
         } throws: { error in
-            (error as? ConfigurationError)?.message.contains(expected) == true
+            (error as? StreamRecError)?.message.contains(expected) == true
         }
     }
 

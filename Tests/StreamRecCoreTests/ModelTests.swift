@@ -221,7 +221,7 @@ struct ModelTests {
         #expect(try BiasedMF(snapshot: mf1.snapshot(), schema: schema, settings: settings).snapshot() == mf1.snapshot())
         var damaged = mf1.snapshot()
         damaged[damaged.count / 2] ^= 1
-        #expect(throws: SnapshotError.self) { _ = try BiasedMF(snapshot: damaged, schema: schema, settings: settings) }
+        #expect(throws: StreamRecError.self) { _ = try BiasedMF(snapshot: damaged, schema: schema, settings: settings) }
     }
 
     @Test("Every model: two runs give identical snapshot bytes, and a restored copy learns on identically",
@@ -262,7 +262,7 @@ struct ModelTests {
             let model = try ModelCatalog.make(name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
             #expect(model.name == name)
         }
-        let error = try #require(throws: ConfigurationError.self) {
+        let error = try #require(throws: StreamRecError.self) {
             _ = try ModelCatalog.make("svd++", schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
         }
         #expect(error.message.contains("isgd"))

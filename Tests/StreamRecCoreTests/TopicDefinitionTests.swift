@@ -23,7 +23,7 @@ struct TopicDefinitionTests {
     @Test("Each missing required field is named, with the file", arguments: ["name", "partitions", "replication_factor"])
     func missingField(field: String) throws {
         let lines = ["name: t", "partitions: 1", "replication_factor: 1"].filter { !$0.hasPrefix(field + ":") }
-        let error = try #require(throws: ConfigurationError.self) {
+        let error = try #require(throws: StreamRecError.self) {
             try TopicDefinition.parse(yaml: lines.joined(separator: "\n"), file: "topics/t.yaml")
         }
         #expect(error.message == "topics/t.yaml: missing field '\(field)'")
@@ -37,7 +37,7 @@ struct TopicDefinitionTests {
         ("name: t\npartitions: 1\nreplication_factor: 1\nconfigs: [a]", "'configs' must be a mapping"),
     ])
     func badValues(yaml: String, expected: String) throws {
-        let error = try #require(throws: ConfigurationError.self) { try TopicDefinition.parse(yaml: yaml, file: "f.yaml") }
+        let error = try #require(throws: StreamRecError.self) { try TopicDefinition.parse(yaml: yaml, file: "f.yaml") }
         #expect(error.message.contains(expected), "\(error.message)")
     }
 

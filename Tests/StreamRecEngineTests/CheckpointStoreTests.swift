@@ -1,5 +1,5 @@
 import Foundation
-import StreamRecCore
+@testable import StreamRecCore
 @testable import StreamRecEngine
 import StreamRecTestSupport
 import Testing

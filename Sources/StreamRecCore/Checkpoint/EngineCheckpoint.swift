@@ -2,26 +2,26 @@
 /// and, for every partition the state has consumed, the next offset to read. State
 /// and offsets travel in one file so that a restart re-applies exactly the events
 /// after the snapshot (exactly-once state, whatever happened to the process).
-public struct EngineCheckpoint: Sendable, Equatable {
+package struct EngineCheckpoint: Sendable, Equatable {
     /// The events topic the offsets belong to.
-    public var topic: String
+    package var topic: String
     /// Next offset to read, per partition of `topic`.
-    public var offsets: [Int32: Int64]
+    package var offsets: [Int32: Int64]
     /// Records consumed into this state, valid or dead-lettered.
-    public var recordsConsumed: Int64
+    package var recordsConsumed: Int64
     /// Events applied to the features and the model.
-    public var eventsApplied: Int64
+    package var eventsApplied: Int64
     /// Wall-clock time of writing, epoch milliseconds.
-    public var writtenAt: Int64
-    public var modelName: String
+    package var writtenAt: Int64
+    package var modelName: String
     /// ``FeatureStore/snapshot()`` of the engine's own store; empty when the model
     /// keeps the store (co-occurrence, hybrid) and `model` holds it. Read it with
     /// ``featureStore(schema:features:settings:)``.
-    public var features: [UInt8]
+    package var features: [UInt8]
     /// ``Recommender/snapshot()``.
-    public var model: [UInt8]
+    package var model: [UInt8]
 
-    public init(topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
+    package init(topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
                 modelName: String, features: [UInt8], model: [UInt8]) {
         self.topic = topic
         self.offsets = offsets
@@ -36,13 +36,13 @@ public struct EngineCheckpoint: Sendable, Equatable {
     /// The feature store of this state: the engine's own, or the model's when the
     /// model keeps it (its snapshot is then restored, with the configuration's
     /// schema and settings).
-    public func featureStore(
+    package func featureStore(
         schema: EventSchema, features settings: FeatureSettings, settings modelSettings: ModelSettings
-    ) throws(SnapshotError) -> FeatureStore {
+    ) throws(StreamRecError) -> FeatureStore {
         if !features.isEmpty { return try FeatureStore(snapshot: features) }
         let restored = try ModelCatalog.restore(modelName, snapshot: model, schema: schema, features: settings, settings: modelSettings)
         guard let store = restored.featureStore else {
-            throw SnapshotError("inconsistent checkpoint: model '\(modelName)' keeps no feature store and the checkpoint holds none")
+            throw StreamRecError.snapshot("inconsistent checkpoint: model '\(modelName)' keeps no feature store and the checkpoint holds none")
         }
         return store
     }
@@ -51,7 +51,7 @@ public struct EngineCheckpoint: Sendable, Equatable {
     static let version: UInt16 = 1
 
     /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         let parts = encodedParts()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(parts.reduce(0) { $0 + $1.count })
@@ -62,7 +62,7 @@ public struct EngineCheckpoint: Sendable, Equatable {
     /// ``encoded()`` in consecutive parts, the feature and model snapshots among
     /// them as they are: written in order they make the same file, without a
     /// third copy of the state in memory.
-    public func encodedParts() -> [[UInt8]] {
+    package func encodedParts() -> [[UInt8]] {
         var head = BinaryWriter()
         head.write(topic)
         let partitions = offsets.keys.sorted()
@@ -83,11 +83,11 @@ public struct EngineCheckpoint: Sendable, Equatable {
     }
 
     /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.
-    public init(decoding bytes: [UInt8]) throws(SnapshotError) {
+    package init(decoding bytes: [UInt8]) throws(StreamRecError) {
         var reader = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.kind, version: Self.version))
         topic = try reader.readString()
         let count = Int(try reader.read(UInt32.self))
-        guard count <= reader.remaining / 12 else { throw SnapshotError("inconsistent checkpoint: \(count) partitions") }
+        guard count <= reader.remaining / 12 else { throw StreamRecError.snapshot("inconsistent checkpoint: \(count) partitions") }
         var offsets: [Int32: Int64] = [:]
         for _ in 0..<count {
             let partition = try reader.read(Int32.self)
@@ -100,6 +100,6 @@ public struct EngineCheckpoint: Sendable, Equatable {
         modelName = try reader.readString()
         features = try reader.readBlock(UInt8.self)
         model = try reader.readBlock(UInt8.self)
-        guard reader.remaining == 0 else { throw SnapshotError("inconsistent checkpoint: trailing bytes") }
+        guard reader.remaining == 0 else { throw StreamRecError.snapshot("inconsistent checkpoint: trailing bytes") }
     }
 }

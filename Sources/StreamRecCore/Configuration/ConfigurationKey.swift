@@ -19,7 +19,7 @@ public struct ConfigurationKey: Sendable {
         /// A map of free-form keys (file: a mapping; env and flags: `k=v,k=v`).
         /// `set` receives all entries given in one place at once.
         case map(get: @Sendable (StreamRecConfiguration) -> [String: String],
-                 set: @Sendable (inout StreamRecConfiguration, [(String, String)], String) throws(ConfigurationError) -> Void)
+                 set: @Sendable (inout StreamRecConfiguration, [(String, String)], String) throws(StreamRecError) -> Void)
     }
 
     /// Every setting StreamRec knows. A key in a file or a `STREAMREC_` variable
@@ -206,47 +206,47 @@ public struct ConfigurationKey: Sendable {
     }
 
     /// Sets a map key from entries given together (a file's mapping).
-    func apply(entries: [(String, String)], to configuration: inout StreamRecConfiguration, origin: String) throws(ConfigurationError) {
+    func apply(entries: [(String, String)], to configuration: inout StreamRecConfiguration, origin: String) throws(StreamRecError) {
         guard case .map(_, let set) = kind else { return }
         try set(&configuration, entries, origin)
     }
 
     /// Sets this key from text, checking its type. `origin` names where the text came
     /// from, for the error message.
-    func apply(_ text: String, to configuration: inout StreamRecConfiguration, origin: String) throws(ConfigurationError) {
+    func apply(_ text: String, to configuration: inout StreamRecConfiguration, origin: String) throws(StreamRecError) {
         switch kind {
         case .string(_, let set):
             set(&configuration, text)
         case .choice(let values, _, let set):
             guard values.contains(text) else {
-                throw ConfigurationError("\(origin): '\(path)' must be one of \(values.joined(separator: ", ")), got '\(text)'")
+                throw StreamRecError.configuration("\(origin): '\(path)' must be one of \(values.joined(separator: ", ")), got '\(text)'")
             }
             set(&configuration, text)
         case .integer(let range, _, let set):
             guard let value = Int(text.trimmingCharacters(in: " ")) else {
-                throw ConfigurationError("\(origin): '\(path)' must be an integer, got '\(text)'")
+                throw StreamRecError.configuration("\(origin): '\(path)' must be an integer, got '\(text)'")
             }
             guard range.contains(value) else {
-                throw ConfigurationError("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                throw StreamRecError.configuration("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
             }
             set(&configuration, value)
         case .flag(_, let set):
             switch text.trimmingCharacters(in: " ").lowercased() {
             case "true", "yes", "on", "1": set(&configuration, true)
             case "false", "no", "off", "0": set(&configuration, false)
-            default: throw ConfigurationError("\(origin): '\(path)' must be true or false, got '\(text)'")
+            default: throw StreamRecError.configuration("\(origin): '\(path)' must be true or false, got '\(text)'")
             }
         case .number(let range, _, let set):
             guard let value = Double(text.trimmingCharacters(in: " ")), value.isFinite else {
-                throw ConfigurationError("\(origin): '\(path)' must be a number, got '\(text)'")
+                throw StreamRecError.configuration("\(origin): '\(path)' must be a number, got '\(text)'")
             }
             guard range.contains(value) else {
-                throw ConfigurationError("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                throw StreamRecError.configuration("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
             }
             set(&configuration, value)
         case .timestamp(_, let set):
             guard let value = RFC3339.milliseconds(text.trimmingCharacters(in: " ")) else {
-                throw ConfigurationError("\(origin): '\(path)' must be an RFC 3339 time such as 2000-01-01T00:00:00Z, got '\(text)'")
+                throw StreamRecError.configuration("\(origin): '\(path)' must be an RFC 3339 time such as 2000-01-01T00:00:00Z, got '\(text)'")
             }
             set(&configuration, value)
         case .map(_, let set):
@@ -267,11 +267,11 @@ public struct ConfigurationKey: Sendable {
     }
 
     /// Parses `k=v,k=v` (as `-X` and `STREAMREC_KAFKA_PROPERTIES` take it).
-    public static func parseProperties(_ text: String, origin: String) throws(ConfigurationError) -> [(String, String)] {
+    public static func parseProperties(_ text: String, origin: String) throws(StreamRecError) -> [(String, String)] {
         var result: [(String, String)] = []
         for item in text.split(separator: ",") where !item.allSatisfy(\.isWhitespace) {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw ConfigurationError("\(origin): expected key=value, got '\(item)'")
+                throw StreamRecError.configuration("\(origin): expected key=value, got '\(item)'")
             }
             result.append((String(item[..<equals]).trimmingCharacters(in: " "), String(item[item.index(after: equals)...])))
         }

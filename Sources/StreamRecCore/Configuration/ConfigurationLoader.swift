@@ -28,7 +28,7 @@ public enum ConfigurationLoader {
         file: (name: String, text: String)? = nil,
         environment: [String: String] = [:],
         overrides: [Override] = []
-    ) throws(ConfigurationError) -> Loaded {
+    ) throws(StreamRecError) -> Loaded {
         var configuration = StreamRecConfiguration()
         var origins = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, "default") })
 
@@ -47,7 +47,7 @@ public enum ConfigurationLoader {
         for name in environment.keys.sorted() where name.hasPrefix("STREAMREC_") {
             guard let key = ConfigurationKey.all.first(where: { $0.environment == name }) else {
                 if ConfigurationKey.otherEnvironment.contains(name) { continue }
-                throw ConfigurationError("unknown environment variable \(name); known: "
+                throw StreamRecError.configuration("unknown environment variable \(name); known: "
                     + (ConfigurationKey.all.map(\.environment) + ConfigurationKey.otherEnvironment.sorted()).joined(separator: ", "))
             }
             try key.apply(environment[name]!, to: &configuration, origin: "environment \(name)")
@@ -56,17 +56,17 @@ public enum ConfigurationLoader {
 
         for override in overrides {
             guard let key = ConfigurationKey.named(override.path) else {
-                throw ConfigurationError("\(override.origin): unknown configuration key '\(override.path)'")
+                throw StreamRecError.configuration("\(override.origin): unknown configuration key '\(override.path)'")
             }
             try key.apply(override.value, to: &configuration, origin: override.origin)
             origins[key.path] = override.origin
         }
         let bounds = configuration.eventBounds
         guard bounds.ratingMin <= bounds.ratingMax else {
-            throw ConfigurationError("events.rating_min (\(bounds.ratingMin)) must not exceed events.rating_max (\(bounds.ratingMax))")
+            throw StreamRecError.configuration("events.rating_min (\(bounds.ratingMin)) must not exceed events.rating_max (\(bounds.ratingMax))")
         }
         guard bounds.minTimestamp <= bounds.maxTimestamp else {
-            throw ConfigurationError("events.min_timestamp must be before events.max_timestamp")
+            throw StreamRecError.configuration("events.min_timestamp must be before events.max_timestamp")
         }
         configuration.events.ratingRange = bounds.ratingMin...bounds.ratingMax
         configuration.events.timestampRange = bounds.minTimestamp...bounds.maxTimestamp
@@ -82,39 +82,39 @@ public enum ConfigurationLoader {
 
     /// Walks the YAML mapping into (known key, scalar text) pairs, rejecting any
     /// key that is not a setting and any value of the wrong shape.
-    static func flatten(yaml: String, name: String) throws(ConfigurationError) -> [(String, Setting)] {
+    static func flatten(yaml: String, name: String) throws(StreamRecError) -> [(String, Setting)] {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw ConfigurationError("\(name): not valid YAML: \(error)")
+            throw StreamRecError.configuration("\(name): not valid YAML: \(error)")
         }
         guard let root else { return [] }
         guard case .mapping(let mapping) = root else {
-            throw ConfigurationError("\(name): expected a mapping of sections (kafka:, topics:, …) at the top")
+            throw StreamRecError.configuration("\(name): expected a mapping of sections (kafka:, topics:, …) at the top")
         }
         var result: [(String, Setting)] = []
         let sections = Set(ConfigurationKey.all.map { String($0.path.split(separator: ".")[0]) })
         for (sectionNode, body) in mapping {
             let section = sectionNode.string ?? ""
             guard sections.contains(section) else {
-                throw ConfigurationError("\(name): unknown configuration key '\(section)'; sections are \(sections.sorted().joined(separator: ", "))")
+                throw StreamRecError.configuration("\(name): unknown configuration key '\(section)'; sections are \(sections.sorted().joined(separator: ", "))")
             }
             guard case .mapping(let entries) = body else {
                 if case .scalar(let scalar) = body, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { continue }
-                throw ConfigurationError("\(name): '\(section)' must be a mapping")
+                throw StreamRecError.configuration("\(name): '\(section)' must be a mapping")
             }
             for (keyNode, value) in entries {
                 let path = "\(section).\(keyNode.string ?? "")"
                 guard let key = ConfigurationKey.named(path) else {
                     let known = ConfigurationKey.all.filter { $0.path.hasPrefix(section + ".") }.map(\.path)
-                    throw ConfigurationError("\(name): unknown configuration key '\(path)'; known in '\(section)': \(known.joined(separator: ", "))")
+                    throw StreamRecError.configuration("\(name): unknown configuration key '\(path)'; known in '\(section)': \(known.joined(separator: ", "))")
                 }
                 if key.isMap {
                     result.append((path, .entries(try mapEntries(value, path: path, name: name))))
                 } else {
                     guard case .scalar(let scalar) = value else {
-                        throw ConfigurationError("\(name): '\(path)' must be a single value, not a list or mapping")
+                        throw StreamRecError.configuration("\(name): '\(path)' must be a single value, not a list or mapping")
                     }
                     let text = scalar.string == "~" || scalar.string == "null" ? "" : scalar.string
                     result.append((path, .value(text)))
@@ -124,15 +124,15 @@ public enum ConfigurationLoader {
         return result
     }
 
-    private static func mapEntries(_ node: Node, path: String, name: String) throws(ConfigurationError) -> [(String, String)] {
+    private static func mapEntries(_ node: Node, path: String, name: String) throws(StreamRecError) -> [(String, String)] {
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { return [] }
         guard case .mapping(let mapping) = node else {
-            throw ConfigurationError("\(name): '\(path)' must be a mapping")
+            throw StreamRecError.configuration("\(name): '\(path)' must be a mapping")
         }
         var result: [(String, String)] = []
         for (key, value) in mapping {
             guard case .scalar(let scalar) = value, let entry = key.string else {
-                throw ConfigurationError("\(name): '\(path).\(key.string ?? "?")' must be a single value")
+                throw StreamRecError.configuration("\(name): '\(path).\(key.string ?? "?")' must be a single value")
             }
             result.append((entry, scalar.string))
         }

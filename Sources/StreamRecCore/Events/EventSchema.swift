@@ -65,18 +65,18 @@ extension EventSchema {
     /// Replaces the event types with `entries` (type → weight).
     static func setWeights(
         _ configuration: inout StreamRecConfiguration, _ entries: [(String, String)], _ origin: String
-    ) throws(ConfigurationError) {
+    ) throws(StreamRecError) {
         var weights: [String: Double] = [:]
         for (type, text) in entries {
             guard !type.isEmpty, type.utf8.allSatisfy({ $0 > 0x20 && $0 != UInt8(ascii: "\"") }) else {
-                throw ConfigurationError("\(origin): event type '\(type)' must be a non-empty word")
+                throw StreamRecError.configuration("\(origin): event type '\(type)' must be a non-empty word")
             }
             guard let weight = Double(text.trimmingCharacters(in: " ")), weight.isFinite, weight >= 0 else {
-                throw ConfigurationError("\(origin): weight of event type '\(type)' must be a number ≥ 0, got '\(text)'")
+                throw StreamRecError.configuration("\(origin): weight of event type '\(type)' must be a number ≥ 0, got '\(text)'")
             }
             weights[type] = weight
         }
-        guard !weights.isEmpty else { throw ConfigurationError("\(origin): 'events.types' must name at least one event type") }
+        guard !weights.isEmpty else { throw StreamRecError.configuration("\(origin): 'events.types' must name at least one event type") }
         configuration.events.weights = weights
     }
 }

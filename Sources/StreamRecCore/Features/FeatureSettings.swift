@@ -58,12 +58,12 @@ public struct FeatureSettings: Sendable, Equatable {
     }
 
     /// Problems with the combination of settings, for a fail-fast message.
-    public func validate() throws(ConfigurationError) {
+    public func validate() throws(StreamRecError) {
         guard cooccurrenceWindow <= recentItems else {
-            throw ConfigurationError("features.cooccurrence_window (\(cooccurrenceWindow)) must not exceed features.recent_items (\(recentItems))")
+            throw StreamRecError.configuration("features.cooccurrence_window (\(cooccurrenceWindow)) must not exceed features.recent_items (\(recentItems))")
         }
         guard neighbourCapacity >= neighbours else {
-            throw ConfigurationError("features.neighbour_capacity (\(neighbourCapacity)) must be at least features.neighbours (\(neighbours))")
+            throw StreamRecError.configuration("features.neighbour_capacity (\(neighbourCapacity)) must be at least features.neighbours (\(neighbours))")
         }
     }
 }

@@ -33,8 +33,8 @@ extension FeatureStore {
     }
 
     /// Restores a store from ``snapshot()``, with the schema and settings it was
-    /// written with. Throws ``SnapshotError`` on any corruption or truncation.
-    public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
+    /// written with. Throws ``StreamRecError`` on any corruption or truncation.
+    public init(snapshot bytes: [UInt8]) throws(StreamRecError) {
         var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.snapshotKind, version: Self.snapshotVersion))
         let (schema, settings) = try Self.decodeConfiguration(&r)
         var store = FeatureStore(schema: schema, settings: settings)
@@ -48,7 +48,7 @@ extension FeatureStore {
         store.cooccurrenceDecay = ForwardDecay(halfLifeHours: settings.cooccurrenceHalfLifeHours, landmark: try r.read())
         let attributeCount = Int(try r.read(UInt64.self))
         guard attributeCount == settings.numericAttributes.count else {
-            throw SnapshotError("inconsistent snapshot: \(attributeCount) attribute statistics for \(settings.numericAttributes.count) attributes")
+            throw StreamRecError.snapshot("inconsistent snapshot: \(attributeCount) attribute statistics for \(settings.numericAttributes.count) attributes")
         }
         store.attributeStatistics = []
         for _ in 0..<attributeCount {
@@ -62,7 +62,7 @@ extension FeatureStore {
         u.records = try r.readBlock(); u.counters = try r.readBlock(); u.recent = try r.readBlock(); u.affinities = try r.readBlock()
         let consumedCount = Int(try r.read(UInt64.self))
         guard consumedCount == u.records.count else {  // one list per slot
-            throw SnapshotError("inconsistent snapshot: \(consumedCount) consumed lists for \(u.records.count) user slots")
+            throw StreamRecError.snapshot("inconsistent snapshot: \(consumedCount) consumed lists for \(u.records.count) user slots")
         }
         u.consumed = []
         u.consumed.reserveCapacity(consumedCount)
@@ -73,7 +73,7 @@ extension FeatureStore {
         var i = store.itemTable
         i.records = try r.readBlock(); i.counts = try r.readBlock(); i.attributes = try r.readBlock()
         i.neighbourItems = try r.readBlock(); i.neighbourWeights = try r.readBlock(); i.neighbourErrors = try r.readBlock()
-        guard r.remaining == 0 else { throw SnapshotError("inconsistent snapshot: \(r.remaining) unexpected bytes at the end") }
+        guard r.remaining == 0 else { throw StreamRecError.snapshot("inconsistent snapshot: \(r.remaining) unexpected bytes at the end") }
         try Self.checkShapes(u, i, users: store.users.capacity, items: store.items.capacity, categories: store.categories.capacity)
         store.userTable = u
         store.itemTable = i
@@ -85,11 +85,11 @@ extension FeatureStore {
     /// checksum-valid but inconsistent snapshot is refused here.
     private static func checkShapes(
         _ u: UserFeatureTable, _ i: ItemFeatureTable, users: Int, items: Int, categories: Int
-    ) throws(SnapshotError) {
+    ) throws(StreamRecError) {
         // Arrays grow ahead of use: at least one slot per interned id, all arrays of a table alike.
         let userSlots = u.records.count, itemSlots = i.records.count
         guard userSlots >= users, itemSlots >= items else {
-            throw SnapshotError("inconsistent snapshot: \(userSlots) user slots for \(users) users, \(itemSlots) item slots for \(items) items")
+            throw StreamRecError.snapshot("inconsistent snapshot: \(userSlots) user slots for \(users) users, \(itemSlots) item slots for \(items) items")
         }
         let userArrays: [(String, Int, Int)] = [
             ("counters", u.counters.count, u.counterStride), ("recent", u.recent.count, u.recentCapacity),
@@ -101,10 +101,10 @@ extension FeatureStore {
             ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
         ]
         for (name, count, stride) in userArrays where count != userSlots * stride {
-            throw SnapshotError("inconsistent snapshot: user \(name) has \(count) values for \(userSlots) slots")
+            throw StreamRecError.snapshot("inconsistent snapshot: user \(name) has \(count) values for \(userSlots) slots")
         }
         for (name, count, stride) in itemArrays where count != itemSlots * stride {
-            throw SnapshotError("inconsistent snapshot: item \(name) has \(count) values for \(itemSlots) slots")
+            throw StreamRecError.snapshot("inconsistent snapshot: item \(name) has \(count) values for \(itemSlots) slots")
         }
         let inItems = { (value: Int32) in value >= -1 && Int(value) < itemSlots }
         let inCategories = { (value: Int32) in value >= -1 && Int(value) < categories }
@@ -114,7 +114,7 @@ extension FeatureStore {
               u.affinities.allSatisfy({ inCategories($0.category) }), i.records.allSatisfy({ inCategories($0.category) }),
               u.activityQueue.allSatisfy({ $0.user >= 0 && Int($0.user) < userSlots }),
               u.consumed.allSatisfy({ $0.allSatisfy { $0 >= 0 && Int($0) < itemSlots } })
-        else { throw SnapshotError("inconsistent snapshot: an index or count points outside its table") }
+        else { throw StreamRecError.snapshot("inconsistent snapshot: an index or count points outside its table") }
     }
 
     private func encode(_ schema: EventSchema, _ settings: FeatureSettings, into w: inout BinaryWriter) {
@@ -133,18 +133,18 @@ extension FeatureStore {
         w.write(settings.numericAttributes)
     }
 
-    private static func decodeConfiguration(_ r: inout BinaryReader) throws(SnapshotError) -> (EventSchema, FeatureSettings) {
+    private static func decodeConfiguration(_ r: inout BinaryReader) throws(StreamRecError) -> (EventSchema, FeatureSettings) {
         var schema = EventSchema()
         schema.weights = [:]
         let typeCount = Int(try r.read(UInt64.self))
-        guard typeCount <= r.remaining else { throw SnapshotError("snapshot truncated or corrupt: \(typeCount) event types announced") }
+        guard typeCount <= r.remaining else { throw StreamRecError.snapshot("snapshot truncated or corrupt: \(typeCount) event types announced") }
         for _ in 0..<typeCount { schema.weights[try r.readString()] = try r.readDouble() }
         schema.ratingType = try r.readString()
         schema.maxIDBytes = Int(try r.read(Int64.self))
         schema.maxPayloadBytes = Int(try r.read(Int64.self))
         let (ratingLow, ratingHigh) = (try r.readDouble(), try r.readDouble())
         let (timeLow, timeHigh) = (try r.read(Int64.self), try r.read(Int64.self))
-        guard ratingLow <= ratingHigh, timeLow <= timeHigh else { throw SnapshotError("inconsistent snapshot: inverted ranges") }
+        guard ratingLow <= ratingHigh, timeLow <= timeHigh else { throw StreamRecError.snapshot("inconsistent snapshot: inverted ranges") }
         schema.ratingRange = ratingLow...ratingHigh
         schema.timestampRange = timeLow...timeHigh
         var settings = FeatureSettings()
@@ -157,7 +157,7 @@ extension FeatureStore {
         var integers: [Int] = []
         for _ in 0..<7 {
             let value = try r.read(Int64.self)
-            guard (0...100_000_000).contains(value) else { throw SnapshotError("inconsistent snapshot: setting out of range (\(value))") }
+            guard (0...100_000_000).contains(value) else { throw StreamRecError.snapshot("inconsistent snapshot: setting out of range (\(value))") }
             integers.append(Int(value))
         }
         (settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow) =
@@ -165,7 +165,7 @@ extension FeatureStore {
         (settings.neighbours, settings.neighbourCapacity, settings.maxUsers) = (integers[4], integers[5], integers[6])
         settings.cooccurrence = try r.readBool()
         guard let policy = FeatureSettings.LatePolicy(rawValue: try r.readString()) else {
-            throw SnapshotError("inconsistent snapshot: unknown late-event policy")
+            throw StreamRecError.snapshot("inconsistent snapshot: unknown late-event policy")
         }
         settings.lateEvents = policy
         settings.numericAttributes = try r.readStrings()

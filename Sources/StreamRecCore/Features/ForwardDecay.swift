@@ -7,11 +7,11 @@ import Foundation
 /// Sums stay exact whatever order events arrive in, and nothing is rewritten as
 /// time passes; only when the exponents grow large does the owner move the
 /// landmark and rescale what it stores (``needsRenormalization(at:)``).
-public struct ForwardDecay: Sendable, Equatable {
-    public let halfLifeMilliseconds: Double
-    public private(set) var landmark: Int64
+struct ForwardDecay: Sendable, Equatable {
+    let halfLifeMilliseconds: Double
+    private(set) var landmark: Int64
 
-    public init(halfLifeHours: Double, landmark: Int64 = 0) {
+    init(halfLifeHours: Double, landmark: Int64 = 0) {
         halfLifeMilliseconds = halfLifeHours * 3_600_000
         self.landmark = landmark
     }
@@ -20,24 +20,24 @@ public struct ForwardDecay: Sendable, Equatable {
     /// is stored (`weight · factor`): compute it once per event for every sum of
     /// this half-life.
     @inline(__always)
-    public func factor(at time: Int64) -> Double {
+    func factor(at time: Int64) -> Double {
         exp2(Double(time - landmark) / halfLifeMilliseconds)
     }
 
     /// A stored sum read at time `time`.
     @inline(__always)
-    public func value(_ stored: Double, at time: Int64) -> Double {
+    func value(_ stored: Double, at time: Int64) -> Double {
         stored * exp2(-Double(time - landmark) / halfLifeMilliseconds)
     }
 
     /// Whether `time` is far enough past the landmark (2^400) that stored values
     /// should be rescaled before Double's range (2^1023) is near.
-    public func needsRenormalization(at time: Int64) -> Bool {
+    func needsRenormalization(at time: Int64) -> Bool {
         Double(time - landmark) / halfLifeMilliseconds > 400
     }
 
     /// Moves the landmark to `time`; returns the factor every stored value must be multiplied by.
-    public mutating func moveLandmark(to time: Int64) -> Double {
+    mutating func moveLandmark(to time: Int64) -> Double {
         let factor = exp2(-Double(time - landmark) / halfLifeMilliseconds)
         landmark = time
         return factor

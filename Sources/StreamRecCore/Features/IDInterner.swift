@@ -6,7 +6,7 @@ import CCacheHints
 /// An open-addressing table with a cheap byte hash (FNV-1a over UTF-8) stands in
 /// for `Dictionary<String, Int32>`: interning runs several times per event, and
 /// the standard library's seeded SipHash was a fifth of the feature store's time.
-public struct IDInterner: Sendable, Equatable {
+struct IDInterner: Sendable, Equatable {
     /// Id of each index; "" for a free index.
     private(set) var ids: [String] = []
     /// Indices of removed ids, reused last-in first-out.
@@ -26,14 +26,14 @@ public struct IDInterner: Sendable, Equatable {
     private static let empty: Int32 = -1
     private static let deleted: Int32 = -2
 
-    public init() {}
+    init() {}
 
     /// Live ids.
-    public var count: Int { live }
+    var count: Int { live }
     /// One past the highest index ever handed out: the size per-entity arrays need.
-    public var capacity: Int { ids.count }
+    var capacity: Int { ids.count }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.ids == rhs.ids && lhs.free == rhs.free
     }
 
@@ -67,7 +67,7 @@ public struct IDInterner: Sendable, Equatable {
         }
     }
 
-    public func index(of id: String) -> Int32? {
+    func index(of id: String) -> Int32? {
         index(of: id, hash: Self.hash(id))
     }
 
@@ -87,10 +87,10 @@ public struct IDInterner: Sendable, Equatable {
         }
     }
 
-    public func id(at index: Int32) -> String { ids[Int(index)] }
+    func id(at index: Int32) -> String { ids[Int(index)] }
 
     /// The index of `id`, adding it if new. `isNew` tells the caller to reset the slot.
-    public mutating func intern(_ id: String) -> (index: Int32, isNew: Bool) {
+    mutating func intern(_ id: String) -> (index: Int32, isNew: Bool) {
         let hash = Self.hash(id)
         var (slot, found) = find(id, hash: hash)
         if found { return (slots[slot].index, false) }
@@ -113,7 +113,7 @@ public struct IDInterner: Sendable, Equatable {
     }
 
     /// Frees the index of a removed id for reuse.
-    public mutating func remove(_ index: Int32) {
+    mutating func remove(_ index: Int32) {
         let id = ids[Int(index)]
         guard !id.isEmpty else { return }
         let (slot, found) = find(id, hash: Self.hash(id))
@@ -136,21 +136,21 @@ public struct IDInterner: Sendable, Equatable {
 
     /// Rebuilds from a snapshot's index → id table ("" marks a free index) and free
     /// list, in its order, so that a restored interner hands out the same indices.
-    init(ids: [String], free: [Int32]) throws(SnapshotError) {
+    init(ids: [String], free: [Int32]) throws(StreamRecError) {
         self.ids = ids
         var size = 16
         while size * 3 < ids.count * 4 + 4 { size *= 2 }
         slots = Array(repeating: Slot(index: Self.empty, id: ""), count: size)
         for (index, id) in ids.enumerated() where !id.isEmpty {
             let (slot, found) = find(id, hash: Self.hash(id))
-            guard !found else { throw SnapshotError("inconsistent snapshot: id '\(id)' appears twice") }
+            guard !found else { throw StreamRecError.snapshot("inconsistent snapshot: id '\(id)' appears twice") }
             slots[slot] = Slot(index: Int32(index), id: id)
             live += 1
             used += 1
         }
         guard free.count == ids.count - live, free.allSatisfy({ $0 >= 0 && Int($0) < ids.count && ids[Int($0)].isEmpty }),
               Set(free).count == free.count else {
-            throw SnapshotError("inconsistent snapshot: free list does not match the id table")
+            throw StreamRecError.snapshot("inconsistent snapshot: free list does not match the id table")
         }
         self.free = free
     }

@@ -11,7 +11,7 @@ extension PopularityRecommender {
         return SnapshotEnvelope.seal(kind: "POP ", version: 1, payload: w.bytes)
     }
 
-    public init(snapshot bytes: [UInt8], schema: EventSchema) throws(SnapshotError) {
+    public init(snapshot bytes: [UInt8], schema: EventSchema) throws(StreamRecError) {
         var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "POP ", version: 1))
         let items = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
         let scores: [Double] = try r.readBlock()
@@ -19,7 +19,7 @@ extension PopularityRecommender {
         let landmark: Int64 = try r.read()
         let halfLife = try r.readDouble()
         self.init(schema: schema, halfLifeHours: decayed ? halfLife : nil)
-        guard scores.count == items.capacity, r.remaining == 8 else { throw SnapshotError("inconsistent snapshot: popularity scores") }
+        guard scores.count == items.capacity, r.remaining == 8 else { throw StreamRecError.snapshot("inconsistent snapshot: popularity scores") }
         self.items = items
         self.scores = scores
         decay = decayed ? ForwardDecay(halfLifeHours: halfLife, landmark: landmark) : nil
@@ -38,12 +38,12 @@ extension CooccurrenceRecommender {
         }
     }
 
-    public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
+    public init(snapshot bytes: [UInt8]) throws(StreamRecError) {
         var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "COOC", version: 1))
         recentItems = Int(try r.read(Int64.self))
         neighbours = Int(try r.read(Int64.self))
         store = try FeatureStore(snapshot: try r.readBlock(UInt8.self))
-        guard r.remaining == 0 else { throw SnapshotError("inconsistent snapshot: trailing bytes") }
+        guard r.remaining == 0 else { throw StreamRecError.snapshot("inconsistent snapshot: trailing bytes") }
     }
 }
 
@@ -62,7 +62,7 @@ extension ModelCatalog {
     /// A model restored from its ``Recommender/snapshot()``; `name` says which kind.
     public static func restore(
         _ name: String, snapshot bytes: [UInt8], schema: EventSchema, features: FeatureSettings, settings: ModelSettings
-    ) throws(SnapshotError) -> any Recommender {
+    ) throws(StreamRecError) -> any Recommender {
         switch name {
         case "isgd", "raisgd": return try ISGD(snapshot: bytes, schema: schema, settings: settings)
         case "bpr": return try OnlineBPR(snapshot: bytes, schema: schema, settings: settings)
@@ -72,14 +72,14 @@ extension ModelCatalog {
         case "hybrid":
             var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "HYBR", version: 1))
             let baseName = try r.readString()
-            guard baseName != "hybrid" else { throw SnapshotError("inconsistent snapshot: a hybrid inside a hybrid") }
+            guard baseName != "hybrid" else { throw StreamRecError.snapshot("inconsistent snapshot: a hybrid inside a hybrid") }
             let base = try restore(baseName, snapshot: try r.readBlock(), schema: schema, features: features, settings: settings)
             let cooccurrence = try CooccurrenceRecommender(snapshot: try r.readBlock())
             let popularity = try PopularityRecommender(snapshot: try r.readBlock(), schema: schema)
-            guard r.remaining == 0 else { throw SnapshotError("inconsistent snapshot: trailing bytes") }
+            guard r.remaining == 0 else { throw StreamRecError.snapshot("inconsistent snapshot: trailing bytes") }
             return HybridRecommender(base: base, cooccurrence: cooccurrence, popularity: popularity, settings: settings)
         default:
-            throw SnapshotError("unknown model '\(name)' in snapshot")
+            throw StreamRecError.snapshot("unknown model '\(name)' in snapshot")
         }
     }
 }

@@ -49,10 +49,10 @@ public struct FactorMatrix: Sendable, Equatable {
         try values.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
     }
 
-    init(factors: Int, values: [Float]) throws(SnapshotError) {
+    init(factors: Int, values: [Float]) throws(StreamRecError) {
         self.init(factors: factors)
         guard stride > 0, values.count % stride == 0 else {
-            throw SnapshotError("inconsistent snapshot: \(values.count) factor values for rows of \(stride)")
+            throw StreamRecError.snapshot("inconsistent snapshot: \(values.count) factor values for rows of \(stride)")
         }
         self.values = values
     }

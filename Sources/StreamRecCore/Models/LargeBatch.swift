@@ -3,6 +3,6 @@
 /// preparing once what the refreshes that follow it (one per user it touched) all
 /// need. Below it, handing work to another thread or preparing ahead costs more
 /// than it saves.
-public enum LargeBatch {
-    public static let minimumEvents = 64
+package enum LargeBatch {
+    package static let minimumEvents = 64
 }

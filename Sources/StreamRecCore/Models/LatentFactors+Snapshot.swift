@@ -15,11 +15,11 @@ extension LatentFactors {
     }
 
     /// Reads what ``encode(into:)`` wrote, checking that rows and ids agree.
-    static func decode(_ r: inout BinaryReader) throws(SnapshotError) -> LatentFactors {
+    static func decode(_ r: inout BinaryReader) throws(StreamRecError) -> LatentFactors {
         let users = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
         let items = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
         let factors = Int(try r.read(Int64.self))
-        guard (1...1_024).contains(factors) else { throw SnapshotError("inconsistent snapshot: \(factors) factors") }
+        guard (1...1_024).contains(factors) else { throw StreamRecError.snapshot("inconsistent snapshot: \(factors) factors") }
         let userValues: [Float] = try r.readBlock(), itemValues: [Float] = try r.readBlock()
         let userBias: [Float] = try r.readBlock(), itemBias: [Float] = try r.readBlock()
         let seed: UInt64 = try r.read()
@@ -32,7 +32,7 @@ extension LatentFactors {
         state.itemBias = itemBias
         guard state.userFactors.rows == users.capacity, state.itemFactors.rows == items.capacity,
               userBias.count == users.capacity, itemBias.count == items.capacity else {
-            throw SnapshotError("inconsistent snapshot: factor rows do not match the interned ids")
+            throw StreamRecError.snapshot("inconsistent snapshot: factor rows do not match the interned ids")
         }
         return state
     }
@@ -52,14 +52,14 @@ extension ISGD {
     }
 
     /// Restores a model from ``snapshot()``; the schema and settings are the caller's.
-    public init(snapshot bytes: [UInt8], schema: EventSchema, settings: ModelSettings) throws(SnapshotError) {
+    public init(snapshot bytes: [UInt8], schema: EventSchema, settings: ModelSettings) throws(StreamRecError) {
         var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "ISGD", version: 1))
         let state = try LatentFactors.decode(&r)
         self.init(schema: schema, settings: settings, recencyNegatives: try r.readBool())
         self.state = state
         recency = RecencyList(newer: try r.readBlock(), older: try r.readBlock(), newest: try r.read(), oldest: try r.read())
         guard r.remaining == 0, recency.newer.count == recency.older.count else {
-            throw SnapshotError("inconsistent snapshot: recency list")
+            throw StreamRecError.snapshot("inconsistent snapshot: recency list")
         }
     }
 }
@@ -75,7 +75,7 @@ extension OnlineBPR {
         return SnapshotEnvelope.seal(kind: "BPR ", version: 1, payload: w.bytes)
     }
 
-    public init(snapshot bytes: [UInt8], schema: EventSchema, settings: ModelSettings) throws(SnapshotError) {
+    public init(snapshot bytes: [UInt8], schema: EventSchema, settings: ModelSettings) throws(StreamRecError) {
         var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "BPR ", version: 1))
         let state = try LatentFactors.decode(&r)
         self.init(schema: schema, settings: settings)
@@ -85,7 +85,7 @@ extension OnlineBPR {
         events = try r.read()
         guard r.remaining == 0, recentCursor >= 0, recentCursor <= max(recentItems.count, 0),
               recentItems.allSatisfy({ $0 >= 0 && Int($0) < state.items.capacity }) else {
-            throw SnapshotError("inconsistent snapshot: recent items")
+            throw StreamRecError.snapshot("inconsistent snapshot: recent items")
         }
     }
 }
@@ -100,13 +100,13 @@ extension BiasedMF {
         return SnapshotEnvelope.seal(kind: "BMF ", version: 1, payload: w.bytes)
     }
 
-    public init(snapshot bytes: [UInt8], schema: EventSchema, settings: ModelSettings) throws(SnapshotError) {
+    public init(snapshot bytes: [UInt8], schema: EventSchema, settings: ModelSettings) throws(StreamRecError) {
         var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "BMF ", version: 1))
         let state = try LatentFactors.decode(&r)
         self.init(schema: schema, settings: settings)
         self.state = state
         globalMean = try r.readDouble()
         ratingsSeen = Int(try r.read(Int64.self))
-        guard r.remaining == 0 else { throw SnapshotError("inconsistent snapshot: trailing bytes") }
+        guard r.remaining == 0 else { throw StreamRecError.snapshot("inconsistent snapshot: trailing bytes") }
     }
 }

@@ -3,8 +3,8 @@
 /// from the model seed and the entity's index, so the same events always give
 /// the same initial factors.
 public struct LatentFactors: Sendable, Equatable {
-    public var users = IDInterner()
-    public var items = IDInterner()
+    var users = IDInterner()
+    var items = IDInterner()
     public var userFactors: FactorMatrix
     public var itemFactors: FactorMatrix
     public var userBias: [Float] = []

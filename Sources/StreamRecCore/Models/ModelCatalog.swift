@@ -5,7 +5,7 @@ public enum ModelCatalog {
     /// A fresh model. Throws for an unknown name, listing the known ones.
     public static func make(
         _ name: String, schema: EventSchema, features: FeatureSettings, settings: ModelSettings
-    ) throws(ConfigurationError) -> any Recommender {
+    ) throws(StreamRecError) -> any Recommender {
         switch name {
         case "isgd": return ISGD(schema: schema, settings: settings)
         case "raisgd": return ISGD(schema: schema, settings: settings, recencyNegatives: true)
@@ -15,14 +15,14 @@ public enum ModelCatalog {
         case "popularity-cumulative": return PopularityRecommender(schema: schema, halfLifeHours: nil)
         case "cooccurrence": return CooccurrenceRecommender(schema: schema, features: features, settings: settings)
         case "hybrid":
-            guard settings.hybridBase != "hybrid" else { throw ConfigurationError("model.hybrid_base cannot be 'hybrid'") }
+            guard settings.hybridBase != "hybrid" else { throw StreamRecError.configuration("model.hybrid_base cannot be 'hybrid'") }
             return HybridRecommender(
                 base: try make(settings.hybridBase, schema: schema, features: features, settings: settings),
                 cooccurrence: CooccurrenceRecommender(schema: schema, features: features, settings: settings),
                 popularity: PopularityRecommender(schema: schema, halfLifeHours: features.popularityHalfLifeHours),
                 settings: settings)
         default:
-            throw ConfigurationError("unknown model '\(name)'; models are \((names + ["popularity-cumulative"]).joined(separator: ", "))")
+            throw StreamRecError.configuration("unknown model '\(name)'; models are \((names + ["popularity-cumulative"]).joined(separator: ", "))")
         }
     }
 }

@@ -103,19 +103,19 @@ public struct Recommendation: Sendable, Equatable {
     }
 
     /// Reads a Recommendation v1 message value.
-    public init(decoding bytes: some Collection<UInt8>) throws(RecommendationDecodingError) {
+    public init(decoding bytes: some Collection<UInt8>) throws(StreamRecError) {
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))
         } catch {
-            throw RecommendationDecodingError("not a Recommendation v1 message: \(error)")
+            throw StreamRecError(.recommendation, "not a Recommendation v1 message: \(error)")
         }
         guard wire.version == Self.version else {
-            throw RecommendationDecodingError("unsupported recommendation version \(wire.version) (this reader knows \(Self.version))")
+            throw StreamRecError(.recommendation, "unsupported recommendation version \(wire.version) (this reader knows \(Self.version))")
         }
         guard let generatedAt = RFC3339.milliseconds(wire.generated_at),
               let eventTime = RFC3339.milliseconds(wire.based_on.event_time) else {
-            throw RecommendationDecodingError("generated_at and based_on.event_time must be RFC 3339 times")
+            throw StreamRecError(.recommendation, "generated_at and based_on.event_time must be RFC 3339 times")
         }
         self.init(
             userID: wire.user_id,
@@ -138,8 +138,3 @@ public struct Recommendation: Sendable, Equatable {
     }
 }
 
-/// A message on the recommendation topic that is not a valid Recommendation v1.
-public struct RecommendationDecodingError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}

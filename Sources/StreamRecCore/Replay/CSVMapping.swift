@@ -22,7 +22,7 @@ public struct CSVMapping: Sendable, Equatable {
     }
 
     /// Parses `--map`, `--type` and `--type-map`. Errors say what to change.
-    public init(map: String?, fixedType: String? = nil, typeMap: String? = nil) throws(ConfigurationError) {
+    public init(map: String?, fixedType: String? = nil, typeMap: String? = nil) throws(StreamRecError) {
         var targets: [String: String] = [:]
         var itemAttributes: [(String, String)] = []
         var contextAttributes: [(String, String)] = []
@@ -34,14 +34,14 @@ public struct CSVMapping: Sendable, Equatable {
             } else if ["user", "item", "type", "timestamp", "value", "event_id"].contains(target) {
                 targets[target] = column
             } else {
-                throw ConfigurationError("--map: unknown field '\(target)'; map user, item, timestamp, type, value, event_id, item.NAME or context.NAME")
+                throw StreamRecError.configuration("--map: unknown field '\(target)'; map user, item, timestamp, type, value, event_id, item.NAME or context.NAME")
             }
         }
         for required in ["user", "item", "timestamp"] where targets[required] == nil {
-            throw ConfigurationError("--map must name the column for '\(required)', e.g. --map user=visitorid,item=itemid,type=event,timestamp=timestamp")
+            throw StreamRecError.configuration("--map must name the column for '\(required)', e.g. --map user=visitorid,item=itemid,type=event,timestamp=timestamp")
         }
         guard (targets["type"] == nil) != (fixedType == nil) else {
-            throw ConfigurationError(fixedType == nil
+            throw StreamRecError.configuration(fixedType == nil
                 ? "CSV needs the event type: map a column (--map type=COLUMN) or give one for every row (--type view)"
                 : "give either --map type=COLUMN or --type, not both")
         }

@@ -1,47 +1,47 @@
 /// Little-endian binary encoding for snapshots. Arrays of fixed-width values are
 /// written as one block of bytes.
-public struct BinaryWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+struct BinaryWriter: Sendable {
+    private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    init() {}
 
     /// Room for `count` more bytes, so that appending large blocks does not
     /// reallocate (and briefly hold) a growing buffer over and over.
-    public mutating func reserveCapacity(_ count: Int) {
+    mutating func reserveCapacity(_ count: Int) {
         bytes.reserveCapacity(bytes.count + count)
     }
 
-    public mutating func write<T: FixedWidthInteger>(_ value: T) {
+    mutating func write<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func write(_ value: Double) {
+    mutating func write(_ value: Double) {
         write(value.bitPattern)
     }
 
-    public mutating func write(_ value: Bool) {
+    mutating func write(_ value: Bool) {
         write(UInt8(value ? 1 : 0))
     }
 
-    public mutating func write(_ value: String) {
+    mutating func write(_ value: String) {
         write(UInt32(value.utf8.count))
         bytes.append(contentsOf: value.utf8)
     }
 
-    public mutating func write(_ values: [String]) {
+    mutating func write(_ values: [String]) {
         write(UInt64(values.count))
         for value in values { write(value) }
     }
 
     /// A block of fixed-width integers or doubles (this is a little-endian machine;
     /// ``BinaryReader`` checks the same).
-    public mutating func write<T: BitwiseCopyable>(block values: [T]) {
+    mutating func write<T: BitwiseCopyable>(block values: [T]) {
         write(UInt64(values.count))
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
     /// Raw bytes, without a length: the caller's format knows how many.
-    public mutating func write(bytes raw: [UInt8]) {
+    mutating func write(bytes raw: [UInt8]) {
         bytes.append(contentsOf: raw)
     }
 
@@ -60,50 +60,50 @@ public struct BinaryWriter: Sendable {
 
 /// Reads what ``BinaryWriter`` wrote; every read is bounds-checked and throws on
 /// truncation instead of trapping.
-public struct BinaryReader {
+struct BinaryReader {
     private let bytes: [UInt8]
-    public private(set) var offset = 0
+    private(set) var offset = 0
 
-    public init(_ bytes: [UInt8], offset: Int = 0) {
+    init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
-    public var remaining: Int { bytes.count - offset }
+    var remaining: Int { bytes.count - offset }
 
-    private mutating func take(_ count: Int) throws(SnapshotError) -> ArraySlice<UInt8> {
+    private mutating func take(_ count: Int) throws(StreamRecError) -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else {
-            throw SnapshotError("snapshot truncated: needed \(count) more bytes at offset \(offset), \(remaining) left")
+            throw StreamRecError.snapshot("snapshot truncated: needed \(count) more bytes at offset \(offset), \(remaining) left")
         }
         defer { offset += count }
         return bytes[offset..<(offset + count)]
     }
 
-    public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(SnapshotError) -> T {
+    mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(StreamRecError) -> T {
         let slice = try take(MemoryLayout<T>.size)
         var value = T.zero
         withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: slice) }
         return T(littleEndian: value)
     }
 
-    public mutating func readDouble() throws(SnapshotError) -> Double {
+    mutating func readDouble() throws(StreamRecError) -> Double {
         Double(bitPattern: try read(UInt64.self))
     }
 
-    public mutating func readBool() throws(SnapshotError) -> Bool {
+    mutating func readBool() throws(StreamRecError) -> Bool {
         try read(UInt8.self) != 0
     }
 
-    public mutating func readString() throws(SnapshotError) -> String {
+    mutating func readString() throws(StreamRecError) -> String {
         let count = Int(try read(UInt32.self))
         let slice = try take(count)
         guard let text = String(validating: slice, as: UTF8.self) else {
-            throw SnapshotError("snapshot holds invalid UTF-8 text at offset \(offset - count)")
+            throw StreamRecError.snapshot("snapshot holds invalid UTF-8 text at offset \(offset - count)")
         }
         return text
     }
 
-    public mutating func readStrings() throws(SnapshotError) -> [String] {
+    mutating func readStrings() throws(StreamRecError) -> [String] {
         let count = try readCount(minimumBytesEach: 4)
         var values: [String] = []
         values.reserveCapacity(count)
@@ -111,7 +111,7 @@ public struct BinaryReader {
         return values
     }
 
-    public mutating func readBlock<T: BitwiseCopyable>(_: T.Type = T.self) throws(SnapshotError) -> [T] {
+    mutating func readBlock<T: BitwiseCopyable>(_: T.Type = T.self) throws(StreamRecError) -> [T] {
         let count = try readCount(minimumBytesEach: MemoryLayout<T>.stride)
         let slice = try take(count * MemoryLayout<T>.stride)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -121,10 +121,10 @@ public struct BinaryReader {
     }
 
     /// An element count, refused if the rest of the input cannot hold that many.
-    private mutating func readCount(minimumBytesEach: Int) throws(SnapshotError) -> Int {
+    private mutating func readCount(minimumBytesEach: Int) throws(StreamRecError) -> Int {
         let count = try read(UInt64.self)
         guard count <= UInt64(remaining / max(1, minimumBytesEach)) else {
-            throw SnapshotError("snapshot truncated or corrupt: \(count) elements announced at offset \(offset - 8), \(remaining) bytes left")
+            throw StreamRecError.snapshot("snapshot truncated or corrupt: \(count) elements announced at offset \(offset - 8), \(remaining) bytes left")
         }
         return Int(count)
     }

@@ -3,12 +3,12 @@ import CZlib
 /// CRC-32 (IEEE 802.3) for snapshot checksums, computed by zlib: a checkpoint of
 /// a large state is checksummed on the engine's thread, and zlib's table-sliced
 /// loop is several times faster than a byte-at-a-time one.
-public enum CRC32 {
-    public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
+enum CRC32 {
+    static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }
     }
 
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var value = UInt(crc)
         var rest = bytes
         // zlib takes a 32-bit length.

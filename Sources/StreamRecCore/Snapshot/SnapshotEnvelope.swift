@@ -1,18 +1,18 @@
 /// The frame around every snapshot: magic `SRSN`, the kind of state (four
 /// letters, e.g. `FEAT`), a format version, the payload length, the payload and
 /// its CRC-32. Opening checks all of them before a single field is decoded.
-public enum SnapshotEnvelope {
+enum SnapshotEnvelope {
     static let magic: [UInt8] = Array("SRSN".utf8)
     static let headerSize = 4 + 4 + 2 + 8
 
-    public static func seal(kind: String, version: UInt16, payload: [UInt8]) -> [UInt8] {
+    static func seal(kind: String, version: UInt16, payload: [UInt8]) -> [UInt8] {
         sealing(kind: kind, version: version) { $0.write(bytes: payload) }
     }
 
     /// A snapshot whose payload `body` writes straight into the frame: one buffer,
     /// where building the payload and then sealing it would hold two copies of a
     /// state that can be tens of megabytes.
-    public static func sealing(kind: String, version: UInt16, _ body: (inout BinaryWriter) -> Void) -> [UInt8] {
+    static func sealing(kind: String, version: UInt16, _ body: (inout BinaryWriter) -> Void) -> [UInt8] {
         // The payload length is known once `body` is done: 0 now, overwritten then.
         var writer = header(kind: kind, version: version, payloadLength: 0)
         body(&writer)
@@ -25,7 +25,7 @@ public enum SnapshotEnvelope {
     /// payload's parts unchanged, then the checksum. Joined, they are
     /// ``seal(kind:version:payload:)`` of the joined payload; written one after
     /// another, a large snapshot goes to a file without ever being one buffer.
-    public static func frame(kind: String, version: UInt16, parts: [[UInt8]]) -> [[UInt8]] {
+    static func frame(kind: String, version: UInt16, parts: [[UInt8]]) -> [[UInt8]] {
         let header = header(kind: kind, version: version, payloadLength: parts.reduce(0) { $0 + $1.count })
         var trailer = BinaryWriter()
         trailer.write(parts.reduce(UInt32(0)) { CRC32.checksum($1, continuing: $0) })
@@ -43,26 +43,26 @@ public enum SnapshotEnvelope {
     }
 
     /// The payload, after checking magic, kind, version, length and checksum.
-    public static func open(_ bytes: [UInt8], kind: String, version: UInt16) throws(SnapshotError) -> [UInt8] {
+    static func open(_ bytes: [UInt8], kind: String, version: UInt16) throws(StreamRecError) -> [UInt8] {
         guard bytes.count >= headerSize + 4 else {
-            throw SnapshotError("snapshot truncated: \(bytes.count) bytes is shorter than the \(headerSize + 4)-byte frame")
+            throw StreamRecError.snapshot("snapshot truncated: \(bytes.count) bytes is shorter than the \(headerSize + 4)-byte frame")
         }
-        guard Array(bytes[0..<4]) == magic else { throw SnapshotError("not a StreamRec snapshot (no SRSN header)") }
+        guard Array(bytes[0..<4]) == magic else { throw StreamRecError.snapshot("not a StreamRec snapshot (no SRSN header)") }
         let found = String(decoding: bytes[4..<8], as: UTF8.self)
-        guard found == kind else { throw SnapshotError("snapshot holds '\(found)' state, expected '\(kind)'") }
+        guard found == kind else { throw StreamRecError.snapshot("snapshot holds '\(found)' state, expected '\(kind)'") }
         var reader = BinaryReader(bytes, offset: 8)
         let foundVersion = try reader.read(UInt16.self)
         guard foundVersion == version else {
-            throw SnapshotError("snapshot format version \(foundVersion) is not supported (this build reads \(version))")
+            throw StreamRecError.snapshot("snapshot format version \(foundVersion) is not supported (this build reads \(version))")
         }
         let length = try reader.read(UInt64.self)
         guard UInt64(bytes.count - headerSize - 4) == length else {
-            throw SnapshotError("snapshot truncated or padded: header says \(length) payload bytes, file has \(bytes.count - headerSize - 4)")
+            throw StreamRecError.snapshot("snapshot truncated or padded: header says \(length) payload bytes, file has \(bytes.count - headerSize - 4)")
         }
         let payload = Array(bytes[headerSize..<(bytes.count - 4)])
         var trailer = BinaryReader(bytes, offset: bytes.count - 4)
         guard try trailer.read(UInt32.self) == CRC32.checksum(payload) else {
-            throw SnapshotError("snapshot checksum mismatch: the file is corrupted")
+            throw StreamRecError.snapshot("snapshot checksum mismatch: the file is corrupted")
         }
         return payload
     }

@@ -36,34 +36,34 @@ public struct TopicDefinition: Sendable, Equatable {
     static let optional = ["configs", "description", "key", "value_schema"]
 
     /// Parses one definition. `file` names the source in every error.
-    public static func parse(yaml: String, file: String) throws(ConfigurationError) -> TopicDefinition {
+    public static func parse(yaml: String, file: String) throws(StreamRecError) -> TopicDefinition {
         let node: Node?
         do { node = try Yams.compose(yaml: yaml) } catch {
-            throw ConfigurationError("\(file): not valid YAML: \(error)")
+            throw StreamRecError.configuration("\(file): not valid YAML: \(error)")
         }
         guard case .mapping(let mapping)? = node else {
-            throw ConfigurationError("\(file): expected a mapping with \(required.joined(separator: ", "))")
+            throw StreamRecError.configuration("\(file): expected a mapping with \(required.joined(separator: ", "))")
         }
         var fields: [String: Node] = [:]
         for (key, value) in mapping {
             let name = key.string ?? ""
             guard required.contains(name) || optional.contains(name) else {
-                throw ConfigurationError("\(file): unknown field '\(name)'; fields are \((required + optional).joined(separator: ", "))")
+                throw StreamRecError.configuration("\(file): unknown field '\(name)'; fields are \((required + optional).joined(separator: ", "))")
             }
             fields[name] = value
         }
         for name in required where fields[name] == nil {
-            throw ConfigurationError("\(file): missing field '\(name)'")
+            throw StreamRecError.configuration("\(file): missing field '\(name)'")
         }
-        func text(_ field: String) throws(ConfigurationError) -> String? {
+        func text(_ field: String) throws(StreamRecError) -> String? {
             guard let node = fields[field] else { return nil }
-            guard case .scalar(let scalar) = node else { throw ConfigurationError("\(file): '\(field)' must be a single value") }
+            guard case .scalar(let scalar) = node else { throw StreamRecError.configuration("\(file): '\(field)' must be a single value") }
             return scalar.string
         }
-        func positive(_ field: String) throws(ConfigurationError) -> Int {
+        func positive(_ field: String) throws(StreamRecError) -> Int {
             let raw = try text(field) ?? ""
             guard let value = Int(raw), value >= 1 else {
-                throw ConfigurationError("\(file): '\(field)' must be a whole number of at least 1, got '\(raw)'")
+                throw StreamRecError.configuration("\(file): '\(field)' must be a whole number of at least 1, got '\(raw)'")
             }
             return value
         }
@@ -71,10 +71,10 @@ public struct TopicDefinition: Sendable, Equatable {
         try validateName(topicName, file: file)
         var configs: [String: String] = [:]
         if let node = fields["configs"] {
-            guard case .mapping(let entries) = node else { throw ConfigurationError("\(file): 'configs' must be a mapping") }
+            guard case .mapping(let entries) = node else { throw StreamRecError.configuration("\(file): 'configs' must be a mapping") }
             for (key, value) in entries {
                 guard case .scalar(let scalar) = value, let name = key.string else {
-                    throw ConfigurationError("\(file): 'configs.\(key.string ?? "?")' must be a single value")
+                    throw StreamRecError.configuration("\(file): 'configs.\(key.string ?? "?")' must be a single value")
                 }
                 configs[name] = scalar.string
             }
@@ -85,13 +85,13 @@ public struct TopicDefinition: Sendable, Equatable {
     }
 
     /// Kafka's rules for topic names: 1–249 characters of `[a-zA-Z0-9._-]`.
-    static func validateName(_ name: String, file: String) throws(ConfigurationError) {
+    static func validateName(_ name: String, file: String) throws(StreamRecError) {
         let allowed = name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2E || byte == 0x5F || byte == 0x2D
         }
         guard !name.isEmpty, name.utf8.count <= 249, allowed, name != ".", name != ".." else {
-            throw ConfigurationError("\(file): 'name' must be 1–249 characters of letters, digits, '.', '_' or '-', got '\(name)'")
+            throw StreamRecError.configuration("\(file): 'name' must be 1–249 characters of letters, digits, '.', '_' or '-', got '\(name)'")
         }
     }
 }

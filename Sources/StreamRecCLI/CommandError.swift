@@ -1,9 +1,14 @@
 import StreamRecKafka
 
-/// A mistake in how a command was called or configured; exits with status 2.
-struct UsageError: Error, CustomStringConvertible {
+/// A command's own failure, with the exit status it deserves: a mistake in how
+/// the command was called or configured exits 2 (``usage(_:)``); nothing to show
+/// for what was asked, or a run stopped on bad input, exits 1 (``failed(_:)``).
+struct CommandError: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var exitStatus: Int32
+
+    static func usage(_ description: String) -> Self { Self(description: description, exitStatus: 2) }
+    static func failed(_ description: String) -> Self { Self(description: description, exitStatus: 1) }
 }
 
 extension Result where Failure == any Error {
