@@ -7,10 +7,11 @@ struct StatusReporter: Service {
     let interval: Duration
     let report: @Sendable (EngineStatistics) -> Void
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
+    func run() async {
+        // Shutdown cancels the sleep; the reporter then just ends.
+        await cancelWhenGracefulShutdown {
+            while true {
+                do { try await Task.sleep(for: interval) } catch { return }
                 report(engine.statistics)
             }
         }
