@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps test-deps build release test demo bench bench-kafka bench-replay bench-engine clean
+.PHONY: deps test-deps build release install test lint format demo bench bench-kafka bench-replay bench-engine clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,9 +20,25 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Builds everything (the CLI tests run the streamrec executable), then runs
-# every test: unit, embedded-cluster integration, kcat and confluent-kafka interop.
-test: test-deps
+# The streamrec executable into $(PREFIX)/bin.
+PREFIX ?= /usr/local
+install: release
+	install -d "$(PREFIX)/bin"
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/streamrec" "$(PREFIX)/bin/streamrec"
+
+# Formatting (.swift-format, the toolchain's swift-format): `make format` rewrites,
+# `make lint` fails on any difference or rule violation.
+SWIFT_FILES = Package.swift Sources Tests Benchmarks
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel --configuration .swift-format $(SWIFT_FILES)
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel --configuration .swift-format $(SWIFT_FILES)
+
+# Checks the formatting, builds everything (the CLI tests run the streamrec
+# executable), then runs every test: unit, embedded-cluster integration, kcat and
+# confluent-kafka interop.
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	scripts/run-tests.sh
 

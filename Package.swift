@@ -4,7 +4,7 @@ import PackageDescription
 /// Settings every Swift target shares: Swift 6 mode is the default for tools 6.x;
 /// `ExistentialAny` keeps existential costs visible at the call site.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -126,7 +126,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamRecCLITests",
-            dependencies: ["StreamRecCLI", "StreamRecKafka", "StreamRecCore", "StreamRecEngine", "StreamRecTestSupport"],
+            dependencies: [
+                "StreamRecCLI", "StreamRecKafka", "StreamRecCore", "StreamRecEngine", "StreamRecTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

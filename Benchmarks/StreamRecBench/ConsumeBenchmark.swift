@@ -17,13 +17,17 @@ struct ConsumeBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let client = KafkaClientConfiguration(bootstrapServers: bootstrap, properties: try parseProperties(properties))
-        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(client: client, groupID: group), logger: benchLogger)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(client: client, groupID: group), logger: benchLogger)
         try consumer.subscribe(topics: [topic])
         // The processing loop owns a thread, as the engine's will.
         let count = self.count
         let (received, seconds) = try await onDedicatedThread { try Self.loop(consumer, count: count) }
         try await consumer.close()
-        print(String(format: "consume N=%d mode=batch elapsed_s=%.3f msgs/s=%.0f", received, seconds, Double(received) / seconds))
+        print(
+            String(
+                format: "consume N=%d mode=batch elapsed_s=%.3f msgs/s=%.0f", received, seconds,
+                Double(received) / seconds))
         if received < count { throw ExitCode(1) }
     }
 

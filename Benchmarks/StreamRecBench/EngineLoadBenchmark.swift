@@ -26,13 +26,15 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let events = try Self.load(file, limit: limit)
-        var consumer = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap),
-                                                  groupID: "engine-load-\(getpid())")
+        var consumer = KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: bootstrap),
+            groupID: "engine-load-\(getpid())")
         consumer.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
         let updates = try RecommendationTail(consumer: consumer, topic: recommendationsTopic)
         try await updates.waitUntilAssigned()
 
-        var producerConfiguration = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap))
+        var producerConfiguration = KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: bootstrap))
         producerConfiguration.lingerMilliseconds = 5
         let producer = try KafkaProducer(configuration: producerConfiguration)
         let encoder = EventEncoder()
@@ -49,17 +51,21 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
             event.timestampMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             buffer.removeAll(keepingCapacity: true)
             encoder.encode(event, into: &buffer)
-            try producer.sendSync(topic: eventsTopic, key: Array(event.userID.utf8), value: buffer,
-                                   timestampMilliseconds: event.timestampMilliseconds)
+            try producer.sendSync(
+                topic: eventsTopic, key: Array(event.userID.utf8), value: buffer,
+                timestampMilliseconds: event.timestampMilliseconds)
         }
         let sent = MonotonicClock.nanoseconds()
         try await producer.close()
         let latencies = LatencyPercentiles(await updates.stop(afterIdle: .milliseconds(idleMilliseconds)))
         let sendSeconds = Double(sent - start) / 1e9
         let endToEnd = Double(updates.lastArrivalNanoseconds - start) / 1e9
-        print(String(format: "ENGINE rate=%d events=%d send_s=%.2f offered_per_s=%.0f updates=%d end_to_end_s=%.2f events_per_s=%.0f latency_ms_p50=%lld p90=%lld p99=%lld max=%lld",
-                     rate, events.count, sendSeconds, Double(events.count) / sendSeconds, latencies.count, endToEnd,
-                     Double(events.count) / endToEnd, latencies.p50, latencies.p90, latencies.p99, latencies.max))
+        print(
+            String(
+                format:
+                    "ENGINE rate=%d events=%d send_s=%.2f offered_per_s=%.0f updates=%d end_to_end_s=%.2f events_per_s=%.0f latency_ms_p50=%lld p90=%lld p99=%lld max=%lld",
+                rate, events.count, sendSeconds, Double(events.count) / sendSeconds, latencies.count, endToEnd,
+                Double(events.count) / endToEnd, latencies.p50, latencies.p90, latencies.p99, latencies.max))
     }
 
     static func load(_ file: String, limit: Int) throws -> [Event] {
@@ -71,7 +77,9 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
         var events: [Event] = []
         for line in text.split(separator: "\n") where events.count < limit {
             let bytes = Array(line.utf8)
-            let parsed = bytes.withUnsafeBytes { buffer in Result { () throws(LogLineError) in try parser.parse(buffer) } }
+            let parsed = bytes.withUnsafeBytes { buffer in
+                Result { () throws(LogLineError) in try parser.parse(buffer) }
+            }
             if case .success(let event?) = parsed { events.append(event) }
         }
         // Event-time order, as the events happened (ratings.dat is sorted by user).

@@ -28,9 +28,10 @@ struct EventGenerator {
             // Squaring a uniform draw skews toward low indices.
             let uniform = Double(next() % 1_000_000) / 1_000_000
             let item = Int(uniform * uniform * Double(itemIDs.count))
-            var event = Event(userID: userIDs[Int(next() % UInt64(userIDs.count))], itemID: itemIDs[item],
-                              type: Self.types[Int(next() % UInt64(Self.types.count))],
-                              timestampMilliseconds: 1_700_000_000_000 + index * 50)
+            var event = Event(
+                userID: userIDs[Int(next() % UInt64(userIDs.count))], itemID: itemIDs[item],
+                type: Self.types[Int(next() % UInt64(Self.types.count))],
+                timestampMilliseconds: 1_700_000_000_000 + index * 50)
             event.item["category"] = .string(categories[item % categories.count])
             batch.append(event)
             index += 1

@@ -18,7 +18,8 @@ struct FeatureBenchmark: ParsableCommand {
     var oneByOne = false
 
     func run() throws {
-        for cooccurrence in [false, true] where self.cooccurrence == "both" || self.cooccurrence == (cooccurrence ? "on" : "off") {
+        for cooccurrence in [false, true]
+        where self.cooccurrence == "both" || self.cooccurrence == (cooccurrence ? "on" : "off") {
             var settings = FeatureSettings()
             settings.cooccurrence = cooccurrence
             settings.cooccurrenceWindow = window
@@ -43,20 +44,25 @@ struct FeatureBenchmark: ParsableCommand {
             }
             let seconds = Double(nanoseconds) / 1e9
             let rss = Self.residentBytes() - rssBefore
-            let layout = (user: FeatureStore.layoutBytesPerUser(settings: settings, types: store.types.count),
-                          item: FeatureStore.layoutBytesPerItem(settings: settings, types: store.types.count))
-            print(String(format: "features cooccurrence=%@ window=%d top_k=%d events=%d users=%d items=%d updates/s=%.0f"
-                         + " rss_delta_MB=%.1f layout_bytes_per_user=%d layout_bytes_per_item=%d rss_bytes_per_entity=%.0f",
-                         cooccurrence ? "on" : "off", window, neighbours, events, store.userCount, store.itemCount,
-                         Double(events) / seconds, Double(rss) / 1e6, layout.user, layout.item,
-                         Double(rss) / Double(store.userCount + store.itemCount)))
+            let layout = (
+                user: FeatureStore.layoutBytesPerUser(settings: settings, types: store.types.count),
+                item: FeatureStore.layoutBytesPerItem(settings: settings, types: store.types.count)
+            )
+            print(
+                String(
+                    format: "features cooccurrence=%@ window=%d top_k=%d events=%d users=%d items=%d updates/s=%.0f"
+                        + " rss_delta_MB=%.1f layout_bytes_per_user=%d layout_bytes_per_item=%d rss_bytes_per_entity=%.0f",
+                    cooccurrence ? "on" : "off", window, neighbours, events, store.userCount, store.itemCount,
+                    Double(events) / seconds, Double(rss) / 1e6, layout.user, layout.item,
+                    Double(rss) / Double(store.userCount + store.itemCount)))
             withExtendedLifetime(store) {}
         }
     }
 
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+            let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

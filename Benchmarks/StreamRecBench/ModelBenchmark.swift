@@ -6,7 +6,9 @@ import StreamRecCore
 struct ModelBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "ISGD updates/s (k=32, 128) and exact top-10 ranking time over 10k/100k/1M items (k=64) vs the bandwidth bound.")
+        abstract:
+            "ISGD updates/s (k=32, 128) and exact top-10 ranking time over 10k/100k/1M items (k=64) vs the bandwidth bound."
+    )
 
     @Option var updates = 2_000_000
 
@@ -19,11 +21,16 @@ struct ModelBenchmark: ParsableCommand {
             let users = (0..<10_000).map { "u\($0)" }, items = (0..<10_000).map { "i\($0)" }
             // Warm: every entity known, so that the timed loop measures updates, not growth.
             for index in 0..<10_000 {
-                model.learn(Event(userID: users[index], itemID: items[index], type: "view", timestampMilliseconds: 1_700_000_000_000))
+                model.learn(
+                    Event(
+                        userID: users[index], itemID: items[index], type: "view",
+                        timestampMilliseconds: 1_700_000_000_000))
             }
             let batch = (0..<updates).map { _ in
-                Event(userID: users[Int(random.next() % 10_000)], itemID: items[Int(random.next() % 10_000)], type: "view",
-                      timestampMilliseconds: 1_700_000_000_000)
+                Event(
+                    userID: users[Int(random.next() % 10_000)], itemID: items[Int(random.next() % 10_000)],
+                    type: "view",
+                    timestampMilliseconds: 1_700_000_000_000)
             }
             let start = MonotonicClock.nanoseconds()
             for index in batch.indices { model.learn(batch[index]) }
@@ -44,15 +51,19 @@ struct ModelBenchmark: ParsableCommand {
             let start = MonotonicClock.nanoseconds()
             users.values.withUnsafeBufferPointer { values in
                 for r in 0..<repeats {
-                    sink += TopN.rank(user: values.baseAddress! + (r % 16) * users.stride, items: items, count: 10).first?.score ?? 0
+                    sink +=
+                        TopN.rank(user: values.baseAddress! + (r % 16) * users.stride, items: items, count: 10).first?
+                        .score ?? 0
                 }
             }
             let perQuery = Double(MonotonicClock.nanoseconds() - start) / 1e9 / Double(repeats)
             let bytes = Double(count * items.stride * 4)
             // A scan reads each byte once; copying reads and writes, so it moves twice the bytes.
             let bound = bytes / (bandwidth / 2)
-            print(String(format: "top-10 k=64 items=%d ms/query=%.3f bound_ms=%.3f ratio=%.2f (scanned %.1f MB) %@",
-                         count, perQuery * 1e3, bound * 1e3, perQuery / bound, bytes / 1e6, sink.isNaN ? "!" : ""))
+            print(
+                String(
+                    format: "top-10 k=64 items=%d ms/query=%.3f bound_ms=%.3f ratio=%.2f (scanned %.1f MB) %@",
+                    count, perQuery * 1e3, bound * 1e3, perQuery / bound, bytes / 1e6, sink.isNaN ? "!" : ""))
         }
     }
 

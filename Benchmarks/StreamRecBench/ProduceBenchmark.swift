@@ -15,8 +15,9 @@ struct ProduceBenchmark: AsyncParsableCommand {
     @Option(name: .customShort("X")) var properties: [String] = []
 
     func run() async throws {
-        var configuration = KafkaProducerConfiguration(client: KafkaClientConfiguration(
-            bootstrapServers: bootstrap, properties: try parseProperties(properties)))
+        var configuration = KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(
+                bootstrapServers: bootstrap, properties: try parseProperties(properties)))
         configuration.queueCapacity = 2_000_000
         let producer = try KafkaProducer(configuration: configuration, logger: benchLogger)
         _ = try await producer.metadata()
@@ -37,9 +38,11 @@ struct ProduceBenchmark: AsyncParsableCommand {
         try await producer.close(timeout: .seconds(120))
         let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
         let stats = producer.statistics
-        print(String(format: "produce N=%d delivered=%d err=%d enqueue_s=%.3f total_s=%.3f msgs/s=%.0f MB/s=%.1f",
-                     count, stats.delivered, stats.failed, Double(enqueued - start) / 1e9, seconds,
-                     Double(stats.delivered) / seconds, Double(bytes) / seconds / 1e6))
+        print(
+            String(
+                format: "produce N=%d delivered=%d err=%d enqueue_s=%.3f total_s=%.3f msgs/s=%.0f MB/s=%.1f",
+                count, stats.delivered, stats.failed, Double(enqueued - start) / 1e9, seconds,
+                Double(stats.delivered) / seconds, Double(bytes) / seconds / 1e6))
         if stats.failed > 0 { throw ExitCode(1) }
     }
 }

@@ -38,7 +38,8 @@ struct BrokerAddressFile {
     /// Removes the file if it still names `pid`, so a newer broker's file is left alone.
     func remove(ifOwnedBy pid: Int32) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              text.split(separator: "\n").dropFirst().first == Substring(String(pid)) else { return }
+            text.split(separator: "\n").dropFirst().first == Substring(String(pid))
+        else { return }
         try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -35,8 +35,11 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topics-dir"), help: "Folder of topic definitions (default: topics.directory, 'topics').")
     var topicsDirectory: String?
 
-    @Option(name: .customLong("topic"), help: ArgumentHelp(
-        "An extra topic to create, NAME[:PARTITIONS] (repeatable; default partitions: --partitions or 6).", valueName: "name[:partitions]"))
+    @Option(
+        name: .customLong("topic"),
+        help: ArgumentHelp(
+            "An extra topic to create, NAME[:PARTITIONS] (repeatable; default partitions: --partitions or 6).",
+            valueName: "name[:partitions]"))
     var extraTopics: [String] = []
 
     @Flag(name: .customLong("no-address-file"), help: "Do not record the address for other commands.")
@@ -44,7 +47,9 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func validate() throws {
         for topic in extraTopics { _ = try Self.parseTopic(topic, defaultPartitions: 6) }
-        guard (1...9).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 9, got \(brokers)") }
+        guard (1...9).contains(brokers) else {
+            throw ValidationError("--brokers must be between 1 and 9, got \(brokers)")
+        }
         if let partitions, !(1...1_000).contains(partitions) {
             throw ValidationError("--partitions must be between 1 and 1000, got \(partitions)")
         }
@@ -52,7 +57,8 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global, label: "broker")
-        let topics = try TopicDirectory.load(topicsDirectory ?? context.configuration.topics.directory)
+        let topics =
+            try TopicDirectory.load(topicsDirectory ?? context.configuration.topics.directory)
             .map { definition in
                 var definition = definition
                 definition.partitions = partitions ?? definition.partitions
@@ -62,7 +68,8 @@ struct BrokerCommand: AsyncParsableCommand {
         let addressFile = BrokerAddressFile()
         let pid = getpid()
         if !noAddressFile, let running = addressFile.read(), running.pid != pid {
-            throw CommandError.usage("""
+            throw CommandError.usage(
+                """
                 another streamrec broker (pid \(running.pid)) is running at \(running.bootstrapServers); \
                 stop it, or start this one with --no-address-file
                 """)
@@ -70,8 +77,9 @@ struct BrokerCommand: AsyncParsableCommand {
 
         let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: context.logger)
         for topic in topics {
-            try cluster.createTopic(topic.name, partitions: Int32(topic.partitions),
-                                    replicationFactor: Int32(min(topic.replicationFactor, brokers)))
+            try cluster.createTopic(
+                topic.name, partitions: Int32(topic.partitions),
+                replicationFactor: Int32(min(topic.replicationFactor, brokers)))
         }
         // Everything is in place before the address line appears: a script that has
         // read it can use the broker, the topics and the address file at once.
@@ -79,17 +87,19 @@ struct BrokerCommand: AsyncParsableCommand {
             try addressFile.write(.init(bootstrapServers: cluster.bootstrapServers, pid: pid))
         }
         let names = topics.map { "\($0.name)(\($0.partitions))" }.joined(separator: ", ")
-        let announcement = "streamrec broker ready: \(brokers) broker(s) at \(cluster.bootstrapServers); topics: \(names). Ctrl-C to stop."
+        let announcement =
+            "streamrec broker ready: \(brokers) broker(s) at \(cluster.bootstrapServers); topics: \(names). Ctrl-C to stop."
         let service = EmbeddedBrokerService(cluster: cluster) {
             printError(announcement)
             print(cluster.bootstrapServers)
             fflush(nil)
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: context.logger
-        ))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: context.logger
+            ))
         let outcome = await Result { try await group.run() }
         if !noAddressFile { addressFile.remove(ifOwnedBy: pid) }
         try outcome.get()
@@ -117,7 +127,8 @@ extension BrokerCommand {
     static func parseTopic(_ text: String, defaultPartitions: Int) throws -> TopicDefinition {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let partitions = parts.count == 2 ? Int(parts[1]) : defaultPartitions,
-              (1...1_000).contains(partitions) else {
+            (1...1_000).contains(partitions)
+        else {
             throw ValidationError("--topic expects NAME[:PARTITIONS] with 1-1000 partitions, got '\(text)'")
         }
         return try TopicDefinition.parse(

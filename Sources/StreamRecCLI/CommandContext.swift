@@ -15,8 +15,10 @@ struct CommandContext {
 
     /// - Parameter commandOverrides: settings a command's own flags set (such as
     ///   `run --model`); they win over every other layer.
-    init(_ options: GlobalOptions, label: String, commandOverrides: [ConfigurationLoader.Override] = [],
-         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    init(
+        _ options: GlobalOptions, label: String, commandOverrides: [ConfigurationLoader.Override] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         var logger = Logger(label: "streamrec.\(label)")
         logger.logLevel = options.logLevel
         self.logger = logger
@@ -25,7 +27,8 @@ struct CommandContext {
         var file: (name: String, text: String)?
         if let explicit = options.configFile ?? environment["STREAMREC_CONFIG"] {
             guard let text = try? String(contentsOfFile: explicit, encoding: .utf8) else {
-                throw CommandError.usage("cannot read config file '\(explicit)': check the path given to -c/--config or STREAMREC_CONFIG")
+                throw CommandError.usage(
+                    "cannot read config file '\(explicit)': check the path given to -c/--config or STREAMREC_CONFIG")
             }
             file = (explicit, text)
         } else if let text = try? String(contentsOfFile: "config/streamrec.yaml", encoding: .utf8) {
@@ -43,10 +46,13 @@ struct CommandContext {
             }
             overrides.append(.init(path: "kafka.properties", value: property, origin: "-X \(property)"))
         }
-        loaded = try ConfigurationLoader.load(file: file, environment: environment, overrides: overrides + commandOverrides)
+        loaded = try ConfigurationLoader.load(
+            file: file, environment: environment, overrides: overrides + commandOverrides)
         // Catch a misspelt or invalid librdkafka property before connecting anywhere.
-        try KafkaProducerConfiguration(client: KafkaClientConfiguration(
-            bootstrapServers: ["localhost:9092"], properties: configuration.kafka.properties)).validate()
+        try KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(
+                bootstrapServers: ["localhost:9092"], properties: configuration.kafka.properties)
+        ).validate()
     }
 
     /// Where Kafka is, and whether it is our embedded broker (which wants the
@@ -60,19 +66,24 @@ struct CommandContext {
     func bootstrap() throws -> Bootstrap {
         let configured = configuration.kafka.bootstrapServers.trimmingCharacters(in: .whitespaces)
         if !configured.isEmpty {
-            return Bootstrap(servers: configured, source: loaded.origins["kafka.bootstrap_servers"] ?? "config", embedded: false)
+            return Bootstrap(
+                servers: configured, source: loaded.origins["kafka.bootstrap_servers"] ?? "config", embedded: false)
         }
         if let entry = brokerFile.read() {
-            return Bootstrap(servers: entry.bootstrapServers, source: "\(brokerFile.path) (streamrec broker, pid \(entry.pid))", embedded: true)
+            return Bootstrap(
+                servers: entry.bootstrapServers, source: "\(brokerFile.path) (streamrec broker, pid \(entry.pid))",
+                embedded: true)
         }
-        throw CommandError.usage("""
+        throw CommandError.usage(
+            """
             no Kafka bootstrap servers: pass -b HOST:PORT, set STREAMREC_BOOTSTRAP_SERVERS or kafka.bootstrap_servers \
             in the config file, or start the embedded broker with `streamrec broker`
             """)
     }
 
     func clientConfiguration() throws -> KafkaClientConfiguration {
-        var client = KafkaClientConfiguration(bootstrapServers: try bootstrap().servers, properties: configuration.kafka.properties)
+        var client = KafkaClientConfiguration(
+            bootstrapServers: try bootstrap().servers, properties: configuration.kafka.properties)
         client.clientID = configuration.kafka.clientID
         return client
     }
@@ -83,7 +94,8 @@ struct CommandContext {
 
     func consumerConfiguration(groupID: String) throws -> KafkaConsumerConfiguration {
         var consumer = KafkaConsumerConfiguration(client: try clientConfiguration(), groupID: groupID)
-        consumer.autoOffsetReset = KafkaConsumerConfiguration.AutoOffsetReset(rawValue: configuration.consumer.autoOffsetReset) ?? .earliest
+        consumer.autoOffsetReset =
+            KafkaConsumerConfiguration.AutoOffsetReset(rawValue: configuration.consumer.autoOffsetReset) ?? .earliest
         if try bootstrap().embedded, configuration.kafka.properties["fetch.wait.max.ms"] == nil {
             consumer.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
         }
@@ -102,8 +114,10 @@ struct CommandContext {
         case .success(let metadata):
             return (admin, metadata)
         case .failure(let error) where error.code == .brokerUnreachable:
-            throw KafkaError(.brokerUnreachable, "cannot reach Kafka at \(bootstrap.servers) (from \(bootstrap.source)): \(error.message)",
-                             rdKafkaCode: error.rdKafkaCode, rdKafkaName: error.rdKafkaName)
+            throw KafkaError(
+                .brokerUnreachable,
+                "cannot reach Kafka at \(bootstrap.servers) (from \(bootstrap.source)): \(error.message)",
+                rdKafkaCode: error.rdKafkaCode, rdKafkaName: error.rdKafkaName)
         case .failure(let error):
             throw error
         }

@@ -7,7 +7,8 @@ struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Print the effective configuration and where each value came from.",
-        discussion: "Secrets (passwords, tokens, JAAS configs) are masked. Fails with the key's name on an unknown key or a wrong type."
+        discussion:
+            "Secrets (passwords, tokens, JAAS configs) are masked. Fails with the key's name on an unknown key or a wrong type."
     )
 
     @OptionGroup var global: GlobalOptions

@@ -33,15 +33,19 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        let context = try CommandContext(global, label: "demo", commandOverrides: [
-            .init(path: "kafka.bootstrap_servers", value: cluster.bootstrapServers, origin: "streamrec demo"),
-        ])
+        let context = try CommandContext(
+            global, label: "demo",
+            commandOverrides: [
+                .init(path: "kafka.bootstrap_servers", value: cluster.bootstrapServers, origin: "streamrec demo")
+            ])
         let configuration = context.configuration
         let topics = configuration.topics
         try cluster.createTopic(topics.events, partitions: 6)
         try cluster.createTopic(topics.deadLetter, partitions: 3)
         try cluster.createTopic(topics.recommendations, partitions: 6)
-        print("embedded cluster at \(cluster.bootstrapServers); topics \(topics.events), \(topics.deadLetter), \(topics.recommendations)")
+        print(
+            "embedded cluster at \(cluster.bootstrapServers); topics \(topics.events), \(topics.deadLetter), \(topics.recommendations)"
+        )
 
         // One demo's state at a time, kept until the next demo for `inspect --state-dir`.
         let stateDirectory = (StreamRecHome.path() as NSString).appendingPathComponent("demo")
@@ -54,7 +58,8 @@ struct DemoCommand: AsyncParsableCommand {
         let statistics = outcome.statistics
         let summary = outcome.updates
         let seconds = outcome.seconds
-        print("""
+        print(
+            """
 
             summary
               events sent           \(outcome.valid) valid + \(outcome.malformed) malformed in \(String(format: "%.1f", seconds)) s
@@ -79,23 +84,33 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Runs the engine, the watcher and the sender against `cluster` until every
     /// event is applied and its updates are in.
-    private func stream(on cluster: EmbeddedKafkaCluster, context: CommandContext, stateDirectory: String) async throws
+    private func stream(
+        on cluster: EmbeddedKafkaCluster, context: CommandContext, stateDirectory: String
+    ) async throws
         -> Outcome
     {
         let configuration = context.configuration
         let topics = configuration.topics
         let engine = try StreamingEngine(
             configuration: configuration, consumer: cluster.consumerConfiguration(groupID: "streamrec-demo"),
-            producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory), logger: context.logger)
+            producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory),
+            logger: context.logger)
         let engineTask = Task { try await engine.run() }
         let printer = DemoListPrinter(follow: Set(follow.split(separator: ",").map(String.init)))
-        let watcher = try RecommendationTail(consumer: cluster.consumerConfiguration(groupID: "streamrec-demo-watch"),
-                                             topic: topics.recommendations, onUpdate: printer.show)
-        print("engine: model \(configuration.model.name), refresh window \(configuration.engine.refreshWindowMilliseconds) ms; waiting for partitions…")
-        while engine.statistics.assignedPartitions.count < 6 || !watcher.isAssigned { try await Task.sleep(for: .milliseconds(100)) }
+        let watcher = try RecommendationTail(
+            consumer: cluster.consumerConfiguration(groupID: "streamrec-demo-watch"),
+            topic: topics.recommendations, onUpdate: printer.show)
+        print(
+            "engine: model \(configuration.model.name), refresh window \(configuration.engine.refreshWindowMilliseconds) ms; waiting for partitions…"
+        )
+        while engine.statistics.assignedPartitions.count < 6 || !watcher.isAssigned {
+            try await Task.sleep(for: .milliseconds(100))
+        }
 
         let sample = DemoSample.make(count: events)
-        print("sending \(sample.events.count) events (+\(sample.malformed.count) malformed) at \(rate)/s; following \(follow)\n")
+        print(
+            "sending \(sample.events.count) events (+\(sample.malformed.count) malformed) at \(rate)/s; following \(follow)\n"
+        )
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: context.logger)
         let encoder = EventEncoder()
         let clock = ContinuousClock()
@@ -104,11 +119,16 @@ struct DemoCommand: AsyncParsableCommand {
             try await clock.sleep(until: start + .seconds(Double(index) / Double(rate)))
             var event = template
             event.timestampMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-            try await producer.send(KafkaProducerMessage(topic: topics.events, key: Array(event.userID.utf8), value: encoder.encode(event),
-                                                         timestampMilliseconds: event.timestampMilliseconds))
-            if index % (sample.events.count / (sample.malformed.count + 1)) == 1, index / (sample.events.count / (sample.malformed.count + 1)) < sample.malformed.count {
+            try await producer.send(
+                KafkaProducerMessage(
+                    topic: topics.events, key: Array(event.userID.utf8), value: encoder.encode(event),
+                    timestampMilliseconds: event.timestampMilliseconds))
+            if index % (sample.events.count / (sample.malformed.count + 1)) == 1,
+                index / (sample.events.count / (sample.malformed.count + 1)) < sample.malformed.count
+            {
                 let bytes = sample.malformed[index / (sample.events.count / (sample.malformed.count + 1))]
-                try await producer.send(KafkaProducerMessage(topic: topics.events, key: Array("bad".utf8), value: bytes))
+                try await producer.send(
+                    KafkaProducerMessage(topic: topics.events, key: Array("bad".utf8), value: bytes))
             }
             printer.noteSent(event)
         }
@@ -122,8 +142,9 @@ struct DemoCommand: AsyncParsableCommand {
         engine.requestStop()
         try await engineTask.value
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Outcome(statistics: engine.statistics, updates: LatencyPercentiles(watcher.stop()), seconds: seconds,
-                       valid: sample.events.count, malformed: sample.malformed.count)
+        return Outcome(
+            statistics: engine.statistics, updates: LatencyPercentiles(watcher.stop()), seconds: seconds,
+            valid: sample.events.count, malformed: sample.malformed.count)
 
     }
 }

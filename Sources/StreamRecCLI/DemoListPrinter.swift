@@ -33,7 +33,9 @@ final class DemoListPrinter: Sendable {
             seen.shown[update.userID] = top
             let listed = top.map { previous.isEmpty || previous.contains($0) ? $0 : "\($0)*" }.joined(separator: "  ")
             let cause = seen.lastEvent[update.userID].map { "after \($0.type) \($0.itemID)" } ?? ""
-            print("\(update.userID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(listed.padding(toLength: 70, withPad: " ", startingAt: 0)) \(cause)")
+            print(
+                "\(update.userID.padding(toLength: 8, withPad: " ", startingAt: 0)) \(listed.padding(toLength: 70, withPad: " ", startingAt: 0)) \(cause)"
+            )
             fflush(nil)
         }
     }

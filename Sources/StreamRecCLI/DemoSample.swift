@@ -7,7 +7,8 @@ enum DemoSample {
     static let categories = ["books", "games", "garden", "kitchen", "music", "sports"]
 
     /// `count` event templates (timestamps are set when sent) and the malformed records.
-    static func make(count: Int, users: Int = 40, itemsPerCategory: Int = 10) -> (events: [Event], malformed: [[UInt8]]) {
+    static func make(count: Int, users: Int = 40, itemsPerCategory: Int = 10) -> (events: [Event], malformed: [[UInt8]])
+    {
         var state: UInt64 = 0x5EED
         func next(_ bound: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -23,9 +24,11 @@ enum DemoSample {
             // Low numbers are the popular items of a category.
             let rank = next(itemsPerCategory) * next(itemsPerCategory) / itemsPerCategory
             let name = categories[category]
-            events.append(Event(userID: "user-\(user)", itemID: "\(name)-\(rank)", type: types[next(types.count)],
-                                timestampMilliseconds: 0,
-                                item: ["category": .string(name), "price": .number(Double(5 + 7 * rank + 3 * category))]))
+            events.append(
+                Event(
+                    userID: "user-\(user)", itemID: "\(name)-\(rank)", type: types[next(types.count)],
+                    timestampMilliseconds: 0,
+                    item: ["category": .string(name), "price": .number(Double(5 + 7 * rank + 3 * category))]))
         }
         let malformed = [
             Array(#"{"user_id":"user-1","type":"view","timestamp":1764400000000}"#.utf8),

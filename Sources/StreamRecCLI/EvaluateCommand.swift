@@ -33,7 +33,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .customLong("top-n"), help: "N of the ranking metrics.")
     var topN = 10
 
-    @Option(name: .customLong("positive-threshold"), help: "Only events with a value at or above this are hits to find (e.g. 4 for ratings).")
+    @Option(
+        name: .customLong("positive-threshold"),
+        help: "Only events with a value at or above this are hits to find (e.g. 4 for ratings).")
     var positiveThreshold: Double?
 
     @Option(help: "prequential or kfold.")
@@ -48,18 +50,24 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object for machines instead of the table.")
     var json = false
 
-    @Option(help: ArgumentHelp("Write rolling Recall@N over event time per model as SVG (or .html).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Write rolling Recall@N over event time per model as SVG (or .html).", valueName: "file"))
     var plot: String?
 
     @Flag(name: .customLong("no-progress"), help: "No progress line, even on a terminal.")
     var noProgress = false
 
     func validate() throws {
-        if input.files.isEmpty { throw ValidationError("give at least one log file to \(Self.configuration.commandName!)") }
-        guard ["prequential", "kfold"].contains(`protocol`) else { throw ValidationError("--protocol must be prequential or kfold") }
+        if input.files.isEmpty {
+            throw ValidationError("give at least one log file to \(Self.configuration.commandName!)")
+        }
+        guard ["prequential", "kfold"].contains(`protocol`) else {
+            throw ValidationError("--protocol must be prequential or kfold")
+        }
         guard (1...1_000).contains(topN) else { throw ValidationError("--top-n must be between 1 and 1000") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
-        for name in models.split(separator: ",") where !(ModelCatalog.names + ["popularity-cumulative"]).contains(String(name)) {
+        for name in models.split(separator: ",")
+        where !(ModelCatalog.names + ["popularity-cumulative"]).contains(String(name)) {
             throw ValidationError("unknown model '\(name)'; models are \(ModelCatalog.names.joined(separator: ", "))")
         }
     }
@@ -69,24 +77,29 @@ struct EvaluateCommand: AsyncParsableCommand {
         let configuration = context.configuration
         var events: [Event] = []
         var invalid = 0
-        try input.forEachEvent(schema: configuration.events, readers: try input.openReaders(),
-                               onInvalid: { _, _ in invalid += 1 }, onEvent: { event, _ in
-            events.append(event)
-            return true
-        })
+        try input.forEachEvent(
+            schema: configuration.events, readers: try input.openReaders(),
+            onInvalid: { _, _ in invalid += 1 },
+            onEvent: { event, _ in
+                events.append(event)
+                return true
+            })
         events.sort { $0.timestampMilliseconds < $1.timestampMilliseconds }
         if let limit { events = Array(events.prefix(limit)) }
         let dataset = input.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")
 
         if `protocol` == "kfold" {
-            let results = KFoldEvaluation.run(ratings: events, folds: folds, schema: configuration.events,
-                                              settings: configuration.model.settings, seed: configuration.model.settings.seed)
+            let results = KFoldEvaluation.run(
+                ratings: events, folds: folds, schema: configuration.events,
+                settings: configuration.model.settings, seed: configuration.model.settings.seed)
             EvaluationReport.printKFold(results, dataset: dataset, events: events.count, json: json)
             return
         }
         let names = models.split(separator: ",").map(String.init)
         let instances = try names.map {
-            try ModelCatalog.make($0, schema: configuration.events, features: configuration.features, settings: configuration.model.settings)
+            try ModelCatalog.make(
+                $0, schema: configuration.events, features: configuration.features,
+                settings: configuration.model.settings)
         }
         var options = PrequentialEvaluation.Options()
         options.topN = topN
@@ -94,15 +107,18 @@ struct EvaluateCommand: AsyncParsableCommand {
         options.rollingWindow = max(100, events.count / 200)
         var progress = ReplayProgress(enabled: !noProgress)
         let total = events.count
-        let results = PrequentialEvaluation.run(models: instances, events: events, ratingRange: configuration.events.ratingRange,
-                                                options: options) { done in
+        let results = PrequentialEvaluation.run(
+            models: instances, events: events, ratingRange: configuration.events.ratingRange,
+            options: options
+        ) { done in
             progress.update(sent: done, rejected: invalid, fraction: Double(done) / Double(max(total, 1)))
         }
         progress.finish()
         EvaluationReport.printPrequential(results, dataset: dataset, events: events.count, topN: topN, json: json)
         if let plot {
             let svg = RecallPlot.svg(results, topN: topN)
-            let page = plot.lowercased().hasSuffix(".html")
+            let page =
+                plot.lowercased().hasSuffix(".html")
                 ? "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>StreamRec evaluation</title></head><body>\n\(svg)</body></html>\n"
                 : svg
             try page.write(toFile: plot, atomically: false, encoding: .utf8)

@@ -3,7 +3,9 @@ import StreamRecCore
 
 /// Evaluation results as a table for people or one JSON object for machines.
 enum EvaluationReport {
-    static func printPrequential(_ results: [PrequentialEvaluation.Result], dataset: String, events: Int, topN: Int, json: Bool) {
+    static func printPrequential(
+        _ results: [PrequentialEvaluation.Result], dataset: String, events: Int, topN: Int, json: Bool
+    ) {
         if json {
             let models: [[String: Any]] = results.map { result in
                 [
@@ -24,10 +26,16 @@ enum EvaluationReport {
             return
         }
         print("dataset \(dataset): \(events) events, prequential, top-\(topN), consumed items excluded")
-        let header = ["model", "recall@\(topN)", "ndcg@\(topN)", "mrr@\(topN)", "recall(known)", "coverage", "rmse", "mae", "learn ev/s", "rank ms/ev"]
+        let header = [
+            "model", "recall@\(topN)", "ndcg@\(topN)", "mrr@\(topN)", "recall(known)", "coverage", "rmse", "mae",
+            "learn ev/s", "rank ms/ev",
+        ]
         let rows = results.map { r in
-            [r.model, f(r.recall), f(r.ndcg), f(r.mrr), f(r.recallKnown), f(r.coverage), r.rmse.map(f) ?? "-", r.mae.map(f) ?? "-",
-             String(format: "%.0f", r.learnEventsPerSecond), String(format: "%.3f", r.rankMillisecondsPerEvent)]
+            [
+                r.model, f(r.recall), f(r.ndcg), f(r.mrr), f(r.recallKnown), f(r.coverage), r.rmse.map(f) ?? "-",
+                r.mae.map(f) ?? "-",
+                String(format: "%.0f", r.learnEventsPerSecond), String(format: "%.3f", r.rankMillisecondsPerEvent),
+            ]
         }
         printTable(header, rows)
     }
@@ -36,8 +44,11 @@ enum EvaluationReport {
         let meanRMSE = folds.map(\.rmse).reduce(0, +) / Double(folds.count)
         let meanMAE = folds.map(\.mae).reduce(0, +) / Double(folds.count)
         if json {
-            emit(["dataset": dataset, "events": events, "protocol": "kfold", "folds": folds.map { ["rmse": $0.rmse, "mae": $0.mae] },
-                  "models": [["model": "biased-mf", "rmse": meanRMSE, "mae": meanMAE] as [String: Any]]])
+            emit([
+                "dataset": dataset, "events": events, "protocol": "kfold",
+                "folds": folds.map { ["rmse": $0.rmse, "mae": $0.mae] },
+                "models": [["model": "biased-mf", "rmse": meanRMSE, "mae": meanMAE] as [String: Any]],
+            ])
             return
         }
         print("dataset \(dataset): \(events) ratings, \(folds.count)-fold cross-validation of biased-mf")
@@ -57,7 +68,9 @@ enum EvaluationReport {
     private static func printTable(_ header: [String], _ rows: [[String]]) {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         for row in [header] + rows {
-            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            print(
+                row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                    separator: "  "))
         }
     }
 }

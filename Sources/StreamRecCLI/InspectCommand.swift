@@ -26,7 +26,9 @@ struct InspectCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var input: LogInputOptions
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Read the engine's checkpoint in this directory instead of log files.", valueName: "dir"))
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("Read the engine's checkpoint in this directory instead of log files.", valueName: "dir"))
     var stateDirectory: String?
 
     @Option(help: "Show this user's features.")
@@ -50,12 +52,18 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Machine-readable JSON instead of text.")
     var json = false
 
-    @Flag(name: .customLong("file-order"), help: "Apply events in file order instead of sorting them by event time first (less memory).")
+    @Flag(
+        name: .customLong("file-order"),
+        help: "Apply events in file order instead of sorting them by event time first (less memory).")
     var fileOrder = false
 
     func validate() throws {
-        if stateDirectory == nil, input.files.isEmpty { throw ValidationError("give log files to read, or --state-dir") }
-        if stateDirectory != nil, !input.files.isEmpty { throw ValidationError("give log files or --state-dir, not both") }
+        if stateDirectory == nil, input.files.isEmpty {
+            throw ValidationError("give log files to read, or --state-dir")
+        }
+        if stateDirectory != nil, !input.files.isEmpty {
+            throw ValidationError("give log files or --state-dir, not both")
+        }
         if let popular, popular < 1 { throw ValidationError("--popular must be at least 1") }
         if let trending, trending < 1 { throw ValidationError("--trending must be at least 1") }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -69,33 +77,42 @@ struct InspectCommand: AsyncParsableCommand {
         if let stateDirectory {
             let checkpointStore = CheckpointStore(directory: stateDirectory)
             guard let checkpoint = try checkpointStore.load() else {
-                throw CommandError.failed("no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
+                throw CommandError.failed(
+                    "no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
             }
             let configuration = context.configuration
-            store = try checkpoint.featureStore(schema: schema, features: configuration.features, settings: configuration.model.settings)
+            store = try checkpoint.featureStore(
+                schema: schema, features: configuration.features, settings: configuration.model.settings)
             summary = FeatureJSON.summary(store, invalidLines: 0)
             summary["invalid_lines"] = nil
-            summary["checkpoint"] = [
-                "path": checkpointStore.path, "topic": checkpoint.topic, "model": checkpoint.modelName,
-                "written_at": RFC3339.format(checkpoint.writtenAt), "records_consumed": checkpoint.recordsConsumed,
-                "events_applied": checkpoint.eventsApplied,
-                "offsets": Dictionary(uniqueKeysWithValues: checkpoint.offsets.map { (String($0.key), $0.value) }),
-            ] as [String: Any]
+            summary["checkpoint"] =
+                [
+                    "path": checkpointStore.path, "topic": checkpoint.topic, "model": checkpoint.modelName,
+                    "written_at": RFC3339.format(checkpoint.writtenAt), "records_consumed": checkpoint.recordsConsumed,
+                    "events_applied": checkpoint.eventsApplied,
+                    "offsets": Dictionary(uniqueKeysWithValues: checkpoint.offsets.map { (String($0.key), $0.value) }),
+                ] as [String: Any]
         } else {
             (store, summary) = try storeFromLogs(schema: schema, settings: context.configuration.features)
         }
 
         var views: [(String, Any)] = []
         if let user {
-            guard let features = store.userFeatures(user) else { throw CommandError.failed("user '\(user)' is not in the \(source)") }
+            guard let features = store.userFeatures(user) else {
+                throw CommandError.failed("user '\(user)' is not in the \(source)")
+            }
             views.append(("user", FeatureJSON.user(features)))
         }
         if let item {
-            guard let features = store.itemFeatures(item) else { throw CommandError.failed("item '\(item)' is not in the \(source)") }
+            guard let features = store.itemFeatures(item) else {
+                throw CommandError.failed("item '\(item)' is not in the \(source)")
+            }
             views.append(("item", FeatureJSON.item(features)))
         }
         if let similar {
-            guard store.itemFeatures(similar) != nil else { throw CommandError.failed("item '\(similar)' is not in the \(source)") }
+            guard store.itemFeatures(similar) != nil else {
+                throw CommandError.failed("item '\(similar)' is not in the \(source)")
+            }
             views.append(("similar", store.similar(to: similar, limit: limit).map(FeatureJSON.scored)))
         }
         if let popular { views.append(("popular", store.popular(limit: popular).map(FeatureJSON.scored))) }
@@ -124,10 +141,12 @@ extension InspectCommand {
         var store = FeatureStore(schema: schema, settings: settings)
         var invalid = 0
         var events: [Event] = []
-        try input.forEachEvent(schema: schema, readers: try input.openReaders(), onInvalid: { _, _ in invalid += 1 }, onEvent: { event, _ in
-            if fileOrder { store.apply(event) } else { events.append(event) }
-            return true
-        })
+        try input.forEachEvent(
+            schema: schema, readers: try input.openReaders(), onInvalid: { _, _ in invalid += 1 },
+            onEvent: { event, _ in
+                if fileOrder { store.apply(event) } else { events.append(event) }
+                return true
+            })
         // Logs such as MovieLens' u.data are not in time order; sorted (stably), the
         // store ends as live processing in event-time order would have left it.
         events.sort { $0.timestampMilliseconds < $1.timestampMilliseconds }

@@ -41,7 +41,9 @@ final class LogFileReader {
                 lineNumber += 1
                 var stop = newline
                 if stop > start, buffer[stop - 1] == 0x0D { stop -= 1 }
-                let keepGoing = try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<stop])) }
+                let keepGoing = try buffer.withUnsafeBytes {
+                    try body(UnsafeRawBufferPointer(rebasing: $0[start..<stop]))
+                }
                 start = newline + 1
                 if !keepGoing { return }
                 continue
@@ -66,7 +68,8 @@ final class LogFileReader {
             end -= start
             start = 0
         }
-        if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than the buffer
+        // A line longer than the buffer: make room.
+        if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
         let read = buffer.withUnsafeMutableBytes { raw in
             gzread(file, raw.baseAddress! + end, UInt32(raw.count - end))
         }

@@ -10,22 +10,33 @@ struct LogInputOptions: ParsableArguments {
     @Option(help: "Log format: jsonl, csv, movielens-100k, movielens-1m (default: from the file name).")
     var format: LogFormat?
 
-    @Option(help: ArgumentHelp("CSV columns for event fields: user=COL,item=COL,timestamp=COL[,type=COL][,value=COL][,event_id=COL][,item.NAME=COL][,context.NAME=COL].", valueName: "field=column,…"))
+    @Option(
+        help: ArgumentHelp(
+            "CSV columns for event fields: user=COL,item=COL,timestamp=COL[,type=COL][,value=COL][,event_id=COL][,item.NAME=COL][,context.NAME=COL].",
+            valueName: "field=column,…"))
     var map: String?
 
-    @Option(help: ArgumentHelp("Column names of a CSV file without a header row, e.g. user,item,category,behavior,ts.", valueName: "name,…"))
+    @Option(
+        help: ArgumentHelp(
+            "Column names of a CSV file without a header row, e.g. user,item,category,behavior,ts.", valueName: "name,…"
+        ))
     var columns: String?
 
     @Option(help: "Event type of every CSV row (instead of --map type=COLUMN).")
     var type: String?
 
-    @Option(name: .customLong("type-map"), help: ArgumentHelp("Rename type values, e.g. addtocart=add_to_cart,transaction=purchase.", valueName: "from=to,…"))
+    @Option(
+        name: .customLong("type-map"),
+        help: ArgumentHelp(
+            "Rename type values, e.g. addtocart=add_to_cart,transaction=purchase.", valueName: "from=to,…"))
     var typeMap: String?
 
     func validate() throws {
         // `inspect --state-dir` reads no files; the commands that need them say so.
         for file in files where format == nil && LogFormat.detect(fileName: file) == nil {
-            throw ValidationError("cannot tell the format of '\(file)' from its name; pass --format jsonl|csv|movielens-100k|movielens-1m")
+            throw ValidationError(
+                "cannot tell the format of '\(file)' from its name; pass --format jsonl|csv|movielens-100k|movielens-1m"
+            )
         }
     }
 
@@ -47,7 +58,8 @@ struct LogInputOptions: ParsableArguments {
         case .movielens100k, .movielens1m: return MovieLensParser(format: format, schema: schema)
         case .csv:
             do {
-                return try CSVParser(mapping: csv!, schema: schema, columns: columns.map { $0.split(separator: ",").map(String.init) })
+                return try CSVParser(
+                    mapping: csv!, schema: schema, columns: columns.map { $0.split(separator: ",").map(String.init) })
             } catch {
                 throw CommandError.usage("--columns: \(error.message)")
             }

@@ -56,19 +56,23 @@ struct ProduceCommand: AsyncParsableCommand {
         let context = try CommandContext(global, label: "produce")
         let schema = context.configuration.events
         let events = user != nil ? [try eventFromFlags(schema)] : try eventsFromStandardInput(schema)
-        guard !events.isEmpty else { throw CommandError.usage("no events on standard input (or pass --user, --item and --type)") }
+        guard !events.isEmpty else {
+            throw CommandError.usage("no events on standard input (or pass --user, --item and --type)")
+        }
 
         let topic = self.topic ?? context.configuration.topics.events
         let (_, metadata) = try await context.connectedAdmin()
         guard metadata.topic(named: topic) != nil else {
-            throw KafkaError(.topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
+            throw KafkaError(
+                .topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
         }
         let producer = try KafkaProducer(configuration: context.producerConfiguration(), logger: context.logger)
         let encoder = EventEncoder()
         for event in events {
-            let report = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(
-                topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
-                timestampMilliseconds: event.timestampMilliseconds))
+            let report = try await producer.sendAndAwaitDelivery(
+                KafkaProducerMessage(
+                    topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
+                    timestampMilliseconds: event.timestampMilliseconds))
             print("\(report.topicPartition)@\(report.offset)  \(event.userID) \(event.type) \(event.itemID)")
         }
         try await producer.close()
@@ -76,7 +80,9 @@ struct ProduceCommand: AsyncParsableCommand {
 
     private func eventFromFlags(_ schema: EventSchema) throws -> Event {
         let time = timestamp.flatMap(ReplayCommand.time) ?? Int64(Date().timeIntervalSince1970 * 1000)
-        let event = Event(userID: user!, itemID: item!, type: type ?? "view", timestampMilliseconds: time, value: value, eventID: eventID)
+        let event = Event(
+            userID: user!, itemID: item!, type: type ?? "view", timestampMilliseconds: time, value: value,
+            eventID: eventID)
         do {
             try schema.validate(event)
         } catch {

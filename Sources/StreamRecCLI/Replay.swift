@@ -29,8 +29,10 @@ struct Replay {
     private var rejectedTotal = 0
     private let start = MonotonicClock.nanoseconds()
 
-    init(topic: String, pacing: ReplayPacing, limit: Int?, window: (Int64?, Int64?), strict: Bool, showErrors: Int,
-         progress: ReplayProgress) {
+    init(
+        topic: String, pacing: ReplayPacing, limit: Int?, window: (Int64?, Int64?), strict: Bool, showErrors: Int,
+        progress: ReplayProgress
+    ) {
         self.topic = topic
         self.pacing = pacing
         self.limit = limit
@@ -44,33 +46,38 @@ struct Replay {
     }
 
     /// Replays every file in order, up to the limit.
-    mutating func run(_ input: LogInputOptions, schema: EventSchema, readers: [LogFileReader], sink: inout ReplaySink) throws {
+    mutating func run(
+        _ input: LogInputOptions, schema: EventSchema, readers: [LogFileReader], sink: inout ReplaySink
+    ) throws {
         let totalSize = readers.reduce(0) { $0 + $1.size }
         var doneBefore: Int64 = 0
         var current: LogFileReader?
-        try input.forEachEvent(schema: schema, readers: readers, onInvalid: { error, location in
-            try reject(error, at: location)
-        }, onEvent: { event, reader in
-            if let limit, sent >= limit { return false }
-            if current !== reader {
-                if let current { doneBefore += current.size }
-                current = reader
-            }
-            if let from = window.from, event.timestampMilliseconds < from {
-                filtered += 1
+        try input.forEachEvent(
+            schema: schema, readers: readers,
+            onInvalid: { error, location in
+                try reject(error, at: location)
+            },
+            onEvent: { event, reader in
+                if let limit, sent >= limit { return false }
+                if current !== reader {
+                    if let current { doneBefore += current.size }
+                    current = reader
+                }
+                if let from = window.from, event.timestampMilliseconds < from {
+                    filtered += 1
+                    return true
+                }
+                if let to = window.to, event.timestampMilliseconds >= to {
+                    filtered += 1
+                    return true
+                }
+                try send(event, sink: &sink)
+                if sent & 1023 == 0 {
+                    let fraction = totalSize > 0 ? Double(doneBefore + reader.position) / Double(totalSize) : nil
+                    progress.update(sent: sent, rejected: rejectedTotal, fraction: fraction)
+                }
                 return true
-            }
-            if let to = window.to, event.timestampMilliseconds >= to {
-                filtered += 1
-                return true
-            }
-            try send(event, sink: &sink)
-            if sent & 1023 == 0 {
-                let fraction = totalSize > 0 ? Double(doneBefore + reader.position) / Double(totalSize) : nil
-                progress.update(sent: sent, rejected: rejectedTotal, fraction: fraction)
-            }
-            return true
-        })
+            })
     }
 
     private mutating func reject(_ error: LogLineError, at location: String) throws {
@@ -112,9 +119,11 @@ struct Replay {
         let reasons = rejected.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let verb = if case .dryRun = sink { "validated" } else { "replayed" }
         let target = if case .dryRun = sink { " (dry run, nothing sent)" } else { " to \(topic)" }
-        print(String(format: "%@ %d events%@ in %.3f s (%.0f events/s); rejected %d%@; filtered %d",
-                     verb, sent, target, seconds, Double(sent) / max(seconds, 1e-9), rejectedTotal,
-                     reasons.isEmpty ? "" : " (\(reasons))", filtered))
+        print(
+            String(
+                format: "%@ %d events%@ in %.3f s (%.0f events/s); rejected %d%@; filtered %d",
+                verb, sent, target, seconds, Double(sent) / max(seconds, 1e-9), rejectedTotal,
+                reasons.isEmpty ? "" : " (\(reasons))", filtered))
         if failed > 0 {
             throw KafkaError(.deliveryFailed, "\(failed) of \(sent) events were not delivered to \(topic)")
         }

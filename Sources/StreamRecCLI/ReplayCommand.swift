@@ -69,7 +69,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var noProgress = false
 
     func validate() throws {
-        if input.files.isEmpty { throw ValidationError("give at least one log file to \(Self.configuration.commandName!)") }
+        if input.files.isEmpty {
+            throw ValidationError("give at least one log file to \(Self.configuration.commandName!)")
+        }
         if rate != nil, speedup != nil { throw ValidationError("give --rate or --speedup, not both") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of events per second") }
         if let speedup, !(speedup > 0) { throw ValidationError("--speedup must be a positive factor") }
@@ -99,13 +101,15 @@ struct ReplayCommand: AsyncParsableCommand {
         } else {
             let (_, metadata) = try await context.connectedAdmin()
             guard metadata.topic(named: topic) != nil else {
-                throw KafkaError(.topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
+                throw KafkaError(
+                    .topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
             }
             sink = .kafka(try KafkaProducer(configuration: context.producerConfiguration(), logger: context.logger))
         }
 
-        var replay = Replay(topic: topic, pacing: pacing, limit: limit, window: (from.flatMap(Self.time), to.flatMap(Self.time)),
-                            strict: strict, showErrors: showErrors, progress: ReplayProgress(enabled: !noProgress))
+        var replay = Replay(
+            topic: topic, pacing: pacing, limit: limit, window: (from.flatMap(Self.time), to.flatMap(Self.time)),
+            strict: strict, showErrors: showErrors, progress: ReplayProgress(enabled: !noProgress))
         try replay.run(input, schema: schema, readers: readers, sink: &sink)
         try await replay.finish(sink: sink)
     }

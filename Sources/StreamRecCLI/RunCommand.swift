@@ -46,29 +46,39 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Checkpoint directory (default: state.directory).", valueName: "dir"))
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp("Checkpoint directory (default: state.directory).", valueName: "dir"))
     var stateDirectory: String?
 
     @Flag(help: "Discard the checkpoint and rebuild state from the log (from --reset-to, else earliest).")
     var fresh = false
 
-    @Option(name: .customLong("reset-to"),
-            help: ArgumentHelp("Where partitions start when rebuilding: earliest, latest or an RFC 3339 time. Needs --fresh or an empty state directory.",
-                               valueName: "position"))
+    @Option(
+        name: .customLong("reset-to"),
+        help: ArgumentHelp(
+            "Where partitions start when rebuilding: earliest, latest or an RFC 3339 time. Needs --fresh or an empty state directory.",
+            valueName: "position"))
     var resetTo: String?
 
-    @Option(help: ArgumentHelp("Model to run (default: model.name): \(ModelCatalog.names.joined(separator: ", ")).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Model to run (default: model.name): \(ModelCatalog.names.joined(separator: ", ")).", valueName: "name"))
     var model: String?
 
     @Option(help: ArgumentHelp("Consumer group id (default: consumer.group_id).", valueName: "id"))
     var group: String?
 
-    @Option(name: .customLong("status-interval"), help: ArgumentHelp("Seconds between status lines on stderr; 0 for none.", valueName: "seconds"))
+    @Option(
+        name: .customLong("status-interval"),
+        help: ArgumentHelp("Seconds between status lines on stderr; 0 for none.", valueName: "seconds"))
     var statusInterval: Double = 10
 
     func validate() throws {
         if let resetTo, ResetPosition(argument: resetTo) == nil {
-            throw ValidationError("--reset-to expects earliest, latest or an RFC 3339 time such as 2026-11-01T00:00:00Z, got '\(resetTo)'")
+            throw ValidationError(
+                "--reset-to expects earliest, latest or an RFC 3339 time such as 2026-11-01T00:00:00Z, got '\(resetTo)'"
+            )
         }
         if !(statusInterval >= 0) { throw ValidationError("--status-interval must be 0 or more seconds") }
     }
@@ -77,33 +87,46 @@ struct RunCommand: AsyncParsableCommand {
         var overrides: [ConfigurationLoader.Override] = []
         if let model { overrides.append(.init(path: "model.name", value: model, origin: "--model")) }
         if let group { overrides.append(.init(path: "consumer.group_id", value: group, origin: "--group")) }
-        if let stateDirectory { overrides.append(.init(path: "state.directory", value: stateDirectory, origin: "--state-dir")) }
+        if let stateDirectory {
+            overrides.append(.init(path: "state.directory", value: stateDirectory, origin: "--state-dir"))
+        }
         let context = try CommandContext(global, label: "run", commandOverrides: overrides)
         let configuration = context.configuration
-        if resetTo != nil, !fresh, FileManager.default.fileExists(atPath: CheckpointStore(directory: configuration.state.directory).path) {
-            throw CommandError.usage("""
+        if resetTo != nil, !fresh,
+            FileManager.default.fileExists(atPath: CheckpointStore(directory: configuration.state.directory).path)
+        {
+            throw CommandError.usage(
+                """
                 --reset-to rebuilds state from the log, but \(configuration.state.directory) holds a checkpoint: \
                 add --fresh to discard it, or give an empty --state-dir
                 """)
         }
         // An unknown model is a usage error: report it before connecting anywhere.
-        _ = try ModelCatalog.make(configuration.model.name, schema: configuration.events,
-                                  features: configuration.features, settings: configuration.model.settings)
+        _ = try ModelCatalog.make(
+            configuration.model.name, schema: configuration.events,
+            features: configuration.features, settings: configuration.model.settings)
 
         let (_, metadata) = try await context.connectedAdmin()
         let topics = Set(metadata.topics.map(\.name))
-        for topic in [configuration.topics.events, configuration.topics.recommendations, configuration.topics.deadLetter]
+        for topic in [
+            configuration.topics.events, configuration.topics.recommendations, configuration.topics.deadLetter,
+        ]
         where !topics.contains(topic) {
-            throw CommandError.usage("topic '\(topic)' does not exist on \(try context.bootstrap().servers): create it with `streamrec topics apply`")
+            throw CommandError.usage(
+                "topic '\(topic)' does not exist on \(try context.bootstrap().servers): create it with `streamrec topics apply`"
+            )
         }
 
         let engine = try StreamingEngine(
             configuration: configuration,
             consumer: context.consumerConfiguration(groupID: configuration.consumer.groupID),
             producer: context.producerConfiguration(),
-            options: .init(stateDirectory: configuration.state.directory, fresh: fresh, resetTo: resetTo.flatMap(ResetPosition.init(argument:))),
+            options: .init(
+                stateDirectory: configuration.state.directory, fresh: fresh,
+                resetTo: resetTo.flatMap(ResetPosition.init(argument:))),
             logger: context.logger)
-        printError("""
+        printError(
+            """
             streamrec run: \(configuration.topics.events) → \(configuration.topics.recommendations) at \(try context.bootstrap().servers); \
             group \(configuration.consumer.groupID), model \(configuration.model.name), state in \(configuration.state.directory). Ctrl-C to stop.
             streamrec run: \(engine.origin)
@@ -113,16 +136,18 @@ struct RunCommand: AsyncParsableCommand {
         // its clock first, the engine finishes last. The engine ending ends the group.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: engine)]
         if statusInterval > 0 {
-            let reporter = StatusReporter(engine: engine, interval: .milliseconds(Int64(statusInterval * 1000)),
-                                          report: { status.print($0) })
+            let reporter = StatusReporter(
+                engine: engine, interval: .milliseconds(Int64(statusInterval * 1000)),
+                report: { status.print($0) })
             services.append(.init(service: reporter, successTerminationBehavior: .ignore))
         }
         let watchdog = ShutdownWatchdog(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
         services.append(.init(service: watchdog, successTerminationBehavior: .ignore))
-        let serviceGroup = ServiceGroup(configuration: .init(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: context.logger))
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: context.logger))
         try await serviceGroup.run()
         let final = engine.statistics
         printError("streamrec run stopped: \(StatusLine.describe(final))")
@@ -138,7 +163,8 @@ final class StatusLine: Sendable {
         let rate: String = last.withLock { last in
             defer { last = (now, statistics.eventsApplied) }
             guard let last, now > last.time else { return "" }
-            return String(format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))
+            return String(
+                format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))
         }
         printError("streamrec run: \(Self.describe(statistics, rate: rate))")
     }
@@ -147,7 +173,8 @@ final class StatusLine: Sendable {
         let rejected = s.rejected.values.reduce(0, +)
         let partitions = s.assignedPartitions.map(String.init).joined(separator: ",")
         let periodic = s.periodicRefreshes > 0 ? " (\(s.periodicRefreshes) periodic)" : ""
-        return "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates\(periodic), "
+        return
+            "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates\(periodic), "
             + "\(s.checkpoints) checkpoints; partitions [\(partitions)]"
     }
 }

@@ -14,7 +14,8 @@ struct ShutdownWatchdog: Service {
         guard !Task.isCancelled else { return }
         let timeout = timeout
         let thread = Thread {
-            Thread.sleep(forTimeInterval: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
             printError("error: shutdown did not finish within \(timeout); exiting. The last checkpoint is intact.")
             exit(1)
         }

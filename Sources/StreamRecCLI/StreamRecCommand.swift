@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import StreamRecCore
-import StreamRecKafka
 import StreamRecEngine
+import StreamRecKafka
 
 /// The `streamrec` command line.
 package struct StreamRecCommand: AsyncParsableCommand {
@@ -17,7 +17,10 @@ package struct StreamRecCommand: AsyncParsableCommand {
 
             Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
             """,
-        subcommands: [DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self, ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self]
+        subcommands: [
+            DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self,
+            ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self,
+        ]
     )
 
     package init() {}
@@ -66,7 +69,8 @@ package struct StreamRecCommand: AsyncParsableCommand {
         switch error {
         case let error as CommandError: (error.description, error.exitStatus)
         case let error as StreamRecError: (error.message, 2)
-        case let error as KafkaError: (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
+        case let error as KafkaError:
+            (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
         case let error as EngineError: (error.message, 1)
         default: nil
         }
@@ -81,7 +85,9 @@ func printError(_ text: String) {
 enum GlobalOptionsProbe {
     static func parse(_ arguments: [String]) throws -> Logger.Level? {
         guard let index = arguments.firstIndex(of: "--log-level"), index + 1 < arguments.count else {
-            return arguments.first { $0.hasPrefix("--log-level=") }.flatMap { Logger.Level(rawValue: String($0.dropFirst(12))) }
+            return arguments.first { $0.hasPrefix("--log-level=") }.flatMap {
+                Logger.Level(rawValue: String($0.dropFirst(12)))
+            }
         }
         return Logger.Level(rawValue: arguments[index + 1])
     }

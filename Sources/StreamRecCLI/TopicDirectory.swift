@@ -7,7 +7,8 @@ enum TopicDirectory {
     static func load(_ directory: String) throws -> [TopicDefinition] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
-            throw CommandError.usage("topic folder '\(directory)' does not exist; pass --topics-dir or set topics.directory")
+            throw CommandError.usage(
+                "topic folder '\(directory)' does not exist; pass --topics-dir or set topics.directory")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
@@ -30,7 +31,8 @@ extension TopicDefinition {
     /// The definition as a creation request; non-nil arguments replace the file's
     /// partition count or replication factor.
     func newTopic(partitions override: Int? = nil, replicationFactor replication: Int? = nil) -> KafkaNewTopic {
-        KafkaNewTopic(name: name, partitions: Int32(override ?? partitions),
-                      replicationFactor: Int32(replication ?? replicationFactor), configs: configs)
+        KafkaNewTopic(
+            name: name, partitions: Int32(override ?? partitions),
+            replicationFactor: Int32(replication ?? replicationFactor), configs: configs)
     }
 }

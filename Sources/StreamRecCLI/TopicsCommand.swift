@@ -26,7 +26,9 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(name: .customLong("topics-dir"), help: "Folder of topic definitions (default: topics.directory).")
         var topicsDirectory: String?
 
-        @Option(name: .customLong("replication-factor"), help: "Replication factor for every created topic, instead of each file's.")
+        @Option(
+            name: .customLong("replication-factor"),
+            help: "Replication factor for every created topic, instead of each file's.")
         var replicationFactor: Int?
 
         func run() async throws {
@@ -42,13 +44,17 @@ struct TopicsCommand: AsyncParsableCommand {
                 case .success(.created):
                     print("\(definition.name)\tcreated\tpartitions=\(definition.partitions)")
                 case .success(.alreadyExists(let partitions)):
-                    let note = partitions.map { $0 == definition.partitions ? "" : " (definition says \(definition.partitions))" } ?? ""
+                    let note =
+                        partitions.map {
+                            $0 == definition.partitions ? "" : " (definition says \(definition.partitions))"
+                        } ?? ""
                     print("\(definition.name)\texists\tpartitions=\(partitions.map(String.init) ?? "?")\(note)")
                 case .failure(let error):
                     failures += 1
                     var message = "\(definition.name)\tFAILED\t\(error.description)"
                     if error.message.contains("controller"), try context.bootstrap().embedded {
-                        message += "\n  the embedded broker cannot create topics over the protocol; restart `streamrec broker`, which creates every topic of the topics folder"
+                        message +=
+                            "\n  the embedded broker cannot create topics over the protocol; restart `streamrec broker`, which creates every topic of the topics folder"
                     }
                     printError(message)
                 }
@@ -58,7 +64,8 @@ struct TopicsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the cluster's topics with partitions and replication.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the cluster's topics with partitions and replication.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -75,7 +82,9 @@ struct TopicsCommand: AsyncParsableCommand {
             if json {
                 for topic in topics {
                     let leaders = topic.partitions.map { String($0.leader) }.joined(separator: ",")
-                    print(#"{"topic":"\#(topic.name)","partitions":\#(topic.partitions.count),"replication_factor":\#(topic.replicationFactor),"leaders":[\#(leaders)]}"#)
+                    print(
+                        #"{"topic":"\#(topic.name)","partitions":\#(topic.partitions.count),"replication_factor":\#(topic.replicationFactor),"leaders":[\#(leaders)]}"#
+                    )
                 }
                 return
             }
@@ -83,9 +92,10 @@ struct TopicsCommand: AsyncParsableCommand {
             print("TOPIC".padding(toLength: width, withPad: " ", startingAt: 0) + "  PARTITIONS  REPLICATION")
             for topic in topics {
                 let error = topic.error.map { "  (\($0))" } ?? ""
-                print(topic.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                    + "  " + String(topic.partitions.count).padding(toLength: 10, withPad: " ", startingAt: 0)
-                    + "  " + String(topic.replicationFactor) + error)
+                print(
+                    topic.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                        + "  " + String(topic.partitions.count).padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + "  " + String(topic.replicationFactor) + error)
             }
         }
     }

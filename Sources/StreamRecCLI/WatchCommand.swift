@@ -51,11 +51,14 @@ struct WatchCommand: AsyncParsableCommand {
         let context = try CommandContext(global, label: "watch")
         let topic = context.configuration.topics.recommendations
         _ = try await context.connectedAdmin()
-        var consumerConfiguration = try context.consumerConfiguration(groupID: "streamrec-watch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        var consumerConfiguration = try context.consumerConfiguration(
+            groupID: "streamrec-watch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         consumerConfiguration.autoOffsetReset = fromBeginning ? .earliest : .latest
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: context.logger)
         try consumer.subscribe(topics: [topic])
-        printError("streamrec watch: \(topic)\(user.map { ", user \($0)" } ?? "")\(fromBeginning ? ", from the beginning" : ", new updates"). Ctrl-C to stop.")
+        printError(
+            "streamrec watch: \(topic)\(user.map { ", user \($0)" } ?? "")\(fromBeginning ? ", from the beginning" : ", new updates"). Ctrl-C to stop."
+        )
 
         var printer = RecommendationPrinter(json: json, skipStale: !all)
         var shown = 0
@@ -108,7 +111,9 @@ struct RecommendationPrinter {
 
     static func table(_ r: Recommendation) -> String {
         let source = "event \(r.basedOn.partition)@\(r.basedOn.offset) of \(RFC3339.format(r.basedOn.eventTime))"
-        var lines = ["\(r.userID) · \(r.model) · \(r.items.count) items · \(source) · at \(RFC3339.format(r.generatedAt))"]
+        var lines = [
+            "\(r.userID) · \(r.model) · \(r.items.count) items · \(source) · at \(RFC3339.format(r.generatedAt))"
+        ]
         let width = min(40, r.items.map(\.itemID.count).max() ?? 0)
         for (rank, item) in r.items.enumerated() {
             let name = item.itemID.padding(toLength: max(width, item.itemID.count), withPad: " ", startingAt: 0)

@@ -27,7 +27,8 @@ package struct CheckpointStore: Sendable {
             do {
                 return try EngineCheckpoint(decoding: [UInt8](data))
             } catch {
-                throw EngineError("""
+                throw EngineError(
+                    """
                     checkpoint \(candidate) cannot be read: \(error.message). Move it away to keep it, or start \
                     with --fresh to rebuild the state from the log
                     """)
@@ -64,7 +65,9 @@ package struct CheckpointStore: Sendable {
         for bytes in parts {
             var written = 0
             while written < bytes.count {
-                let result = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
+                let result = bytes.withUnsafeBytes {
+                    Foundation.write(fd, $0.baseAddress! + written, $0.count - written)
+                }
                 if result < 0 {
                     if errno == EINTR { continue }
                     throw EngineError("cannot write \(file): \(String(cString: strerror(errno)))")

@@ -39,7 +39,8 @@ final class CheckpointWriter: Sendable {
         precondition(!isBusy, "a checkpoint is already being written")
         running.store(true, ordering: .releasing)
         let thread = Thread { [self] in
-            let outcome = Self.write(state, to: store, topic: topic, modelName: modelName, writtenAt: writtenAt, reason: reason)
+            let outcome = Self.write(
+                state, to: store, topic: topic, modelName: modelName, writtenAt: writtenAt, reason: reason)
             finished.withLock { $0 = outcome }
             running.store(false, ordering: .releasing)
             completion.signal()
@@ -64,8 +65,10 @@ final class CheckpointWriter: Sendable {
     }
 
     /// Encodes and writes on the calling thread.
-    static func write(_ state: EngineState, to store: CheckpointStore, topic: String, modelName: String,
-                      writtenAt: Int64, reason: String) -> Outcome {
+    static func write(
+        _ state: EngineState, to store: CheckpointStore, topic: String, modelName: String,
+        writtenAt: Int64, reason: String
+    ) -> Outcome {
         var outcome = Outcome(offsets: state.offsets, eventsApplied: state.eventsApplied, reason: reason)
         let started = MonotonicClock.nanoseconds()
         let parts = state.checkpoint(topic: topic, modelName: modelName, writtenAt: writtenAt).encodedParts()

@@ -18,7 +18,9 @@ package enum DeadLetter {
     package static let sourceTimestampHeader = "streamrec.source.timestamp"
 
     /// The dead-letter record for `source`, rejected because of `error`.
-    package static func record(for source: KafkaConsumerMessage, error: EventDecodingError, topic: String) -> KafkaProducerMessage {
+    package static func record(
+        for source: KafkaConsumerMessage, error: EventDecodingError, topic: String
+    ) -> KafkaProducerMessage {
         var headers = source.headers
         headers.append(KafkaHeader(key: errorHeader, value: error.reason.code))
         headers.append(KafkaHeader(key: messageHeader, value: error.message))

@@ -21,7 +21,9 @@ extension EngineLoop {
         if !background { try finishCheckpoint(writer.waitForCompletion()) }
         guard recordsSinceCheckpoint > 0, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
-        if case .failure(let error) = Result(catching: { () throws(KafkaError) in try producer.flushSync(timeout: timeout) }) {
+        if case .failure(let error) = Result(catching: { () throws(KafkaError) in
+            try producer.flushSync(timeout: timeout)
+        }) {
             if final { throw error }
             logger.warning("checkpoint (\(reason)) postponed: \(error)")
             lastCheckpointAt = MonotonicClock.nanoseconds()
@@ -31,12 +33,15 @@ extension EngineLoop {
         recordsSinceCheckpoint = 0
         lastCheckpointAt = MonotonicClock.nanoseconds()
         if background {
-            writer.start(state, topic: configuration.topics.events, modelName: configuration.model.name,
-                         writtenAt: writtenAt, reason: reason)
+            writer.start(
+                state, topic: configuration.topics.events, modelName: configuration.model.name,
+                writtenAt: writtenAt, reason: reason)
         } else {
-            try finishCheckpoint(CheckpointWriter.write(state, to: checkpoints, topic: configuration.topics.events,
-                                                        modelName: configuration.model.name, writtenAt: writtenAt,
-                                                        reason: reason))
+            try finishCheckpoint(
+                CheckpointWriter.write(
+                    state, to: checkpoints, topic: configuration.topics.events,
+                    modelName: configuration.model.name, writtenAt: writtenAt,
+                    reason: reason))
         }
     }
 
@@ -47,7 +52,8 @@ extension EngineLoop {
         if let error = outcome.error { throw error }
         stats.checkpoints += 1
         commitOwnedOffsets(outcome.offsets)
-        logger.debug("""
+        logger.debug(
+            """
             checkpoint (\(outcome.reason)): \(outcome.eventsApplied) events, \(outcome.bytes / 1024) KiB, \
             encoded in \(outcome.encodeNanoseconds / 1_000_000) ms, written in \(outcome.writeNanoseconds / 1_000_000) ms
             """)
@@ -59,7 +65,9 @@ extension EngineLoop {
     private func commitOwnedOffsets(_ offsets: [Int32: Int64]) {
         let topic = configuration.topics.events
         let positions = assigned.sorted().compactMap { partition in
-            offsets[partition].map { KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset($0)) }
+            offsets[partition].map {
+                KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset($0))
+            }
         }
         guard !positions.isEmpty else { return }
         do {

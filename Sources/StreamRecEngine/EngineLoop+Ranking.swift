@@ -14,9 +14,11 @@ extension EngineLoop {
         let generatedAt = Int64(Date().timeIntervalSince1970 * 1000)
         let state = state
         return Parallel.map(count: refreshes.count, chunk: 1) { k in
-            Recommendation(userID: refreshes[k].user,
-                           items: state.recommend(for: refreshes[k].user, count: topN, excludeConsumed: exclude),
-                           model: modelName, generatedAt: generatedAt, basedOn: refreshes[k].source).encoded()
+            Recommendation(
+                userID: refreshes[k].user,
+                items: state.recommend(for: refreshes[k].user, count: topN, excludeConsumed: exclude),
+                model: modelName, generatedAt: generatedAt, basedOn: refreshes[k].source
+            ).encoded()
         }
     }
 }

@@ -25,11 +25,15 @@ extension EngineLoop {
                     starts[position.topicPartition] = position.offset
                 }
             } catch {
-                logger.error("cannot look up offsets for --reset-to \(ResetPosition.time(milliseconds)): \(error); those partitions start at the committed offset")
+                logger.error(
+                    "cannot look up offsets for --reset-to \(ResetPosition.time(milliseconds)): \(error); those partitions start at the committed offset"
+                )
             }
         case nil: break
         }
-        logger.info("assigned \(partitions.map(\.description).sorted()); starting at \(starts.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" })")
+        logger.info(
+            "assigned \(partitions.map(\.description).sorted()); starting at \(starts.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" })"
+        )
         publishStatistics()
         return starts
     }
@@ -41,7 +45,8 @@ extension EngineLoop {
         do {
             try checkpoint(reason: "revocation")
         } catch {
-            logger.error("checkpoint before revocation failed: \(error); a restart re-applies events since the last one")
+            logger.error(
+                "checkpoint before revocation failed: \(error); a restart re-applies events since the last one")
         }
         let revoked = Set(partitions.filter { $0.topic == configuration.topics.events }.map(\.partition))
         assigned.subtract(revoked)

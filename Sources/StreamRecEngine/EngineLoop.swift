@@ -60,7 +60,8 @@ final class EngineLoop {
             origin = "fresh state, partitions from \(reset) (the checkpoint is replaced at the first checkpoint)"
         } else if let checkpoint = try checkpoints.load() {
             if let resetTo = options.resetTo {
-                throw EngineError("""
+                throw EngineError(
+                    """
                     --reset-to \(resetTo) rebuilds state from the log, but \(checkpoints.path) holds state: add --fresh \
                     to discard it, or use an empty --state-dir
                     """)
@@ -68,11 +69,13 @@ final class EngineLoop {
             state = try EngineState(checkpoint: checkpoint, configuration: configuration)
             reset = nil
             let offsets = checkpoint.offsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }
-            origin = "restored \(checkpoints.path): \(checkpoint.eventsApplied) events, offsets \(offsets.joined(separator: " "))"
+            origin =
+                "restored \(checkpoints.path): \(checkpoint.eventsApplied) events, offsets \(offsets.joined(separator: " "))"
         } else {
             state = try EngineState(configuration: configuration)
             reset = options.resetTo
-            origin = "empty state, partitions from "
+            origin =
+                "empty state, partitions from "
                 + (options.resetTo.map { "\($0)" } ?? "the committed offsets, else consumer.auto_offset_reset")
         }
         logger.info("\(origin)")
@@ -81,13 +84,15 @@ final class EngineLoop {
         periodic = PeriodicRefresher(configuration: configuration.engine)
 
         producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        ingestor = EventIngestor(decoder: EventDecoder(schema: configuration.events), deadLetters: producer,
-                                 deadLetterTopic: configuration.topics.deadLetter, logger: logger)
+        ingestor = EventIngestor(
+            decoder: EventDecoder(schema: configuration.events), deadLetters: producer,
+            deadLetterTopic: configuration.topics.deadLetter, logger: logger)
         // The callbacks need the loop, which needs the consumer: they reach it
         // through a relay filled in once the loop exists.
         let relay = RebalanceRelay()
-        consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger,
-                                     rebalanceListener: relay.listener())
+        consumer = try KafkaConsumer(
+            configuration: consumerConfiguration, logger: logger,
+            rebalanceListener: relay.listener())
         relay.loop = self
     }
 
@@ -100,8 +105,9 @@ final class EngineLoop {
             let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
             if !batch.isEmpty { try process(batch) }
             try publish(scheduler.due(now: MonotonicClock.nanoseconds()))
-            try publish(periodic.due(now: MonotonicClock.nanoseconds(), eventsApplied: state.eventsApplied),
-                        causedByEvent: false)
+            try publish(
+                periodic.due(now: MonotonicClock.nanoseconds(), eventsApplied: state.eventsApplied),
+                causedByEvent: false)
             try finishCheckpoint(writer.takeFinished())
             if checkpointDue() { try checkpoint(reason: "interval", background: true) }
             publishStatistics()
@@ -130,8 +136,9 @@ final class EngineLoop {
         var touched: [(user: String, source: Recommendation.Source)] = []
         var position: [String: Int] = [:]
         for (event, record) in zip(ingested.events, ingested.positions) {
-            let source = Recommendation.Source(partition: record.partition, offset: record.offset,
-                                               eventTime: event.timestampMilliseconds)
+            let source = Recommendation.Source(
+                partition: record.partition, offset: record.offset,
+                eventTime: event.timestampMilliseconds)
             if let index = position[event.userID] {
                 touched[index].source = source
             } else {
@@ -147,7 +154,9 @@ final class EngineLoop {
     private func freshRecords(of batch: [KafkaConsumerMessage]) -> [KafkaConsumerMessage] {
         let topic = configuration.topics.events
         let offsets = state.offsets
-        func isFresh(_ message: KafkaConsumerMessage) -> Bool { message.offset >= offsets[message.partition, default: 0] }
+        func isFresh(_ message: KafkaConsumerMessage) -> Bool {
+            message.offset >= offsets[message.partition, default: 0]
+        }
         if batch.allSatisfy({ $0.topic == topic && isFresh($0) }) { return batch }
         var fresh: [KafkaConsumerMessage] = []
         fresh.reserveCapacity(batch.count)
@@ -184,12 +193,14 @@ final class EngineLoop {
         let topic = configuration.topics.recommendations
         let updates = encodedUpdates(refreshes)
         for (k, (user, source)) in refreshes.enumerated() {
-            try producer.sendSync(topic: topic, key: Array(user.utf8), value: updates[k],
-                                  whileFull: pauseForBackpressure)
+            try producer.sendSync(
+                topic: topic, key: Array(user.utf8), value: updates[k],
+                whileFull: pauseForBackpressure)
             let now = MonotonicClock.nanoseconds()
             scheduler.refreshed(user, now: now)
-            periodic.noteUpdate(user, source: source, eventsApplied: state.eventsApplied, now: now,
-                                causedByEvent: causedByEvent)
+            periodic.noteUpdate(
+                user, source: source, eventsApplied: state.eventsApplied, now: now,
+                causedByEvent: causedByEvent)
         }
         stats.recommendationsPublished += refreshes.count
         if !causedByEvent { stats.periodicRefreshes += refreshes.count }
@@ -234,7 +245,8 @@ final class EngineLoop {
         publishStatistics()
         let final = stats
         let rejected = ingestor.rejected.values.reduce(0, +)
-        logger.info("""
+        logger.info(
+            """
             stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied \
             (\(rejected) dead-lettered), \(final.recommendationsPublished) updates; \
             processing time: decode \(final.decodeNanoseconds / 1_000_000) ms, \

@@ -19,9 +19,12 @@ struct EngineState: Sendable {
 
     /// An empty state for `configuration`'s model.
     init(configuration: StreamRecConfiguration) throws(StreamRecError) {
-        model = try ModelCatalog.make(configuration.model.name, schema: configuration.events,
-                                      features: configuration.features, settings: configuration.model.settings)
-        if model.featureStore == nil { ownFeatures = FeatureStore(schema: configuration.events, settings: configuration.features) }
+        model = try ModelCatalog.make(
+            configuration.model.name, schema: configuration.events,
+            features: configuration.features, settings: configuration.model.settings)
+        if model.featureStore == nil {
+            ownFeatures = FeatureStore(schema: configuration.events, settings: configuration.features)
+        }
     }
 
     /// User and item features: the model's store when it keeps one, else the engine's.
@@ -31,20 +34,23 @@ struct EngineState: Sendable {
     /// and events topic: anything else would mix two states.
     init(checkpoint: EngineCheckpoint, configuration: StreamRecConfiguration) throws(EngineError) {
         guard checkpoint.modelName == configuration.model.name else {
-            throw EngineError("""
+            throw EngineError(
+                """
                 the checkpoint holds model '\(checkpoint.modelName)' but model.name is '\(configuration.model.name)': \
                 use the same model, another --state-dir, or --fresh to rebuild
                 """)
         }
         guard checkpoint.topic == configuration.topics.events else {
-            throw EngineError("""
+            throw EngineError(
+                """
                 the checkpoint is of topic '\(checkpoint.topic)' but topics.events is '\(configuration.topics.events)': \
                 use another --state-dir, or --fresh to rebuild
                 """)
         }
         do {
-            model = try ModelCatalog.restore(checkpoint.modelName, snapshot: checkpoint.model, schema: configuration.events,
-                                             features: configuration.features, settings: configuration.model.settings)
+            model = try ModelCatalog.restore(
+                checkpoint.modelName, snapshot: checkpoint.model, schema: configuration.events,
+                features: configuration.features, settings: configuration.model.settings)
             // A shared store comes with the model's snapshot.
             if model.featureStore == nil { ownFeatures = try FeatureStore(snapshot: checkpoint.features) }
         } catch {
@@ -83,7 +89,9 @@ struct EngineState: Sendable {
     }
 
     func checkpoint(topic: String, modelName: String, writtenAt: Int64) -> EngineCheckpoint {
-        EngineCheckpoint(topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
-                         writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [], model: model.snapshot())
+        EngineCheckpoint(
+            topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
+            writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [], model: model.snapshot()
+        )
     }
 }

@@ -37,9 +37,10 @@ package final class EventIngestor: Sendable {
         self.deadLetters = deadLetters
         self.deadLetterTopic = deadLetterTopic
         self.logger = logger
-        counters = Dictionary(uniqueKeysWithValues: EventDecodingError.Reason.all.map {
-            ($0.code, Counter(label: "streamrec_events_rejected_total", dimensions: [("reason", $0.code)]))
-        })
+        counters = Dictionary(
+            uniqueKeysWithValues: EventDecodingError.Reason.all.map {
+                ($0.code, Counter(label: "streamrec_events_rejected_total", dimensions: [("reason", $0.code)]))
+            })
     }
 
     /// Producer properties a dead-letter producer needs: room for the largest
@@ -87,7 +88,8 @@ package final class EventIngestor: Sendable {
         counters[error.reason.code]?.increment()
         // The first of each reason, then every thousandth: a broken producer must not flood the log.
         if seen == 1 || seen % 1_000 == 0 {
-            logger.warning("dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(error) (\(seen) so far)")
+            logger.warning(
+                "dead-lettered \(message.topic)[\(message.partition)]@\(message.offset): \(error) (\(seen) so far)")
         }
     }
 

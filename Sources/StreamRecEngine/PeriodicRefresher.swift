@@ -41,10 +41,11 @@ struct PeriodicRefresher {
     }
 
     init(configuration: StreamRecConfiguration.Engine) {
-        self.init(interval: UInt64(configuration.periodicRefreshMilliseconds) * 1_000_000,
-                  activeWindow: UInt64(configuration.periodicRefreshActiveMilliseconds) * 1_000_000,
-                  driftEvents: Int64(configuration.periodicRefreshDriftEvents),
-                  maxUsers: configuration.periodicRefreshMaxUsers)
+        self.init(
+            interval: UInt64(configuration.periodicRefreshMilliseconds) * 1_000_000,
+            activeWindow: UInt64(configuration.periodicRefreshActiveMilliseconds) * 1_000_000,
+            driftEvents: Int64(configuration.periodicRefreshDriftEvents),
+            maxUsers: configuration.periodicRefreshMaxUsers)
     }
 
     var isEnabled: Bool { interval > 0 }
@@ -75,7 +76,9 @@ struct PeriodicRefresher {
         nextRound = now + interval
         forgetInactive(now: now)
         let stalest = users.filter { eventsApplied - $0.value.computedAt >= driftEvents }
-            .sorted { $0.value.computedAt != $1.value.computedAt ? $0.value.computedAt < $1.value.computedAt : $0.key < $1.key }
+            .sorted {
+                $0.value.computedAt != $1.value.computedAt ? $0.value.computedAt < $1.value.computedAt : $0.key < $1.key
+            }
             .prefix(maxUsers)
         return stalest.map { ($0.key, $0.value.source) }
     }

@@ -23,8 +23,10 @@ package final class RecommendationTail: Sendable {
     /// Subscribes to `topic` with `configuration` (its own group; reading from the
     /// latest offset) and starts reading. `onUpdate` runs on the reader thread for
     /// every update, in arrival order.
-    package init(consumer configuration: KafkaConsumerConfiguration, topic: String,
-                onUpdate: @escaping @Sendable (Recommendation) -> Void = { _ in }) throws {
+    package init(
+        consumer configuration: KafkaConsumerConfiguration, topic: String,
+        onUpdate: @escaping @Sendable (Recommendation) -> Void = { _ in }
+    ) throws {
         var configuration = configuration
         configuration.autoOffsetReset = .latest
         consumer = try KafkaConsumer(configuration: configuration)
@@ -101,7 +103,9 @@ package struct LatencyPercentiles: Sendable {
 
     package init(_ latencies: [Int64]) {
         let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Int64 { sorted.isEmpty ? -1 : sorted[Swift.min(sorted.count - 1, Int(p * Double(sorted.count)))] }
+        func percentile(_ p: Double) -> Int64 {
+            sorted.isEmpty ? -1 : sorted[Swift.min(sorted.count - 1, Int(p * Double(sorted.count)))]
+        }
         count = sorted.count
         p50 = percentile(0.5)
         p90 = percentile(0.9)

@@ -34,7 +34,8 @@ struct RefreshScheduler {
 
     /// Takes the users one batch touched (each once, with its newest event) and
     /// returns those to refresh now; the rest wait for their window to end.
-    mutating func schedule(_ touched: [(user: String, source: Source)], now: UInt64) -> [(user: String, source: Source)] {
+    mutating func schedule(_ touched: [(user: String, source: Source)], now: UInt64) -> [(user: String, source: Source)]
+    {
         forgetExpired(now: now)
         var refreshNow: [(user: String, source: Source)] = []
         for (user, source) in touched {

@@ -58,9 +58,10 @@ package final class StreamingEngine: Service, Sendable {
         options: Options,
         logger: Logger = Logger(label: "streamrec.engine")
     ) throws {
-        let loop = try EngineLoop(configuration: configuration, consumer: consumer,
-                                  producer: Self.outputProducer(producer), options: options,
-                                  control: control, logger: logger)
+        let loop = try EngineLoop(
+            configuration: configuration, consumer: consumer,
+            producer: Self.outputProducer(producer), options: options,
+            control: control, logger: logger)
         origin = loop.origin
         ingestor = loop.ingestor
         // Handed over whole: nothing else holds the loop.

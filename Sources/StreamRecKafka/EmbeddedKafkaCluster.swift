@@ -38,7 +38,8 @@ public final class EmbeddedKafkaCluster: Sendable {
 
     /// Client settings that reach this cluster.
     public func clientConfiguration(clientID: String = "streamrec") -> KafkaClientConfiguration {
-        KafkaClientConfiguration(bootstrapServers: bootstrapServers.split(separator: ",").map(String.init), clientID: clientID)
+        KafkaClientConfiguration(
+            bootstrapServers: bootstrapServers.split(separator: ",").map(String.init), clientID: clientID)
     }
 
     /// Producer settings for this cluster (StreamRec's defaults: idempotent, lz4).
@@ -55,8 +56,9 @@ public final class EmbeddedKafkaCluster: Sendable {
 
     /// Creates a topic (an existing one keeps its partitions).
     public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
-        try host.check(rd_kafka_mock_topic_create(host.cluster, name, partitions, min(replicationFactor, Int32(brokerCount))),
-                       "create topic '\(name)'")
+        try host.check(
+            rd_kafka_mock_topic_create(host.cluster, name, partitions, min(replicationFactor, Int32(brokerCount))),
+            "create topic '\(name)'")
     }
 
     /// Takes a broker off the network: its connections drop and new ones are refused.
@@ -71,25 +73,29 @@ public final class EmbeddedKafkaCluster: Sendable {
 
     /// Delays every response of a broker by `milliseconds`.
     public func setRoundTripTime(broker brokerID: Int32, milliseconds: Int32) throws(KafkaError) {
-        try host.check(rd_kafka_mock_broker_set_rtt(host.cluster, brokerID, milliseconds), "set rtt of broker \(brokerID)")
+        try host.check(
+            rd_kafka_mock_broker_set_rtt(host.cluster, brokerID, milliseconds), "set rtt of broker \(brokerID)")
     }
 
     /// Moves a partition's leadership to `brokerID`.
     public func setPartitionLeader(topic: String, partition: Int32, brokerID: Int32) throws(KafkaError) {
-        try host.check(rd_kafka_mock_partition_set_leader(host.cluster, topic, partition, brokerID),
-                       "move leader of \(topic)[\(partition)] to broker \(brokerID)")
+        try host.check(
+            rd_kafka_mock_partition_set_leader(host.cluster, topic, partition, brokerID),
+            "move leader of \(topic)[\(partition)] to broker \(brokerID)")
     }
 
     /// Makes `brokerID` the coordinator of consumer group `group`, so that a fault
     /// test can take another broker down without the group losing its coordinator.
     public func setGroupCoordinator(_ group: String, brokerID: Int32) throws(KafkaError) {
-        try host.check(rd_kafka_mock_coordinator_set(host.cluster, "group", group, brokerID),
-                       "make broker \(brokerID) coordinator of group '\(group)'")
+        try host.check(
+            rd_kafka_mock_coordinator_set(host.cluster, "group", group, brokerID),
+            "make broker \(brokerID) coordinator of group '\(group)'")
     }
 
     /// The broker that leads `partition` of `topic`, read from cluster metadata.
     public func leader(topic: String, partition: Int32) async throws(KafkaError) -> Int32 {
-        let metadata = try await KafkaAdmin(configuration: clientConfiguration(), logger: host.client.callbacks.logger).metadata()
+        let metadata = try await KafkaAdmin(configuration: clientConfiguration(), logger: host.client.callbacks.logger)
+            .metadata()
         guard let found = metadata.topic(named: topic)?.partitions.first(where: { $0.id == partition }) else {
             throw KafkaError(.topicOperationFailed, "no partition \(topic)[\(partition)] in the embedded cluster")
         }

@@ -6,7 +6,9 @@ public final class KafkaAdmin: Sendable {
     private let client: RdKafkaClient
     private let blocking = BlockingExecutor(label: "streamrec.kafka.admin")
 
-    public init(configuration: KafkaClientConfiguration, logger: Logger = Logger(label: "streamrec.kafka.admin")) throws(KafkaError) {
+    public init(
+        configuration: KafkaClientConfiguration, logger: Logger = Logger(label: "streamrec.kafka.admin")
+    ) throws(KafkaError) {
         client = try RdKafkaClient(
             type: RD_KAFKA_PRODUCER,
             properties: configuration.baseProperties() + configuration.properties.sorted { $0.key < $1.key },
@@ -51,9 +53,10 @@ public final class KafkaAdmin: Sendable {
             } catch {
                 // A request-level failure (no controller, timeout) fails each topic it carried.
                 for topic in missing {
-                    created[topic.name] = .failure(KafkaError(
-                        error.code, "create topic '\(topic.name)': \(error.message)",
-                        rdKafkaCode: error.rdKafkaCode, rdKafkaName: error.rdKafkaName))
+                    created[topic.name] = .failure(
+                        KafkaError(
+                            error.code, "create topic '\(topic.name)': \(error.message)",
+                            rdKafkaCode: error.rdKafkaCode, rdKafkaName: error.rdKafkaName))
                 }
             }
         }
@@ -61,7 +64,11 @@ public final class KafkaAdmin: Sendable {
             if let found = existing.topic(named: topic.name) {
                 return (topic, .success(.alreadyExists(partitions: found.partitions.count)))
             }
-            return (topic, created[topic.name] ?? .failure(KafkaError(.topicOperationFailed, "no result for topic '\(topic.name)'")))
+            return (
+                topic,
+                created[topic.name]
+                    ?? .failure(KafkaError(.topicOperationFailed, "no result for topic '\(topic.name)'"))
+            )
         }
     }
 }

@@ -33,7 +33,8 @@ public final class KafkaConsumer: Sendable {
         logger: Logger = Logger(label: "streamrec.kafka.consumer"),
         rebalanceListener: KafkaRebalanceListener = KafkaRebalanceListener()
     ) throws(KafkaError) {
-        let (events, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self, bufferingPolicy: .bufferingNewest(1024))
+        let (events, continuation) = AsyncStream.makeStream(
+            of: KafkaConsumerEvent.self, bufferingPolicy: .bufferingNewest(1024))
         let callbacks = RdKafkaCallbacks(logger: logger)
         callbacks.onRebalance = { rk, err, partitions in
             RdKafkaConsumerHandle.applyRebalance(rk, err, partitions, listener: rebalanceListener) { event in
@@ -42,7 +43,8 @@ public final class KafkaConsumer: Sendable {
             }
         }
         callbacks.onError = { continuation.yield(.error($0)) }
-        let client = try RdKafkaClient(type: RD_KAFKA_CONSUMER, properties: configuration.librdkafkaProperties(), callbacks: callbacks)
+        let client = try RdKafkaClient(
+            type: RD_KAFKA_CONSUMER, properties: configuration.librdkafkaProperties(), callbacks: callbacks)
         self.handle = RdKafkaConsumerHandle(client: client)
         self.blocking = BlockingExecutor(label: "streamrec.kafka.consumer")
         self.events = events
@@ -64,7 +66,9 @@ public final class KafkaConsumer: Sendable {
 
     /// Blocks up to `timeout` for up to `maxMessages` records. Non-fatal errors are
     /// logged and sent to ``events``; a fatal one throws.
-    public func poll(maxMessages: Int = 10_000, timeout: Duration = .milliseconds(100)) throws(KafkaError) -> [KafkaConsumerMessage] {
+    public func poll(
+        maxMessages: Int = 10_000, timeout: Duration = .milliseconds(100)
+    ) throws(KafkaError) -> [KafkaConsumerMessage] {
         guard !closed.load(ordering: .relaxed) else { throw KafkaError(.closed, "consumer is closed") }
         let (messages, errors) = try handle.poll(max: maxMessages, timeoutMilliseconds: timeout.milliseconds)
         for error in errors {
@@ -75,7 +79,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// ``poll(maxMessages:timeout:)`` run off the cooperative pool.
-    public func nextBatch(maxMessages: Int = 10_000, timeout: Duration = .milliseconds(100)) async throws(KafkaError) -> [KafkaConsumerMessage] {
+    public func nextBatch(
+        maxMessages: Int = 10_000, timeout: Duration = .milliseconds(100)
+    ) async throws(KafkaError) -> [KafkaConsumerMessage] {
         try await blocking.run { () throws(KafkaError) in try self.poll(maxMessages: maxMessages, timeout: timeout) }
     }
 
@@ -91,7 +97,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// The group's committed positions for `partitions`; ``KafkaOffset/invalid`` where none.
-    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+    public func committed(
+        _ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)
+    ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
         try handle.committed(partitions, timeoutMilliseconds: timeout.milliseconds)
     }
 

@@ -88,8 +88,9 @@ public final class KafkaProducer: Sendable {
         let result: Result<Void, KafkaError> = withOptionalContiguousBytes(key) { keyBytes in
             withOptionalContiguousBytes(value) { valueBytes in
                 Result { () throws(KafkaError) in
-                    try handle.produce(topic: topic, partition: partition, key: keyBytes, value: valueBytes,
-                                       headers: headers, timestampMilliseconds: timestampMilliseconds, opaque: 0)
+                    try handle.produce(
+                        topic: topic, partition: partition, key: keyBytes, value: valueBytes,
+                        headers: headers, timestampMilliseconds: timestampMilliseconds, opaque: 0)
                 }
             }
         }
@@ -121,8 +122,9 @@ public final class KafkaProducer: Sendable {
         whileFull: () throws(KafkaError) -> Void = {}
     ) throws(KafkaError) {
         try retryingWhileFull(whileFull) { () throws(KafkaError) in
-            try trySend(topic: topic, partition: partition, key: key, value: value, headers: headers,
-                        timestampMilliseconds: timestampMilliseconds)
+            try trySend(
+                topic: topic, partition: partition, key: key, value: value, headers: headers,
+                timestampMilliseconds: timestampMilliseconds)
         }
     }
 
@@ -135,7 +137,7 @@ public final class KafkaProducer: Sendable {
             do throws(KafkaError) {
                 try send()
                 return
-            } catch where error.code == .queueFull {
+            } catch  where error.code == .queueFull {
                 try whileFull()
                 usleep(1_000)
             }
@@ -148,7 +150,7 @@ public final class KafkaProducer: Sendable {
             do {
                 try trySend(message)
                 return
-            } catch where error.code == .queueFull {
+            } catch  where error.code == .queueFull {
                 do { try await Task.sleep(for: .milliseconds(1)) } catch {
                     throw KafkaError(.timedOut, "send cancelled while the producer queue was full")
                 }
@@ -168,11 +170,12 @@ public final class KafkaProducer: Sendable {
                 try handle.produce(message, opaque: id)
             } catch {
                 _ = tracker.unregister(id)
-                continuation.resume(returning: KafkaDeliveryReport(
-                    topicPartition: KafkaTopicPartition(topic: message.topic, partition: message.partition ?? -1),
-                    offset: .invalid,
-                    error: error
-                ))
+                continuation.resume(
+                    returning: KafkaDeliveryReport(
+                        topicPartition: KafkaTopicPartition(topic: message.topic, partition: message.partition ?? -1),
+                        offset: .invalid,
+                        error: error
+                    ))
             }
         }.asResult()
         return try report.get()
@@ -180,7 +183,8 @@ public final class KafkaProducer: Sendable {
 
     /// Delivery counts so far.
     public var statistics: KafkaProducerStatistics {
-        KafkaProducerStatistics(delivered: tracker.deliveredCount, failed: tracker.failedCount, inFlight: handle.outQueueLength)
+        KafkaProducerStatistics(
+            delivered: tracker.deliveredCount, failed: tracker.failedCount, inFlight: handle.outQueueLength)
     }
 
     /// Blocks until every enqueued record is acknowledged or failed; for a

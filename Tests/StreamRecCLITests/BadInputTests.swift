@@ -32,8 +32,9 @@ struct BadInputTests {
     @Test("An unreachable bootstrap server: exit 1 within the connect timeout, address and cause named")
     func unreachableServer() async throws {
         let started = ContinuousClock.now
-        let result = try await run(["topics", "list", "-b", "127.0.0.1:1"], environment: ["STREAMREC_CONNECT_TIMEOUT_MS": "1500"],
-                                   timeout: .seconds(30))
+        let result = try await run(
+            ["topics", "list", "-b", "127.0.0.1:1"], environment: ["STREAMREC_CONNECT_TIMEOUT_MS": "1500"],
+            timeout: .seconds(30))
         let elapsed = ContinuousClock.now - started
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot reach Kafka at 127.0.0.1:1"))
@@ -46,7 +47,8 @@ struct BadInputTests {
     func topicMissingField() async throws {
         let folder = temporaryDirectory("topics")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "name: orders\nreplication_factor: 1\n".write(toFile: folder + "/orders.yaml", atomically: false, encoding: .utf8)
+        try "name: orders\nreplication_factor: 1\n".write(
+            toFile: folder + "/orders.yaml", atomically: false, encoding: .utf8)
         let result = try await run(["topics", "apply", "--topics-dir", folder, "-b", "127.0.0.1:1"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("orders.yaml: missing field 'partitions'"))
@@ -60,11 +62,13 @@ struct BadInputTests {
         #expect(result.stderr.contains("streamrec broker"))
     }
 
-    @Test("Argument mistakes exit 2", arguments: [
-        ["broker", "--brokers", "0"],
-        ["no-such-command"],
-        ["topics", "list", "--log-level", "loud"],
-    ])
+    @Test(
+        "Argument mistakes exit 2",
+        arguments: [
+            ["broker", "--brokers", "0"],
+            ["no-such-command"],
+            ["topics", "list", "--log-level", "loud"],
+        ])
     func usageErrors(arguments: [String]) async throws {
         let result = try await run(arguments)
         #expect(result.status == 2, "\(result.stderr)")

@@ -10,7 +10,10 @@ struct BrokerCommandTests {
         let broker = try ChildProcess(["broker", "--brokers", "2"], environment: ["STREAMREC_HOME": home])
         let address = try await broker.firstLine()
         #expect(address.split(separator: ",").count == 2)
-        #expect(address.split(separator: ",").allSatisfy { $0.hasPrefix("127.0.0.1:") && Int($0.split(separator: ":")[1]) != nil })
+        #expect(
+            address.split(separator: ",").allSatisfy {
+                $0.hasPrefix("127.0.0.1:") && Int($0.split(separator: ":")[1]) != nil
+            })
         #expect(await broker.waitForStderr(containing: "ready"))
 
         let recorded = try String(contentsOfFile: home + "/broker", encoding: .utf8).split(separator: "\n")
@@ -41,7 +44,8 @@ struct BrokerCommandTests {
     @Test("--partitions overrides every topic's partition count")
     func partitionOverride() async throws {
         let home = try temporaryHome()
-        let broker = try ChildProcess(["broker", "--partitions", "2", "--no-address-file"], environment: ["STREAMREC_HOME": home])
+        let broker = try ChildProcess(
+            ["broker", "--partitions", "2", "--no-address-file"], environment: ["STREAMREC_HOME": home])
         let address = try await broker.firstLine()
         let list = try await run(["topics", "list", "--json", "-b", address])
         #expect(list.status == 0, "\(list.stderr)")

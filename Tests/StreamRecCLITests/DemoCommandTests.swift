@@ -4,11 +4,14 @@ import Testing
 
 @Suite("streamrec demo", .timeLimit(.minutes(2)), .temporaryDirectories)
 struct DemoCommandTests {
-    @Test("The demo runs end to end on its own cluster: every event applied, malformed ones dead-lettered, every update received")
+    @Test(
+        "The demo runs end to end on its own cluster: every event applied, malformed ones dead-lettered, every update received"
+    )
     func runsEndToEnd() async throws {
         let home = try temporaryHome()
-        let result = try await run(["demo", "--events", "400", "--rate", "1000", "--follow", "user-3"],
-                                   environment: ["STREAMREC_HOME": home], timeout: .seconds(90))
+        let result = try await run(
+            ["demo", "--events", "400", "--rate", "1000", "--follow", "user-3"],
+            environment: ["STREAMREC_HOME": home], timeout: .seconds(90))
         #expect(result.status == 0, "\(result.stderr)")
         let out = result.stdout
         #expect(out.contains("events sent           400 valid + 3 malformed"))

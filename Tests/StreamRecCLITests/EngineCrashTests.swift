@@ -7,7 +7,9 @@ import StreamRecTestSupport
 import Testing
 
 /// `streamrec run` as a separate process against a cluster in this process.
-@Suite("streamrec run survives kill -9 with exactly-once state", .serialized, .timeLimit(.minutes(6)), .temporaryDirectories)
+@Suite(
+    "streamrec run survives kill -9 with exactly-once state", .serialized, .timeLimit(.minutes(6)),
+    .temporaryDirectories)
 struct EngineCrashTests {
     static let logger = testLogger
 
@@ -26,10 +28,15 @@ struct EngineCrashTests {
     /// Starts `streamrec run`. A shorter session timeout lets the group notice a
     /// killed member in six seconds instead of ten (the embedded cluster refuses
     /// to join with less).
-    static func startEngine(bootstrap: String, stateDirectory: String, environment: [String: String]) throws -> ChildProcess {
-        try ChildProcess(["run", "-b", bootstrap, "--state-dir", stateDirectory, "--status-interval", "0", "--log-level", "info",
-                          "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000"],
-                         environment: environment)
+    static func startEngine(
+        bootstrap: String, stateDirectory: String, environment: [String: String]
+    ) throws -> ChildProcess {
+        try ChildProcess(
+            [
+                "run", "-b", bootstrap, "--state-dir", stateDirectory, "--status-interval", "0", "--log-level", "info",
+                "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000",
+            ],
+            environment: environment)
     }
 
     static func checkpoint(in directory: String) -> EngineCheckpoint? {
@@ -37,8 +44,10 @@ struct EngineCrashTests {
     }
 
     /// Waits until the checkpoint in `directory` satisfies `condition`.
-    static func waitForCheckpoint(in directory: String, timeout: Duration = .seconds(120),
-                                  _ condition: (EngineCheckpoint) -> Bool) async -> EngineCheckpoint? {
+    static func waitForCheckpoint(
+        in directory: String, timeout: Duration = .seconds(120),
+        _ condition: (EngineCheckpoint) -> Bool
+    ) async -> EngineCheckpoint? {
         let clock = ContinuousClock()
         let end = clock.now + timeout
         while clock.now < end {
@@ -49,14 +58,18 @@ struct EngineCrashTests {
     }
 
     /// Runs an engine to the end of `total` records, then stops it with SIGTERM.
-    static func runToEnd(bootstrap: String, stateDirectory: String, environment: [String: String], total: Int64) async throws -> EngineCheckpoint {
+    static func runToEnd(
+        bootstrap: String, stateDirectory: String, environment: [String: String], total: Int64
+    ) async throws -> EngineCheckpoint {
         let engine = try startEngine(bootstrap: bootstrap, stateDirectory: stateDirectory, environment: environment)
         let done = await waitForCheckpoint(in: stateDirectory) { $0.recordsConsumed == total }
         #expect(done != nil, "engine did not reach the end; stderr: \(engine.stderr)")
         // When the last kill came after the end, the checkpoint above is the killed
         // run's: wait until this process consumes (and so handles SIGTERM) before
         // stopping it, or the signal's default action ends it.
-        #expect(await engine.waitForStderr(containing: "consuming", timeout: .seconds(30)), "engine started; stderr: \(engine.stderr)")
+        #expect(
+            await engine.waitForStderr(containing: "consuming", timeout: .seconds(30)),
+            "engine started; stderr: \(engine.stderr)")
         engine.send(signal: SIGTERM)
         #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "graceful stop; stderr: \(engine.stderr)")
         return try #require(checkpoint(in: stateDirectory))
@@ -82,28 +95,35 @@ struct EngineCrashTests {
         for chunk in 0..<chunks {
             // More of the stream arrives, then an engine starts and is killed mid-way through it.
             for event in events[(chunk * chunkSize)..<((chunk + 1) * chunkSize)] {
-                try await producer.send(KafkaProducerMessage(topic: "\(prefix).events", key: Array(event.userID.utf8),
-                                                             value: encoder.encode(event), timestampMilliseconds: event.timestampMilliseconds))
+                try await producer.send(
+                    KafkaProducerMessage(
+                        topic: "\(prefix).events", key: Array(event.userID.utf8),
+                        value: encoder.encode(event), timestampMilliseconds: event.timestampMilliseconds))
             }
             try await producer.flush()
             let before = Self.checkpoint(in: crashed)?.recordsConsumed ?? 0
-            let engine = try Self.startEngine(bootstrap: cluster.bootstrapServers, stateDirectory: crashed, environment: crashedEnvironment)
+            let engine = try Self.startEngine(
+                bootstrap: cluster.bootstrapServers, stateDirectory: crashed, environment: crashedEnvironment)
             // Killed once it has made progress, a random moment later, while the chunk is still being applied.
             let progressed = await Self.waitForCheckpoint(in: crashed) { $0.recordsConsumed > before }
             #expect(progressed != nil, "no progress before kill \(chunk); stderr: \(engine.stderr)")
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
             engine.send(signal: SIGKILL)
             _ = await engine.waitForExit(timeout: .seconds(10))
-            if let consumed = Self.checkpoint(in: crashed)?.recordsConsumed, consumed < (chunk + 1) * chunkSize { kills += 1 }
+            if let consumed = Self.checkpoint(in: crashed)?.recordsConsumed, consumed < (chunk + 1) * chunkSize {
+                kills += 1
+            }
         }
         try await producer.close()
         #expect(kills >= 2, "at least two kills landed mid-stream")
 
         let total = Int64(events.count)
-        let resumed = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: crashed,
-                                              environment: crashedEnvironment, total: total)
-        let reference = try await Self.runToEnd(bootstrap: cluster.bootstrapServers, stateDirectory: temporaryDirectory("\(prefix)-reference"),
-                                                environment: Self.environment(prefix: prefix, group: "\(prefix)-reference"), total: total)
+        let resumed = try await Self.runToEnd(
+            bootstrap: cluster.bootstrapServers, stateDirectory: crashed,
+            environment: crashedEnvironment, total: total)
+        let reference = try await Self.runToEnd(
+            bootstrap: cluster.bootstrapServers, stateDirectory: temporaryDirectory("\(prefix)-reference"),
+            environment: Self.environment(prefix: prefix, group: "\(prefix)-reference"), total: total)
 
         #expect(resumed.eventsApplied == total, "no event lost or applied twice")
         #expect(resumed.offsets == reference.offsets)

@@ -24,16 +24,24 @@ struct EvaluateCommandTests {
     func prequentialJSON() async throws {
         let file = try Self.ratingsLog()
         let plot = (file as NSString).deletingLastPathComponent + "/recall.svg"
-        let result = try await run(["evaluate", file, "--models", "popularity,isgd,raisgd,bpr,biased-mf,cooccurrence,hybrid",
-                                    "--json", "--plot", plot, "--no-progress"])
+        let result = try await run([
+            "evaluate", file, "--models", "popularity,isgd,raisgd,bpr,biased-mf,cooccurrence,hybrid",
+            "--json", "--plot", plot, "--no-progress",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         #expect(json["dataset"] as? String == "u.data")
         #expect(json["events"] as? Int == 3_000)
         let models = try #require(json["models"] as? [[String: Any]])
-        #expect(models.map { $0["model"] as? String } == ["popularity", "isgd", "raisgd", "bpr", "biased-mf", "cooccurrence", "hybrid"])
+        #expect(
+            models.map { $0["model"] as? String } == [
+                "popularity", "isgd", "raisgd", "bpr", "biased-mf", "cooccurrence", "hybrid",
+            ])
         for model in models {
-            for key in ["recall_at_10", "ndcg_at_10", "mrr_at_10", "coverage", "rmse", "mae", "learn_events_per_second", "rank_ms_per_event"] {
+            for key in [
+                "recall_at_10", "ndcg_at_10", "mrr_at_10", "coverage", "rmse", "mae", "learn_events_per_second",
+                "rank_ms_per_event",
+            ] {
                 #expect(model.keys.contains(key), "\(model["model"]!) lacks \(key)")
             }
             let recall = try #require(model["recall_at_10"] as? Double)
@@ -42,7 +50,8 @@ struct EvaluateCommandTests {
         #expect(models.first { $0["model"] as? String == "biased-mf" }?["rmse"] is Double)
         #expect(models.first { $0["model"] as? String == "bpr" }?["rmse"] is NSNull)
         // Users stay inside their item group, so co-occurrence finds far more than popularity.
-        let recall = Dictionary(uniqueKeysWithValues: models.map { ($0["model"] as! String, $0["recall_at_10"] as! Double) })
+        let recall = Dictionary(
+            uniqueKeysWithValues: models.map { ($0["model"] as! String, $0["recall_at_10"] as! Double) })
         #expect(recall["cooccurrence"]! > recall["popularity"]!)
         let svg = try String(contentsOfFile: plot, encoding: .utf8)
         #expect(svg.hasPrefix("<svg"))

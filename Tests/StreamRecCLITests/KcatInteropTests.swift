@@ -16,15 +16,22 @@ struct KcatInteropTests {
         let client = KafkaClientConfiguration(bootstrapServers: address)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: testLogger)
         for index in 0..<50 {
-            try await producer.send(KafkaProducerMessage(
-                topic: "streamrec.events", key: "user-\(index)", value: #"{"user_id":"user-\#(index)","n":\#(index)}"#,
-                headers: [KafkaHeader(key: "source", value: "streamrec"), KafkaHeader(key: "seq", value: "\(index)")]))
+            try await producer.send(
+                KafkaProducerMessage(
+                    topic: "streamrec.events", key: "user-\(index)",
+                    value: #"{"user_id":"user-\#(index)","n":\#(index)}"#,
+                    headers: [
+                        KafkaHeader(key: "source", value: "streamrec"), KafkaHeader(key: "seq", value: "\(index)"),
+                    ]))
         }
         try await producer.close()
         #expect(producer.statistics.delivered == 50)
 
-        let result = try await run(["-C", "-b", address, "-t", "streamrec.events", "-o", "beginning", "-e", "-q",
-                                    "-f", "%k\t%s\t%h\n"], executable: kcat)
+        let result = try await run(
+            [
+                "-C", "-b", address, "-t", "streamrec.events", "-o", "beginning", "-e", "-q",
+                "-f", "%k\t%s\t%h\n",
+            ], executable: kcat)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 50)
@@ -44,12 +51,14 @@ struct KcatInteropTests {
         let broker = try ChildProcess(["broker", "--no-address-file"])
         let address = try await broker.firstLine()
         let input = (0..<40).map { "user-\($0):{\"item_id\":\"i\($0)\"}" }.joined(separator: "\n") + "\n"
-        let produced = try await run(["-P", "-b", address, "-t", "streamrec.events", "-K", ":", "-H", "origin=kcat"],
-                                     executable: kcat, stdin: input)
+        let produced = try await run(
+            ["-P", "-b", address, "-t", "streamrec.events", "-K", ":", "-H", "origin=kcat"],
+            executable: kcat, stdin: input)
         #expect(produced.status == 0, "\(produced.stderr)")
 
-        var consumerConfiguration = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: address),
-                                                               groupID: "interop-\(UUID().uuidString.prefix(6))")
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: address),
+            groupID: "interop-\(UUID().uuidString.prefix(6))")
         consumerConfiguration.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: testLogger)
         try consumer.subscribe(topics: ["streamrec.events"])
@@ -81,26 +90,32 @@ struct KcatInteropTests {
             "u\(index % 6)|{\"user_id\":\"u\(index % 6)\",\"item_id\":\"sku-\(index % 9)\",\"type\":\"view\",\"timestamp\":\(1_750_000_000_000 + index * 1000)}"
         }
         lines.append("u0|{\"user_id\":\"u0\",\"type\":\"view\"}")
-        let produced = try await run(["-P", "-b", address, "-t", "streamrec.events", "-K", "|"], executable: kcat,
-                                     stdin: lines.joined(separator: "\n") + "\n")
+        let produced = try await run(
+            ["-P", "-b", address, "-t", "streamrec.events", "-K", "|"], executable: kcat,
+            stdin: lines.joined(separator: "\n") + "\n")
         #expect(produced.status == 0, "\(produced.stderr)")
 
-        let engine = try ChildProcess(["run", "-b", address, "--state-dir", home + "/state", "--status-interval", "0"],
-                                      environment: ["STREAMREC_HOME": home])
+        let engine = try ChildProcess(
+            ["run", "-b", address, "--state-dir", home + "/state", "--status-interval", "0"],
+            environment: ["STREAMREC_HOME": home])
         // kcat reads until every user has a list: 6 keys.
         var users: Set<String> = []
         var recommendations: [[String: Any]] = []
         let clock = ContinuousClock()
         let end = clock.now + .seconds(60)
         while users.count < 6, clock.now < end {
-            let read = try await run(["-C", "-b", address, "-t", "streamrec.recommendations", "-o", "beginning", "-e", "-q",
-                                      "-f", "%k\t%s\n"], executable: kcat)
+            let read = try await run(
+                [
+                    "-C", "-b", address, "-t", "streamrec.recommendations", "-o", "beginning", "-e", "-q",
+                    "-f", "%k\t%s\n",
+                ], executable: kcat)
             recommendations = []
             users = []
             for line in read.stdout.split(separator: "\n") {
                 let fields = line.split(separator: "\t", maxSplits: 1).map(String.init)
                 guard fields.count == 2,
-                      let object = try JSONSerialization.jsonObject(with: Data(fields[1].utf8)) as? [String: Any] else { continue }
+                    let object = try JSONSerialization.jsonObject(with: Data(fields[1].utf8)) as? [String: Any]
+                else { continue }
                 #expect(object["user_id"] as? String == fields[0], "keyed by user")
                 users.insert(fields[0])
                 recommendations.append(object)
@@ -115,19 +130,24 @@ struct KcatInteropTests {
             #expect((object["based_on"] as? [String: Any])?["offset"] is Int)
         }
         // `streamrec watch` shows the same updates: one Recommendation v1 per line with --json, filtered by user.
-        let watched = try await run(["watch", "-b", address, "--from-beginning", "--json", "--user", "u2", "--count", "1"],
-                                    environment: ["STREAMREC_HOME": home], timeout: .seconds(30))
+        let watched = try await run(
+            ["watch", "-b", address, "--from-beginning", "--json", "--user", "u2", "--count", "1"],
+            environment: ["STREAMREC_HOME": home], timeout: .seconds(30))
         #expect(watched.status == 0, "\(watched.stderr)")
         let line = try #require(watched.stdout.split(separator: "\n").first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["user_id"] as? String == "u2")
-        let table = try await run(["watch", "-b", address, "--from-beginning", "--user", "u3", "--count", "1"],
-                                  environment: ["STREAMREC_HOME": home], timeout: .seconds(30))
+        let table = try await run(
+            ["watch", "-b", address, "--from-beginning", "--user", "u3", "--count", "1"],
+            environment: ["STREAMREC_HOME": home], timeout: .seconds(30))
         #expect(table.stdout.hasPrefix("u3 · hybrid · "), "\(table.stdout)")
         #expect(table.stdout.contains("   1. sku-"), "a ranked table: \(table.stdout)")
 
-        let letters = try await run(["-C", "-b", address, "-t", "streamrec.events.dlq", "-o", "beginning", "-e", "-q", "-c", "1",
-                                     "-f", "%h\n"], executable: kcat)
+        let letters = try await run(
+            [
+                "-C", "-b", address, "-t", "streamrec.events.dlq", "-o", "beginning", "-e", "-q", "-c", "1",
+                "-f", "%h\n",
+            ], executable: kcat)
         #expect(letters.stdout.contains("streamrec.error=missing_field"))
 
         engine.send(signal: SIGTERM)
@@ -138,4 +158,3 @@ struct KcatInteropTests {
 }
 
 let kcat = "/usr/bin/kcat"
-

@@ -5,9 +5,12 @@ import Testing
 
 /// Reads a whole topic of the broker at `address` until `count` records arrived
 /// or `quiet` passes without any.
-func readTopic(_ address: String, _ topic: String, count: Int, quiet: Duration = .seconds(5)) async throws -> [(KafkaConsumerMessage, ContinuousClock.Instant)] {
-    var configuration = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: address),
-                                                   groupID: "reader-\(UUID().uuidString.prefix(6))")
+func readTopic(
+    _ address: String, _ topic: String, count: Int, quiet: Duration = .seconds(5)
+) async throws -> [(KafkaConsumerMessage, ContinuousClock.Instant)] {
+    var configuration = KafkaConsumerConfiguration(
+        client: KafkaClientConfiguration(bootstrapServers: address),
+        groupID: "reader-\(UUID().uuidString.prefix(6))")
     configuration.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
     let consumer = try KafkaConsumer(configuration: configuration, logger: testLogger)
     try consumer.subscribe(topics: [topic])
@@ -32,7 +35,9 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
     return path
 }
 
-@Suite("streamrec replay and produce against streamrec broker", .serialized, .timeLimit(.minutes(3)), .temporaryDirectories)
+@Suite(
+    "streamrec replay and produce against streamrec broker", .serialized, .timeLimit(.minutes(3)), .temporaryDirectories
+)
 struct ReplayCommandTests {
     @Test("MovieLens u.data: exactly the valid rows arrive, keyed by user, stamped with event time")
     func movieLens() async throws {
@@ -96,8 +101,9 @@ struct ReplayCommandTests {
         #expect(replay.stdout.contains("rejected 0; filtered 10"), "\(replay.stdout)")
         let records = try await readTopic(address, "csv", count: 250)
         #expect(records.count == 250)
-        let types = Set(records.compactMap { try? JSONSerialization.jsonObject(with: Data($0.0.value!)) as? [String: Any] }
-            .compactMap { $0["type"] as? String })
+        let types = Set(
+            records.compactMap { try? JSONSerialization.jsonObject(with: Data($0.0.value!)) as? [String: Any] }
+                .compactMap { $0["type"] as? String })
         #expect(types == ["view", "add_to_cart", "purchase"])
         #expect(records.allSatisfy { $0.0.keyString?.hasPrefix("v") == true })
         #expect(records.allSatisfy { ($0.0.timestampMilliseconds ?? 0) >= 1_433_221_342_000 })
@@ -108,7 +114,9 @@ struct ReplayCommandTests {
     @Test("--speedup keeps event-time gaps: 10 s gaps at 10x take 1 s each, 5 s in all within 10%")
     func speedupPacing() async throws {
         // Six events 10 s apart in event time; ten times faster is 1 s apart.
-        let lines = (0..<6).map { #"{"user_id":"u","item_id":"i\#($0)","type":"view","timestamp":\#(1_700_000_000_000 + $0 * 10_000)}"# }
+        let lines = (0..<6).map {
+            #"{"user_id":"u","item_id":"i\#($0)","type":"view","timestamp":\#(1_700_000_000_000 + $0 * 10_000)}"#
+        }
         let file = try temporaryFile("paced.jsonl", lines.joined(separator: "\n"))
         let broker = try ChildProcess(["broker", "--no-address-file", "--topic", "paced:1"])
         let address = try await broker.firstLine()
@@ -134,7 +142,8 @@ struct ReplayCommandTests {
 
     @Test("--strict stops at the first bad line with exit 1; --dry-run needs no broker")
     func strictAndDryRun() async throws {
-        let file = try temporaryFile("ratings.dat", "1::10::5::978300760\n1::11::five::978300761\n1::12::4::978300762\n")
+        let file = try temporaryFile(
+            "ratings.dat", "1::10::5::978300760\n1::11::five::978300761\n1::12::4::978300762\n")
         let strict = try await run(["replay", "--strict", "--dry-run", file])
         #expect(strict.status == 1)
         #expect(strict.stderr.contains("ratings.dat:2: rating 'five' is not a number; stopping (--strict)"))
@@ -145,12 +154,14 @@ struct ReplayCommandTests {
         #expect(dryRun.stdout.contains("rejected 1 (malformed_line 1)"))
     }
 
-    @Test("Replay argument mistakes exit 2 with the fix", arguments: [
-        (["replay", "--rate", "5", "--speedup", "2", "u.data"], "give --rate or --speedup, not both"),
-        (["replay", "notes.txt"], "pass --format"),
-        (["replay", "--from", "last week", "u.data"], "--from expects an RFC 3339 time"),
-        (["replay", "--dry-run", "events.csv"], "--map must name the column for 'user'"),
-    ])
+    @Test(
+        "Replay argument mistakes exit 2 with the fix",
+        arguments: [
+            (["replay", "--rate", "5", "--speedup", "2", "u.data"], "give --rate or --speedup, not both"),
+            (["replay", "notes.txt"], "pass --format"),
+            (["replay", "--from", "last week", "u.data"], "--from expects an RFC 3339 time"),
+            (["replay", "--dry-run", "events.csv"], "--map must name the column for 'user'"),
+        ])
     func replayUsage(arguments: [String], message: String) async throws {
         let result = try await run(arguments)
         #expect(result.status == 2)
@@ -161,8 +172,10 @@ struct ReplayCommandTests {
     func produce() async throws {
         let broker = try ChildProcess(["broker", "--no-address-file"])
         let address = try await broker.firstLine()
-        let sent = try await run(["produce", "-b", address, "--user", "u7", "--item", "sku-1", "--type", "rating",
-                                  "--value", "4.5", "--timestamp", "2024-05-01T12:00:00Z"])
+        let sent = try await run([
+            "produce", "-b", address, "--user", "u7", "--item", "sku-1", "--type", "rating",
+            "--value", "4.5", "--timestamp", "2024-05-01T12:00:00Z",
+        ])
         #expect(sent.status == 0, "\(sent.stderr)")
         #expect(sent.stdout.contains("streamrec.events["))
         let records = try await readTopic(address, "streamrec.events", count: 1)
@@ -170,7 +183,9 @@ struct ReplayCommandTests {
         #expect(records.first?.0.keyString == "u7")
         #expect(records.first?.0.timestampMilliseconds == 1_714_564_800_000)
 
-        let refused = try await run(["produce", "-b", address, "--user", "u7", "--item", "sku-1", "--type", "rating", "--value", "9"])
+        let refused = try await run([
+            "produce", "-b", address, "--user", "u7", "--item", "sku-1", "--type", "rating", "--value", "9",
+        ])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("rating_out_of_range"))
         broker.send(signal: SIGTERM)

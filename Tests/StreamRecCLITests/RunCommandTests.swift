@@ -10,8 +10,11 @@ struct RunCommandTests {
     func gracefulStopWithStatusLines() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
         let prefix = "svc-\(UUID().uuidString.prefix(6))"
-        for topic in ["events", "dlq", "recommendations"] { try cluster.createTopic("\(prefix).\(topic)", partitions: 1) }
-        try await produce(generatedEvents(count: 50, users: 5, items: 10, seed: 3), to: "\(prefix).events", cluster: cluster)
+        for topic in ["events", "dlq", "recommendations"] {
+            try cluster.createTopic("\(prefix).\(topic)", partitions: 1)
+        }
+        try await produce(
+            generatedEvents(count: 50, users: 5, items: 10, seed: 3), to: "\(prefix).events", cluster: cluster)
         let stateDirectory = temporaryDirectory("state")
         let environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
         let engine = try ChildProcess(
@@ -19,8 +22,9 @@ struct RunCommandTests {
             environment: environment)
 
         // A status line that counts every event: the engine and the reporter both run.
-        #expect(await engine.waitForStderr(containing: "streamrec run: 50 events", timeout: .seconds(60)),
-                "stderr: \(engine.stderr)")
+        #expect(
+            await engine.waitForStderr(containing: "streamrec run: 50 events", timeout: .seconds(60)),
+            "stderr: \(engine.stderr)")
         engine.send(signal: SIGTERM)
         #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(engine.stderr)")
         #expect(engine.stderr.contains("streamrec run stopped: 50 events"), "stderr: \(engine.stderr)")

@@ -5,7 +5,9 @@ import Testing
 
 /// The built `streamrec` executable, next to the test bundle.
 let streamrecExecutable: String = {
-    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("streamrec").path
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "streamrec"
+    ).path
     if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
     return packageRoot + "/.build/debug/streamrec"
 }()
@@ -44,8 +46,10 @@ final class ChildProcess: Sendable {
         // tear down while a read is in flight; a test run crashed inside libdispatch.)
         // The readers hold the buffers, not this object, whose release kills the child.
         let output = output
-        readers = [Self.startReader(out.fileHandleForReading) { data in output.bytes.withLock { $0.stdout += data } },
-                   Self.startReader(err.fileHandleForReading) { data in output.bytes.withLock { $0.stderr += data } }]
+        readers = [
+            Self.startReader(out.fileHandleForReading) { data in output.bytes.withLock { $0.stdout += data } },
+            Self.startReader(err.fileHandleForReading) { data in output.bytes.withLock { $0.stderr += data } },
+        ]
     }
 
     private static func startReader(_ handle: FileHandle, _ sink: @escaping @Sendable (Data) -> Void) -> ReaderThread {
@@ -159,8 +163,10 @@ final class ReaderThread: Sendable {
 }
 
 /// Runs a command to completion: (status, stdout, stderr).
-func run(_ arguments: [String], environment: [String: String] = [:], executable: String = streamrecExecutable,
-         stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> (status: Int32?, stdout: String, stderr: String) {
+func run(
+    _ arguments: [String], environment: [String: String] = [:], executable: String = streamrecExecutable,
+    stdin: String? = nil, timeout: Duration = .seconds(60)
+) async throws -> (status: Int32?, stdout: String, stderr: String) {
     let child = try ChildProcess(arguments, executable: executable, environment: environment)
     if let stdin { child.writeStdin(stdin) }
     child.closeStdin()

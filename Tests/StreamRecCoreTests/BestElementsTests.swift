@@ -1,6 +1,7 @@
 import CKernels
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 @Suite("Top-N selection")
 struct BestElementsTests {
@@ -18,7 +19,8 @@ struct BestElementsTests {
             for limit in Set([0, 1, 2, length / 3, length / 2, length - 1, length, length + 5]) where limit >= 0 {
                 let expected = Array(sorted.prefix(limit))
                 #expect(bestElements(elements, limit: limit, by: ranksAbove).map(\.index) == expected.map(\.index))
-                #expect(Set(selectBest(elements, limit: limit, by: ranksAbove).map(\.index)) == Set(expected.map(\.index)))
+                #expect(
+                    Set(selectBest(elements, limit: limit, by: ranksAbove).map(\.index)) == Set(expected.map(\.index)))
                 var kept = elements
                 keepBest(&kept, limit: limit, by: ranksAbove)
                 #expect(kept.count == expected.count)
@@ -37,7 +39,9 @@ struct BestElementsTests {
                 let weights = (0..<length).map { _ in Double(random.next() % 6) - 2.5 }
                 let expected = weights.indices.min { weights[$0] < weights[$1] }!
                 let found = weights.withUnsafeBufferPointer { $0.firstIndexOfMinimum() }
-                let baseline = weights.withUnsafeBufferPointer { streamrec_first_index_of_minimum_baseline($0.baseAddress!, $0.count) }
+                let baseline = weights.withUnsafeBufferPointer {
+                    streamrec_first_index_of_minimum_baseline($0.baseAddress!, $0.count)
+                }
                 #expect(found == expected, "\(weights)")
                 #expect(baseline == expected, "\(weights)")
             }

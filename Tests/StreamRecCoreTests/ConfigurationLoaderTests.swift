@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Configuration layering and validation")
 struct ConfigurationLoaderTests {
-    let file = (name: "test.yaml", text: """
+    let file = (
+        name: "test.yaml",
+        text: """
         kafka:
           bootstrap_servers: "file-host:9092"
           properties:
@@ -14,7 +16,8 @@ struct ConfigurationLoaderTests {
           group_id: from-file
         http:
           port: 9000
-        """)
+        """
+    )
 
     @Test("Defaults apply when nothing is set")
     func defaults() throws {
@@ -28,7 +31,9 @@ struct ConfigurationLoaderTests {
     func layering() throws {
         let loaded = try ConfigurationLoader.load(
             file: file,
-            environment: ["STREAMREC_BOOTSTRAP_SERVERS": "env-host:9092", "STREAMREC_HTTP_PORT": "9100", "PATH": "/bin"],
+            environment: [
+                "STREAMREC_BOOTSTRAP_SERVERS": "env-host:9092", "STREAMREC_HTTP_PORT": "9100", "PATH": "/bin",
+            ],
             overrides: [.init(path: "kafka.bootstrap_servers", value: "flag-host:9092", origin: "--bootstrap-servers")]
         )
         let configuration = loaded.configuration
@@ -48,9 +53,11 @@ struct ConfigurationLoaderTests {
             environment: ["STREAMREC_KAFKA_PROPERTIES": "ssl.ca.location=/etc/ca.pem,security.protocol=SSL"],
             overrides: [.init(path: "kafka.properties", value: "linger.ms=20", origin: "-X")]
         )
-        #expect(loaded.configuration.kafka.properties == [
-            "security.protocol": "SSL", "sasl.password": "hunter2", "ssl.ca.location": "/etc/ca.pem", "linger.ms": "20",
-        ])
+        #expect(
+            loaded.configuration.kafka.properties == [
+                "security.protocol": "SSL", "sasl.password": "hunter2", "ssl.ca.location": "/etc/ca.pem",
+                "linger.ms": "20",
+            ])
     }
 
     @Test("Secrets are masked when the configuration is described")
@@ -63,17 +70,22 @@ struct ConfigurationLoaderTests {
         #expect(rows.first { $0.key == "kafka.properties.security.protocol" }?.value == "SASL_SSL")
     }
 
-    @Test("Errors name the offending key", arguments: [
-        ("kafka:\n  bootstrap_server: x\n", "unknown configuration key 'kafka.bootstrap_server'"),
-        ("kafak:\n  client_id: x\n", "unknown configuration key 'kafak'"),
-        ("http:\n  port: eighty\n", "'http.port' must be an integer, got 'eighty'"),
-        ("http:\n  port: 70000\n", "'http.port' must be in 0...65535, got 70000"),
-        ("consumer:\n  auto_offset_reset: newest\n", "'consumer.auto_offset_reset' must be one of earliest, latest, error"),
-        ("kafka:\n  client_id: [a, b]\n", "'kafka.client_id' must be a single value"),
-        ("kafka: [1, 2]\n", "'kafka' must be a mapping"),
-        ("- just\n- a list\n", "expected a mapping of sections"),
-        ("kafka:\n  client_id: \"unterminated\n", "not valid YAML"),
-    ])
+    @Test(
+        "Errors name the offending key",
+        arguments: [
+            ("kafka:\n  bootstrap_server: x\n", "unknown configuration key 'kafka.bootstrap_server'"),
+            ("kafak:\n  client_id: x\n", "unknown configuration key 'kafak'"),
+            ("http:\n  port: eighty\n", "'http.port' must be an integer, got 'eighty'"),
+            ("http:\n  port: 70000\n", "'http.port' must be in 0...65535, got 70000"),
+            (
+                "consumer:\n  auto_offset_reset: newest\n",
+                "'consumer.auto_offset_reset' must be one of earliest, latest, error"
+            ),
+            ("kafka:\n  client_id: [a, b]\n", "'kafka.client_id' must be a single value"),
+            ("kafka: [1, 2]\n", "'kafka' must be a mapping"),
+            ("- just\n- a list\n", "expected a mapping of sections"),
+            ("kafka:\n  client_id: \"unterminated\n", "not valid YAML"),
+        ])
     func fileErrors(yaml: String, expected: String) throws {
         let error = try #require(throws: StreamRecError.self) {
             try ConfigurationLoader.load(file: (name: "bad.yaml", text: yaml))
@@ -107,14 +119,17 @@ struct ConfigurationLoaderTests {
             try ConfigurationLoader.load(environment: ["STREAMREC_COOCCURRENCE_WINDOW": "20"])
         }
         #expect(window.message.contains("features.cooccurrence_window (20) must not exceed features.recent_items (10)"))
-        let scale = try ConfigurationLoader.load(file: (name: "f", text: "events:\n  rating_max: 10\n  rating_min: 1\n"))
+        let scale = try ConfigurationLoader.load(
+            file: (name: "f", text: "events:\n  rating_max: 10\n  rating_min: 1\n"))
         #expect(scale.configuration.events.ratingRange == 1...10)
     }
 
     @Test("Malformed -X properties are rejected")
     func malformedProperty() throws {
         let error = try #require(throws: StreamRecError.self) {
-            try ConfigurationLoader.load(overrides: [.init(path: "kafka.properties", value: "linger.ms", origin: "-X linger.ms")])
+            try ConfigurationLoader.load(overrides: [
+                .init(path: "kafka.properties", value: "linger.ms", origin: "-X linger.ms")
+            ])
         }
         #expect(error.message.contains("expected key=value"))
     }

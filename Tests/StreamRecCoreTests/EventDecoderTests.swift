@@ -15,7 +15,8 @@ struct EventDecoderTests {
 
     @Test("RFC 3339 timestamps, attributes, context and unknown fields")
     func fullEvent() throws {
-        let event = try decoder.decode("""
+        let event = try decoder.decode(
+            """
             {"user_id":"u\\u00e9","item_id":"sku-1","type":"rating","value":4.5,"timestamp":"2024-05-01T12:00:00.250+02:00",
              "event_id":"e-9","item":{"category":"shoes","price":59.9,"new":true,"gone":null},"context":{"device":"ios"},
              "extra":{"ignored":[1,2,3]}}
@@ -40,27 +41,57 @@ struct EventDecoderTests {
         (#"{"user_id":"u1","item_id":["i1"],"type":"view","timestamp":1700000000000}"#, .wrongType, "item_id"),
         (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":true}"#, .wrongType, "timestamp"),
         (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"value":"5"}"#, .wrongType, "value"),
-        (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":"shoes"}"#, .wrongType, "item"),
-        (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"tags":["a"]}}"#, .wrongType, "item.tags"),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":"shoes"}"#, .wrongType,
+            "item"
+        ),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"item":{"tags":["a"]}}"#,
+            .wrongType, "item.tags"
+        ),
         (#"[1,2]"#, .wrongType, nil),
         (#"{"user_id":"","item_id":"i1","type":"view","timestamp":1700000000000}"#, .emptyID, "user_id"),
-        (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"event_id":""}"#, .emptyID, "event_id"),
-        (#"{"user_id":"u1","item_id":"\#(String(repeating: "x", count: 257))","type":"view","timestamp":1700000000000}"#, .idTooLong, "item_id"),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000,"event_id":""}"#, .emptyID,
+            "event_id"
+        ),
+        (
+            #"{"user_id":"u1","item_id":"\#(String(repeating: "x", count: 257))","type":"view","timestamp":1700000000000}"#,
+            .idTooLong, "item_id"
+        ),
         (#"{"user_id":"u1","item_id":"i1","type":"like","timestamp":1700000000000}"#, .unknownEventType, "type"),
         (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":"yesterday"}"#, .invalidTimestamp, "timestamp"),
         (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000.5}"#, .invalidTimestamp, "timestamp"),
         (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000}"#, .timestampOutOfRange, "timestamp"),
-        (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":"2150-01-01T00:00:00Z"}"#, .timestampOutOfRange, "timestamp"),
-        (#"{"user_id":"u1","item_id":"i1","type":"rating","value":7,"timestamp":1700000000000}"#, .ratingOutOfRange, "value"),
-        (#"{"user_id":"u1","item_id":"i1","type":"rating","value":0,"timestamp":1700000000000}"#, .ratingOutOfRange, "value"),
-        (#"{"user_id":"u1","item_id":"i1","type":"view","value":-1,"timestamp":1700000000000}"#, .invalidValue, "value"),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"view","timestamp":"2150-01-01T00:00:00Z"}"#, .timestampOutOfRange,
+            "timestamp"
+        ),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"rating","value":7,"timestamp":1700000000000}"#, .ratingOutOfRange,
+            "value"
+        ),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"rating","value":0,"timestamp":1700000000000}"#, .ratingOutOfRange,
+            "value"
+        ),
+        (
+            #"{"user_id":"u1","item_id":"i1","type":"view","value":-1,"timestamp":1700000000000}"#, .invalidValue,
+            "value"
+        ),
         (#"{"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000"#, .malformedJSON, nil),
         (#"{"user_id":"u1",,"item_id":"i1"}"#, .malformedJSON, nil),
         (#"{"user_id":'u1'}"#, .malformedJSON, nil),
-        (#"{"user_id":"u1","user_id":"u2","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON, "user_id"),
+        (
+            #"{"user_id":"u1","user_id":"u2","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON,
+            "user_id"
+        ),
         // Past 16 members the repeat check hashes instead of comparing pairs.
-        ("{" + (0..<20).map { "\"x\($0)\":1," }.joined() + #""x3":2,"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000}"#,
-         .malformedJSON, "x3"),
+        (
+            "{" + (0..<20).map { "\"x\($0)\":1," }.joined()
+                + #""x3":2,"user_id":"u1","item_id":"i1","type":"view","timestamp":1700000000000}"#,
+            .malformedJSON, "x3"
+        ),
         (#"{"user_id":"u1\x01","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON, nil),
         (#"{"user_id":"\ud800","item_id":"i1","type":"view","timestamp":1700000000000}"#, .malformedJSON, nil),
         (#"{"a":1} {"b":2}"#, .malformedJSON, nil),
@@ -85,7 +116,9 @@ struct EventDecoderTests {
         #expect(error.message == "invalid UTF-8 at byte 12")
         // Overlong encoding of '/' and an encoded surrogate are invalid too.
         for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]] {
-            let error = try #require(throws: EventDecodingError.self) { try decoder.decode(Array("{\"x\":\"".utf8) + bad + Array("\"}".utf8)) }
+            let error = try #require(throws: EventDecodingError.self) {
+                try decoder.decode(Array("{\"x\":\"".utf8) + bad + Array("\"}".utf8))
+            }
             #expect(error.reason == .invalidUTF8)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 @Suite("Feature store snapshots")
 struct FeatureSnapshotTests {
@@ -64,8 +65,12 @@ struct FeatureSnapshotTests {
     func truncation() throws {
         let bytes = populated().snapshot()
         for length in [0, 3, 10, 21, bytes.count / 2, bytes.count - 5, bytes.count - 1] {
-            let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: Array(bytes.prefix(length))) }
-            #expect(error.message.contains("truncated") || error.message.contains("StreamRec snapshot"), "\(length): \(error)")
+            let error = try #require(throws: StreamRecError.self) {
+                _ = try FeatureStore(snapshot: Array(bytes.prefix(length)))
+            }
+            #expect(
+                error.message.contains("truncated") || error.message.contains("StreamRec snapshot"),
+                "\(length): \(error)")
         }
         let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: bytes + [0]) }
         #expect(error.message.contains("padded"))

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import StreamRecCore
 
 /// Features recomputed from the full list of events, the slow and obvious way, to
@@ -19,10 +20,14 @@ struct BruteForceFeatures {
         var contributions: [(String, String, Int64)] = []
         for event in events {
             if latest != .min, Double(latest - event.timestampMilliseconds) > settings.latenessMinutes * 60_000,
-               settings.lateEvents == .drop { continue }
+                settings.lateEvents == .drop
+            {
+                continue
+            }
             latest = max(latest, event.timestampMilliseconds)
             if settings.cooccurrence {
-                let window = recent(of: event.userID, in: accepted).filter { $0 != event.itemID }.prefix(settings.cooccurrenceWindow)
+                let window = recent(of: event.userID, in: accepted).filter { $0 != event.itemID }.prefix(
+                    settings.cooccurrenceWindow)
                 for other in window { contributions.append((event.itemID, other, event.timestampMilliseconds)) }
             }
             accepted.append(event)
@@ -46,8 +51,10 @@ struct BruteForceFeatures {
             if let seen = latest[event.itemID], seen.time >= event.timestampMilliseconds { continue }
             latest[event.itemID] = (event.timestampMilliseconds, arrival)
         }
-        return latest.sorted { $0.value.time != $1.value.time ? $0.value.time > $1.value.time : $0.value.arrival < $1.value.arrival }
-            .prefix(settings.recentItems).map(\.key)
+        return latest.sorted {
+            $0.value.time != $1.value.time ? $0.value.time > $1.value.time : $0.value.arrival < $1.value.arrival
+        }
+        .prefix(settings.recentItems).map(\.key)
     }
 
     func weight(_ event: Event) -> Double {
@@ -68,14 +75,17 @@ struct BruteForceFeatures {
             hours[hour] += 1
             weekdays[day] += 1
             if let category = FeatureStore.categoryName(event.item["category"]) {
-                categories[category, default: 0] += weight(event) * decay(event.timestampMilliseconds, settings.userHalfLifeHours)
+                categories[category, default: 0] +=
+                    weight(event) * decay(event.timestampMilliseconds, settings.userHalfLifeHours)
             }
         }
         let times = events.map(\.timestampMilliseconds)
         let latest = Dictionary(events.map { ($0.itemID, $0.timestampMilliseconds) }, uniquingKeysWith: max)
         return UserFeatures(
             userID: id, events: events.count, counts: counts,
-            decayedWeight: events.reduce(0) { $0 + weight($1) * decay($1.timestampMilliseconds, settings.userHalfLifeHours) },
+            decayedWeight: events.reduce(0) {
+                $0 + weight($1) * decay($1.timestampMilliseconds, settings.userHalfLifeHours)
+            },
             firstSeen: times.min()!, lastSeen: times.max()!,
             recentItems: recent(of: id, in: accepted).map { RecentItem(itemID: $0, time: latest[$0]!) },
             categoryAffinity: categories.map { CategoryAffinity(category: $0.key, weight: $0.value) }
@@ -84,7 +94,9 @@ struct BruteForceFeatures {
     }
 
     func occurrences(_ item: String) -> Double {
-        accepted.filter { $0.itemID == item }.reduce(0) { $0 + decay($1.timestampMilliseconds, settings.cooccurrenceHalfLifeHours) }
+        accepted.filter { $0.itemID == item }.reduce(0) {
+            $0 + decay($1.timestampMilliseconds, settings.cooccurrenceHalfLifeHours)
+        }
     }
 
     func item(_ id: String) -> ItemFeatures? {
@@ -92,12 +104,17 @@ struct BruteForceFeatures {
         guard !events.isEmpty else { return nil }
         var counts: [String: Int] = [:]
         for event in events { counts[event.type, default: 0] += 1 }
-        let popularity = events.reduce(0) { $0 + weight($1) * decay($1.timestampMilliseconds, settings.popularityHalfLifeHours) }
-        let short = events.reduce(0) { $0 + weight($1) * decay($1.timestampMilliseconds, settings.trendingHalfLifeHours) }
+        let popularity = events.reduce(0) {
+            $0 + weight($1) * decay($1.timestampMilliseconds, settings.popularityHalfLifeHours)
+        }
+        let short = events.reduce(0) {
+            $0 + weight($1) * decay($1.timestampMilliseconds, settings.trendingHalfLifeHours)
+        }
         var attributes: [String: NumericAttribute] = [:]
         for name in settings.numericAttributes {
             let all = accepted.compactMap { if case .number(let v)? = $0.item[name] { v } else { nil } }
-            guard let last = events.last(where: { $0.item[name] != nil }), case .number(let value)? = last.item[name] else { continue }
+            guard let last = events.last(where: { $0.item[name] != nil }), case .number(let value)? = last.item[name]
+            else { continue }
             let mean = all.reduce(0, +) / Double(all.count)
             let sigma = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(all.count)).squareRoot()
             attributes[name] = NumericAttribute(value: value, standardized: sigma > 0 ? (value - mean) / sigma : 0)
@@ -106,7 +123,8 @@ struct BruteForceFeatures {
         return ItemFeatures(
             itemID: id, events: events.count, counts: counts, distinctUsers: Set(events.map(\.userID)).count,
             popularity: popularity,
-            trend: popularity > 0 ? short / popularity * settings.popularityHalfLifeHours / settings.trendingHalfLifeHours : 0,
+            trend: popularity > 0
+                ? short / popularity * settings.popularityHalfLifeHours / settings.trendingHalfLifeHours : 0,
             conversionRate: views > 0 ? Double(counts["purchase"] ?? 0) / Double(views) : nil,
             category: events.last(where: { FeatureStore.categoryName($0.item["category"]) != nil })
                 .flatMap { FeatureStore.categoryName($0.item["category"]) },
@@ -116,14 +134,16 @@ struct BruteForceFeatures {
     func similar(_ item: String, limit: Int) -> [ScoredItem] {
         let own = occurrences(item)
         let scored = (cooccurrence[item] ?? [:]).map { other, weight in
-            ScoredItem(itemID: other, score: weight / (own * occurrences(other)).squareRoot(),
-                       events: accepted.filter { $0.itemID == other }.count)
+            ScoredItem(
+                itemID: other, score: weight / (own * occurrences(other)).squareRoot(),
+                events: accepted.filter { $0.itemID == other }.count)
         }
         return FeatureStore.top(scored, limit)
     }
 
     func popular(limit: Int) -> [ScoredItem] {
         let ids = Set(accepted.map(\.itemID))
-        return FeatureStore.top(ids.map { ScoredItem(itemID: $0, score: item($0)!.popularity, events: item($0)!.events) }, limit)
+        return FeatureStore.top(
+            ids.map { ScoredItem(itemID: $0, score: item($0)!.popularity, events: item($0)!.events) }, limit)
     }
 }

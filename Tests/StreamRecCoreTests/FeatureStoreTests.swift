@@ -1,6 +1,7 @@
 import Foundation
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 func close(_ a: Double, _ b: Double, relative: Double = 1e-6) -> Bool {
     a == b || abs(a - b) <= relative * max(abs(a), abs(b))
@@ -27,8 +28,13 @@ func randomEvents(seed: UInt64, count: Int, users: Int = 20, items: Int = 30) ->
         }
         let type = types[Int(next() % UInt64(types.count))]
         let item = Int(next() % UInt64(items))
-        var event = Event(userID: "u\(next() % UInt64(users))", itemID: "i\(item)", type: type, timestampMilliseconds: time)
-        if type == "rating" { event.value = Double(1 + next() % 5) } else if next() % 4 == 0 { event.value = Double(next() % 3) }
+        var event = Event(
+            userID: "u\(next() % UInt64(users))", itemID: "i\(item)", type: type, timestampMilliseconds: time)
+        if type == "rating" {
+            event.value = Double(1 + next() % 5)
+        } else if next() % 4 == 0 {
+            event.value = Double(next() % 3)
+        }
         event.item["category"] = .string("c\(item % 5)")
         if next() % 3 == 0 { event.item["price"] = .number(Double(item * 10 + Int(next() % 7))) }
         events.append(event)
@@ -49,8 +55,9 @@ struct FeatureStoreTests {
         return settings
     }
 
-    @Test("Users, items, similar and popular match a recomputation from the full event list",
-          arguments: [(1 as UInt64, FeatureSettings.LatePolicy.apply), (2, .drop), (3, .apply), (4, .drop)])
+    @Test(
+        "Users, items, similar and popular match a recomputation from the full event list",
+        arguments: [(1 as UInt64, FeatureSettings.LatePolicy.apply), (2, .drop), (3, .apply), (4, .drop)])
     func matchesBruteForce(seed: UInt64, policy: FeatureSettings.LatePolicy) {
         let schema = EventSchema()
         let settings = Self.settings(policy: policy)
@@ -67,7 +74,8 @@ struct FeatureStoreTests {
         for user in Set(events.map(\.userID)) {
             let got = store.userFeatures(user)!, want = expected.user(user)!
             #expect(got.events == want.events && got.counts == want.counts, "\(user)")
-            #expect(close(got.decayedWeight, want.decayedWeight), "\(user): \(got.decayedWeight) vs \(want.decayedWeight)")
+            #expect(
+                close(got.decayedWeight, want.decayedWeight), "\(user): \(got.decayedWeight) vs \(want.decayedWeight)")
             #expect(got.firstSeen == want.firstSeen && got.lastSeen == want.lastSeen)
             #expect(got.hourHistogram == want.hourHistogram && got.weekdayHistogram == want.weekdayHistogram)
             #expect(got.recentItems == want.recentItems, "\(user)")
@@ -77,7 +85,9 @@ struct FeatureStoreTests {
         }
         for item in Set(events.map(\.itemID)) {
             let got = store.itemFeatures(item)!, want = expected.item(item)!
-            #expect(got.counts == want.counts && got.events == want.events && got.distinctUsers == want.distinctUsers, "\(item)")
+            #expect(
+                got.counts == want.counts && got.events == want.events && got.distinctUsers == want.distinctUsers,
+                "\(item)")
             #expect(close(got.popularity, want.popularity), "\(item)")
             #expect(close(got.trend, want.trend), "\(item)")
             #expect(got.conversionRate == want.conversionRate)
@@ -99,11 +109,16 @@ struct FeatureStoreTests {
 
     /// `onTwoThreads`: each batch in the hybrid's two steps, its last co-occurrence
     /// updates (past 8,192 of them in the large batches) applied on two threads.
-    @Test("Applying a batch gives the same store as applying its events one by one, evictions included",
-          arguments: [(5 as UInt64, 1_000_000, false, false, false), (6, 12, false, false, false), (7, 3, false, false, false),
-                      (8, 1_000_000, true, true, false), (9, 1_000_000, true, false, false),
-                      (10, 1_000_000, true, true, true), (11, 1_000_000, true, false, true), (12, 12, false, false, true)])
-    func batchEqualsOneByOne(seed: UInt64, maxUsers: Int, crowdedNeighbours: Bool, movingLandmarks: Bool, onTwoThreads: Bool) {
+    @Test(
+        "Applying a batch gives the same store as applying its events one by one, evictions included",
+        arguments: [
+            (5 as UInt64, 1_000_000, false, false, false), (6, 12, false, false, false), (7, 3, false, false, false),
+            (8, 1_000_000, true, true, false), (9, 1_000_000, true, false, false),
+            (10, 1_000_000, true, true, true), (11, 1_000_000, true, false, true), (12, 12, false, false, true),
+        ])
+    func batchEqualsOneByOne(
+        seed: UInt64, maxUsers: Int, crowdedNeighbours: Bool, movingLandmarks: Bool, onTwoThreads: Bool
+    ) {
         var settings = FeatureSettings()
         settings.maxUsers = maxUsers
         settings.userTTLHours = 2
@@ -183,15 +198,18 @@ struct FeatureStoreTests {
         var store = FeatureStore(schema: EventSchema(), settings: settings)
         var maximum = 0
         for index in 0..<1_000_000 {
-            store.apply(Event(userID: "user-\(index)", itemID: "i\(index % 100)", type: "view",
-                              timestampMilliseconds: 1_700_000_000_000 + Int64(index)))
+            store.apply(
+                Event(
+                    userID: "user-\(index)", itemID: "i\(index % 100)", type: "view",
+                    timestampMilliseconds: 1_700_000_000_000 + Int64(index)))
             if index % 1_000 == 0 { maximum = max(maximum, store.userCount) }
         }
         maximum = max(maximum, store.userCount)
         #expect(maximum <= 10_000)
         #expect(store.userCount == 10_000)
         #expect(store.statistics.evictedForCapacity == 990_000)
-        #expect(store.userTable.slots <= 15_000, "evicted slots are reused: no growth past the step that reached the cap")
+        #expect(
+            store.userTable.slots <= 15_000, "evicted slots are reused: no growth past the step that reached the cap")
         #expect(store.userFeatures("user-999999") != nil)
         #expect(store.userFeatures("user-0") == nil)
         #expect(store.itemFeatures("i5")?.events == 10_000, "item state outlives user eviction")
@@ -205,7 +223,8 @@ struct FeatureStoreTests {
         let start: Int64 = 1_700_000_000_000
         store.apply(Event(userID: "idle", itemID: "i", type: "view", timestampMilliseconds: start))
         for minute in 1...180 {
-            store.apply(Event(userID: "busy", itemID: "i", type: "view", timestampMilliseconds: start + Int64(minute) * 60_000))
+            store.apply(
+                Event(userID: "busy", itemID: "i", type: "view", timestampMilliseconds: start + Int64(minute) * 60_000))
         }
         #expect(store.userFeatures("idle") == nil)
         #expect(store.userFeatures("busy")?.events == 180)
@@ -231,7 +250,8 @@ struct FeatureStoreTests {
         var store = FeatureStore(schema: EventSchema(), settings: settings)
         let start: Int64 = 1_000_000_000_000
         for day in 0..<(365 * 3) {
-            store.apply(Event(userID: "u", itemID: "i", type: "view", timestampMilliseconds: start + Int64(day) * 86_400_000))
+            store.apply(
+                Event(userID: "u", itemID: "i", type: "view", timestampMilliseconds: start + Int64(day) * 86_400_000))
         }
         let item = store.itemFeatures("i")!
         #expect(item.popularity.isFinite && item.popularity > 0)

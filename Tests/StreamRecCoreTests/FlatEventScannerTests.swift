@@ -1,5 +1,6 @@
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 /// The one-pass reader of common events must give exactly what the full decoder
 /// gives, and leave everything else to it.
@@ -69,10 +70,14 @@ struct FlatEventScannerTests {
         let encoder = EventEncoder()
         var accepted = 0
         for round in 0..<20_000 {
-            var event = Event(userID: "u\(random.next() % 50)", itemID: "i\(random.next() % 90)", type: ["view", "click", "rating"][round % 3],
-                              timestampMilliseconds: 1_700_000_000_000 + Int64(random.next() % 1_000_000))
+            var event = Event(
+                userID: "u\(random.next() % 50)", itemID: "i\(random.next() % 90)",
+                type: ["view", "click", "rating"][round % 3],
+                timestampMilliseconds: 1_700_000_000_000 + Int64(random.next() % 1_000_000))
             if round % 3 == 2 { event.value = Double(1 + random.next() % 5) }
-            if round % 4 == 0 { event.item = ["category": .string("c\(round % 7)"), "price": .number(Double(random.next() % 1000) / 8)] }
+            if round % 4 == 0 {
+                event.item = ["category": .string("c\(round % 7)"), "price": .number(Double(random.next() % 1000) / 8)]
+            }
             var bytes = encoder.encode(event)
             for _ in 0..<(1 + random.next() % 3) {
                 let at = Int(random.next() % UInt64(bytes.count))

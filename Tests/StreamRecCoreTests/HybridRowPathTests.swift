@@ -1,13 +1,15 @@
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 @Suite("Hybrid ranking by row")
 struct HybridRowPathTests {
     /// A factor base ranks by row; the id path is the reference. Users get
     /// exclusions of part of what they consumed plus an id nobody knows, and a user
     /// nobody knows gets popularity either way. The restored copy maps its rows anew.
-    @Test("The row path gives the id path's lists, for every factor base, before and after a restore",
-          arguments: [("bpr", true), ("isgd", true), ("raisgd", true), ("biased-mf", true), ("biased-mf", false)])
+    @Test(
+        "The row path gives the id path's lists, for every factor base, before and after a restore",
+        arguments: [("bpr", true), ("isgd", true), ("raisgd", true), ("biased-mf", true), ("biased-mf", false)])
     func rowPathEqualsIDPath(base: String, allRatings: Bool) throws {
         // Biased MF learns from ratings only: with one event in three a rating, its
         // catalogue is a part of the store's, in another order.
@@ -22,7 +24,8 @@ struct HybridRowPathTests {
         // during which the base and popularity meet items new to them.
         model.learn(contentsOf: Array(events.prefix(500)))
         for event in events.dropFirst(500) { model.learn(event) }
-        let restored = try ModelCatalog.restore("hybrid", snapshot: model.snapshot(), schema: schema, features: features, settings: settings)
+        let restored = try ModelCatalog.restore(
+            "hybrid", snapshot: model.snapshot(), schema: schema, features: features, settings: settings)
 
         var consumed: [String: [String]] = [:]
         for event in events { consumed[event.userID, default: []].append(event.itemID) }

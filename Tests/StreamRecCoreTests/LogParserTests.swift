@@ -24,10 +24,12 @@ func parseLines(_ parser: inout some LogLineParser, _ lines: [String]) -> (event
 struct LogParserTests {
     let schema = EventSchema()
 
-    @Test("Formats are detected from file names, through .gz", arguments: [
-        ("data/u.data", LogFormat.movielens100k), ("ratings.dat", .movielens1m), ("ratings.dat.gz", .movielens1m),
-        ("events.csv", .csv), ("x/events.CSV.gz", .csv), ("log.jsonl", .jsonl), ("log.ndjson.gz", .jsonl),
-    ])
+    @Test(
+        "Formats are detected from file names, through .gz",
+        arguments: [
+            ("data/u.data", LogFormat.movielens100k), ("ratings.dat", .movielens1m), ("ratings.dat.gz", .movielens1m),
+            ("events.csv", .csv), ("x/events.CSV.gz", .csv), ("log.jsonl", .jsonl), ("log.ndjson.gz", .jsonl),
+        ])
     func detection(name: String, format: LogFormat) {
         #expect(LogFormat.detect(fileName: name) == format)
     }
@@ -37,24 +39,27 @@ struct LogParserTests {
         var tabs = MovieLensParser(format: .movielens100k, schema: schema)
         let (events, errors) = parseLines(&tabs, ["196\t242\t3\t881250949", "", "22\t377\t1\t878887116"])
         #expect(errors.isEmpty)
-        #expect(events == [
-            Event(userID: "196", itemID: "242", type: "rating", timestampMilliseconds: 881_250_949_000, value: 3),
-            Event(userID: "22", itemID: "377", type: "rating", timestampMilliseconds: 878_887_116_000, value: 1),
-        ])
+        #expect(
+            events == [
+                Event(userID: "196", itemID: "242", type: "rating", timestampMilliseconds: 881_250_949_000, value: 3),
+                Event(userID: "22", itemID: "377", type: "rating", timestampMilliseconds: 878_887_116_000, value: 1),
+            ])
         var colons = MovieLensParser(format: .movielens1m, schema: schema)
         let (more, _) = parseLines(&colons, ["1::1193::5::978300760", "1::661::3.5::978302109"])
         #expect(more.map(\.itemID) == ["1193", "661"])
         #expect(more.map(\.value) == [5, 3.5])
     }
 
-    @Test("Bad MovieLens lines say why", arguments: [
-        ("196\t242\t3", "malformed_line"),
-        ("196\t242\tthree\t881250949", "malformed_line"),
-        ("196\t242\t3\t8812509.5", "malformed_line"),
-        ("196\t242\t9\t881250949", "rating_out_of_range"),
-        ("\t242\t3\t881250949", "empty_id"),
-        ("196\t242\t3\t1", "timestamp_out_of_range"),
-    ])
+    @Test(
+        "Bad MovieLens lines say why",
+        arguments: [
+            ("196\t242\t3", "malformed_line"),
+            ("196\t242\tthree\t881250949", "malformed_line"),
+            ("196\t242\t3\t8812509.5", "malformed_line"),
+            ("196\t242\t9\t881250949", "rating_out_of_range"),
+            ("\t242\t3\t881250949", "empty_id"),
+            ("196\t242\t3\t1", "timestamp_out_of_range"),
+        ])
     func movieLensErrors(line: String, reason: String) {
         var parser = MovieLensParser(format: .movielens100k, schema: schema)
         let (events, errors) = parseLines(&parser, [line])
@@ -64,20 +69,26 @@ struct LogParserTests {
 
     @Test("CSV: header, quoting, mapping, type renames, attributes and time units")
     func csv() throws {
-        let mapping = try CSVMapping(map: "user=visitorid,item=itemid,type=event,timestamp=ts,item.category=cat,context.note=note",
-                                     typeMap: "addtocart=add_to_cart")
+        let mapping = try CSVMapping(
+            map: "user=visitorid,item=itemid,type=event,timestamp=ts,item.category=cat,context.note=note",
+            typeMap: "addtocart=add_to_cart")
         var parser = try CSVParser(mapping: mapping, schema: schema)
-        let (events, errors) = parseLines(&parser, [
-            "ts,visitorid,event,itemid,cat,note",
-            #"1433221332117,257597,view,355908,12,"said ""hi"", left""#,
-            "1433224214,992329,addtocart,248676,,",
-            "2015-06-02T05:02:12Z,111,view,5,abc,",
-            "1433221332117,257597,view",
-            "1433221332117,257597,teleport,1,2,3",
-        ])
+        let (events, errors) = parseLines(
+            &parser,
+            [
+                "ts,visitorid,event,itemid,cat,note",
+                #"1433221332117,257597,view,355908,12,"said ""hi"", left""#,
+                "1433224214,992329,addtocart,248676,,",
+                "2015-06-02T05:02:12Z,111,view,5,abc,",
+                "1433221332117,257597,view",
+                "1433221332117,257597,teleport,1,2,3",
+            ])
         try #require(events.count == 3)
-        #expect(events[0] == Event(userID: "257597", itemID: "355908", type: "view", timestampMilliseconds: 1_433_221_332_117,
-                                   item: ["category": .number(12)], context: ["note": .string(#"said "hi", left"#)]))
+        #expect(
+            events[0]
+                == Event(
+                    userID: "257597", itemID: "355908", type: "view", timestampMilliseconds: 1_433_221_332_117,
+                    item: ["category": .number(12)], context: ["note": .string(#"said "hi", left"#)]))
         #expect(events[1].type == "add_to_cart")
         #expect(events[1].timestampMilliseconds == 1_433_224_214_000, "seconds are told apart from milliseconds")
         #expect(events[1].item.isEmpty)
@@ -87,7 +98,8 @@ struct LogParserTests {
 
     @Test("A mapped column missing from the header is an error naming it and the columns there are")
     func csvMissingColumn() throws {
-        var parser = try CSVParser(mapping: CSVMapping(map: "user=user,item=item,timestamp=time", fixedType: "view"), schema: schema)
+        var parser = try CSVParser(
+            mapping: CSVMapping(map: "user=user,item=item,timestamp=time", fixedType: "view"), schema: schema)
         let (_, errors) = parseLines(&parser, ["user,item,ts"])
         #expect(errors.first?.reason == "missing_column")
         #expect(errors.first?.message.contains("'time'") == true)
@@ -100,16 +112,22 @@ struct LogParserTests {
         var parser = try CSVParser(mapping: mapping, schema: schema, columns: ["u", "i", "c", "b", "t"])
         let (events, errors) = parseLines(&parser, ["1,2268318,2520377,pv,1511544070"])
         #expect(errors.isEmpty)
-        #expect(events == [Event(userID: "1", itemID: "2268318", type: "view", timestampMilliseconds: 1_511_544_070_000)])
+        #expect(
+            events == [Event(userID: "1", itemID: "2268318", type: "view", timestampMilliseconds: 1_511_544_070_000)])
     }
 
-    @Test("Mapping mistakes are explained", arguments: [
-        ("user=u,item=i", nil as String?, "--map must name the column for 'timestamp'"),
-        ("user=u,item=i,timestamp=t", nil, "map a column (--map type=COLUMN) or give one for every row (--type view)"),
-        ("user=u,item=i,timestamp=t,type=x", "view", "not both"),
-        ("user=u,item=i,timestamp=t,colour=c", "view", "unknown field 'colour'"),
-        ("user=u,item=i,timestamp", "view", "expected key=value"),
-    ])
+    @Test(
+        "Mapping mistakes are explained",
+        arguments: [
+            ("user=u,item=i", nil as String?, "--map must name the column for 'timestamp'"),
+            (
+                "user=u,item=i,timestamp=t", nil,
+                "map a column (--map type=COLUMN) or give one for every row (--type view)"
+            ),
+            ("user=u,item=i,timestamp=t,type=x", "view", "not both"),
+            ("user=u,item=i,timestamp=t,colour=c", "view", "unknown field 'colour'"),
+            ("user=u,item=i,timestamp", "view", "expected key=value"),
+        ])
     func mappingErrors(map: String, type: String?, expected: String) {
         #expect {
             _ = try CSVMapping(map: map, fixedType: type)
@@ -121,9 +139,12 @@ struct LogParserTests {
     @Test("JSON lines go through the event decoder; blank lines are skipped")
     func jsonLines() {
         var parser = JSONLinesParser(schema: schema)
-        let (events, errors) = parseLines(&parser, [
-            #"{"user_id":"u","item_id":"i","type":"click","timestamp":"2020-01-01T00:00:00Z"}"#, "  ", #"{"user_id":"u"}"#,
-        ])
+        let (events, errors) = parseLines(
+            &parser,
+            [
+                #"{"user_id":"u","item_id":"i","type":"click","timestamp":"2020-01-01T00:00:00Z"}"#, "  ",
+                #"{"user_id":"u"}"#,
+            ])
         #expect(events.count == 1)
         #expect(errors.map(\.reason) == ["missing_field"])
     }

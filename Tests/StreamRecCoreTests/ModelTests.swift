@@ -1,6 +1,7 @@
 import Foundation
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 /// Events from known low-rank preferences: each user repeatedly picks, among a
 /// few random candidate items, the one its hidden factors like best, so that
@@ -23,7 +24,10 @@ func lowRankStream(users: Int, items: Int, events: Int, factors: Int = 4, seed: 
         }
         guard best >= 0 else { continue }
         seen[user].insert(best)
-        stream.append(Event(userID: "u\(user)", itemID: "i\(best)", type: "view", timestampMilliseconds: 1_700_000_000_000 + Int64(index) * 1000))
+        stream.append(
+            Event(
+                userID: "u\(user)", itemID: "i\(best)", type: "view",
+                timestampMilliseconds: 1_700_000_000_000 + Int64(index) * 1000))
     }
     return stream
 }
@@ -44,8 +48,9 @@ struct ModelTests {
     /// Lists of 10 are kept in a heap; lists of 40 and 200 of the 500 rows are
     /// selected in place (`TopN.selectionRatio`). A zero user vector makes the
     /// scores the biases, rounded so that many tie.
-    @Test("Top-N equals a brute-force sort, biases, exclusions and ties included, by heap and in place",
-          arguments: [10, 40, 200], [false, true])
+    @Test(
+        "Top-N equals a brute-force sort, biases, exclusions and ties included, by heap and in place",
+        arguments: [10, 40, 200], [false, true])
     func topNMatchesBruteForce(count: Int, ties: Bool) {
         var random = SeededRandom(seed: 11)
         var items = FactorMatrix(factors: 20)
@@ -55,8 +60,11 @@ struct ModelTests {
         let bias = (0..<500).map { _ in ties ? Float(Int(random.normal() * 3)) : random.normal() * 0.3 }
         let excluded: [Int32] = [3, 17, 42, 99, 250, 499]
         let (ranked, unordered) = users.values.withUnsafeBufferPointer {
-            (TopN.rank(user: $0.baseAddress!, items: items, bias: bias, count: count, excluded: excluded),
-             TopN.rank(user: $0.baseAddress!, items: items, bias: bias, count: count, excluded: excluded, sorted: false))
+            (
+                TopN.rank(user: $0.baseAddress!, items: items, bias: bias, count: count, excluded: excluded),
+                TopN.rank(
+                    user: $0.baseAddress!, items: items, bias: bias, count: count, excluded: excluded, sorted: false)
+            )
         }
         var brute: [TopN.Entry] = []
         for row in 0..<500 where !excluded.contains(Int32(row)) {
@@ -69,15 +77,18 @@ struct ModelTests {
         #expect(ranked.allSatisfy { !excluded.contains($0.row) })
     }
 
-    @Test("Popularity ranked from the leaders kept after a batch equals a full ranking, exclusions and fallback included")
+    @Test(
+        "Popularity ranked from the leaders kept after a batch equals a full ranking, exclusions and fallback included")
     func popularityLeadersMatchFullRanking() {
         // More items than leaders are kept, ties in popularity, and an exclusion list
         // long enough that the leaders run out.
         let items = PopularityRecommender.leaderCount + 300
         var random = SeededRandom(seed: 21)
         let events = (0..<20_000).map { index in
-            Event(userID: "u\(index % 50)", itemID: "i\(Int(random.next() % UInt64(items)) / (index % 3 + 1))",
-                  type: index % 7 == 0 ? "purchase" : "view", timestampMilliseconds: 1_700_000_000_000 + Int64(index) * 60_000)
+            Event(
+                userID: "u\(index % 50)", itemID: "i\(Int(random.next() % UInt64(items)) / (index % 3 + 1))",
+                type: index % 7 == 0 ? "purchase" : "view",
+                timestampMilliseconds: 1_700_000_000_000 + Int64(index) * 60_000)
         }
         var full = PopularityRecommender(schema: EventSchema(), halfLifeHours: 24)
         for event in events { full.learn(event) }
@@ -85,30 +96,39 @@ struct ModelTests {
         batched.learn(contentsOf: events)
         #expect(batched.leaders != nil && full.leaders == nil)
         let byPopularity = full.recommend(for: "u0", count: items, excluding: [])
-        let exclusions: [Set<String>] = [[], Set(byPopularity.prefix(40).map(\.itemID)),
-                                         Set(byPopularity.prefix(PopularityRecommender.leaderCount - 5).map(\.itemID))]
+        let exclusions: [Set<String>] = [
+            [], Set(byPopularity.prefix(40).map(\.itemID)),
+            Set(byPopularity.prefix(PopularityRecommender.leaderCount - 5).map(\.itemID)),
+        ]
         for excluded in exclusions {
             for count in [1, 10, 200] {
                 let expected = full.recommend(for: "u0", count: count, excluding: excluded)
                 #expect(expected.count == count)
                 #expect(batched.recommend(for: "u0", count: count, excluding: excluded) == expected)
-                #expect(Set(batched.candidates(for: "u0", count: count, excluding: excluded).map(\.itemID)) == Set(expected.map(\.itemID)))
+                #expect(
+                    Set(batched.candidates(for: "u0", count: count, excluding: excluded).map(\.itemID))
+                        == Set(expected.map(\.itemID)))
             }
         }
     }
 
-    @Test("Learning a batch gives the same model, byte for byte, as learning its events one by one",
-          arguments: ModelCatalog.names)
+    @Test(
+        "Learning a batch gives the same model, byte for byte, as learning its events one by one",
+        arguments: ModelCatalog.names)
     func batchEqualsOneByOne(name: String) throws {
         let events = lowRankStream(users: 40, items: 60, events: 3_000, seed: 9)
-        var oneByOne = try ModelCatalog.make(name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
-        var batched = try ModelCatalog.make(name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+        var oneByOne = try ModelCatalog.make(
+            name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+        var batched = try ModelCatalog.make(
+            name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
         for event in events { oneByOne.learn(event) }
         for start in stride(from: 0, to: events.count, by: 700) {
             batched.learn(contentsOf: Array(events[start..<min(start + 700, events.count)]))
         }
         #expect(batched.snapshot() == oneByOne.snapshot())
-        #expect(batched.recommend(for: "u1", count: 10, excluding: []) == oneByOne.recommend(for: "u1", count: 10, excluding: []))
+        #expect(
+            batched.recommend(for: "u1", count: 10, excluding: [])
+                == oneByOne.recommend(for: "u1", count: 10, excluding: []))
     }
 
     @Test("Recommendations leave out the excluded items, and unknown users get nothing from factor models")
@@ -133,7 +153,8 @@ struct ModelTests {
         let schema = EventSchema()
         let models: [any Recommender] = [
             PopularityRecommender(schema: schema, halfLifeHours: nil), ISGD(schema: schema, settings: settings),
-            ISGD(schema: schema, settings: settings, recencyNegatives: true), OnlineBPR(schema: schema, settings: settings),
+            ISGD(schema: schema, settings: settings, recencyNegatives: true),
+            OnlineBPR(schema: schema, settings: settings),
         ]
         var options = PrequentialEvaluation.Options()
         options.topN = 10
@@ -152,15 +173,18 @@ struct ModelTests {
         var random = SeededRandom(seed: 5)
         let noise: Float = 0.25
         let (users, items, factors) = (200, 200, 3)
-        let userBias = (0..<users).map { _ in random.normal() * 0.4 }, itemBias = (0..<items).map { _ in random.normal() * 0.4 }
+        let userBias = (0..<users).map { _ in random.normal() * 0.4 },
+            itemBias = (0..<items).map { _ in random.normal() * 0.4 }
         let p = (0..<users).map { _ in (0..<factors).map { _ in random.normal() * 0.6 } }
         let q = (0..<items).map { _ in (0..<factors).map { _ in random.normal() * 0.6 } }
         var ratings: [Event] = []
         for u in 0..<users {
             for i in 0..<items where random.next() % 2 == 0 {
                 let truth = 3 + userBias[u] + itemBias[i] + zip(p[u], q[i]).reduce(0) { $0 + $1.0 * $1.1 }
-                ratings.append(Event(userID: "u\(u)", itemID: "i\(i)", type: "rating", timestampMilliseconds: 1_700_000_000_000,
-                                     value: Double(truth + random.normal() * noise)))
+                ratings.append(
+                    Event(
+                        userID: "u\(u)", itemID: "i\(i)", type: "rating", timestampMilliseconds: 1_700_000_000_000,
+                        value: Double(truth + random.normal() * noise)))
             }
         }
         ratings.shuffle(using: &random)
@@ -224,8 +248,9 @@ struct ModelTests {
         #expect(throws: StreamRecError.self) { _ = try BiasedMF(snapshot: damaged, schema: schema, settings: settings) }
     }
 
-    @Test("Every model: two runs give identical snapshot bytes, and a restored copy learns on identically",
-          arguments: ModelCatalog.names)
+    @Test(
+        "Every model: two runs give identical snapshot bytes, and a restored copy learns on identically",
+        arguments: ModelCatalog.names)
     func everyModelSnapshots(name: String) throws {
         let events = asRatings(lowRankStream(users: 25, items: 40, events: 800, seed: 12))
         let (schema, features, settings) = (EventSchema(), FeatureSettings(), ModelSettings())
@@ -233,11 +258,14 @@ struct ModelTests {
         var second = try ModelCatalog.make(name, schema: schema, features: features, settings: settings)
         for event in events.prefix(400) { first.learn(event); second.learn(event) }
         #expect(first.snapshot() == second.snapshot())
-        var restored = try ModelCatalog.restore(name, snapshot: first.snapshot(), schema: schema, features: features, settings: settings)
+        var restored = try ModelCatalog.restore(
+            name, snapshot: first.snapshot(), schema: schema, features: features, settings: settings)
         #expect(restored.snapshot() == first.snapshot())
         for event in events.dropFirst(400) { first.learn(event); restored.learn(event) }
         #expect(restored.snapshot() == first.snapshot())
-        #expect(restored.recommend(for: "u1", count: 5, excluding: []) == first.recommend(for: "u1", count: 5, excluding: []))
+        #expect(
+            restored.recommend(for: "u1", count: 5, excluding: [])
+                == first.recommend(for: "u1", count: 5, excluding: []))
     }
 
     @Test("similar(item) ranks by factor cosine: an item's scaled copy comes first")
@@ -259,11 +287,13 @@ struct ModelTests {
     @Test("The catalog knows every model and names them in its error")
     func catalog() throws {
         for name in ModelCatalog.names {
-            let model = try ModelCatalog.make(name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+            let model = try ModelCatalog.make(
+                name, schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
             #expect(model.name == name)
         }
         let error = try #require(throws: StreamRecError.self) {
-            _ = try ModelCatalog.make("svd++", schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+            _ = try ModelCatalog.make(
+                "svd++", schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
         }
         #expect(error.message.contains("isgd"))
     }

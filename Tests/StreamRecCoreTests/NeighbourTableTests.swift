@@ -1,5 +1,6 @@
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 @Suite("Neighbour tables")
 struct NeighbourTableTests {
@@ -27,8 +28,9 @@ struct NeighbourTableTests {
         }
     }
 
-    @Test("A full table replaces the first of its lightest entries, as a plain scan finds it, ties included",
-          arguments: [5, 16, 37])
+    @Test(
+        "A full table replaces the first of its lightest entries, as a plain scan finds it, ties included",
+        arguments: [5, 16, 37])
     func sameAsFullScan(capacity: Int) {
         var settings = FeatureSettings()
         settings.neighbours = 1

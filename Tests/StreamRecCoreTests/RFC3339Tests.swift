@@ -4,22 +4,26 @@ import Testing
 
 @Suite("RFC 3339 times")
 struct RFC3339Tests {
-    @Test("Parses Z, offsets and fractions", arguments: [
-        ("1970-01-01T00:00:00Z", 0 as Int64),
-        ("2017-11-25T10:00:00Z", 1_511_604_000_000),
-        ("2017-11-25T12:00:00+02:00", 1_511_604_000_000),
-        ("2017-11-25T05:30:00.5-04:30", 1_511_604_000_500),
-        ("2000-02-29T23:59:59.999Z", 951_868_799_999),
-        ("1997-12-04 15:55:49Z", 881_250_949_000),
-    ])
+    @Test(
+        "Parses Z, offsets and fractions",
+        arguments: [
+            ("1970-01-01T00:00:00Z", 0 as Int64),
+            ("2017-11-25T10:00:00Z", 1_511_604_000_000),
+            ("2017-11-25T12:00:00+02:00", 1_511_604_000_000),
+            ("2017-11-25T05:30:00.5-04:30", 1_511_604_000_500),
+            ("2000-02-29T23:59:59.999Z", 951_868_799_999),
+            ("1997-12-04 15:55:49Z", 881_250_949_000),
+        ])
     func parses(text: String, expected: Int64) {
         #expect(RFC3339.milliseconds(text) == expected)
     }
 
-    @Test("Rejects what is not a date-time", arguments: [
-        "2017-11-25", "2017-13-01T00:00:00Z", "2017-02-29T00:00:00Z", "2017-11-25T24:00:00Z", "2017-11-25T10:00:00",
-        "2017-11-25T10:00:00+0200", "2017-11-25T10:00:00Zjunk", "2017-11-25T10:00:00.Z", "yesterday",
-    ])
+    @Test(
+        "Rejects what is not a date-time",
+        arguments: [
+            "2017-11-25", "2017-13-01T00:00:00Z", "2017-02-29T00:00:00Z", "2017-11-25T24:00:00Z", "2017-11-25T10:00:00",
+            "2017-11-25T10:00:00+0200", "2017-11-25T10:00:00Zjunk", "2017-11-25T10:00:00.Z", "yesterday",
+        ])
     func rejects(text: String) {
         #expect(RFC3339.milliseconds(text) == nil)
     }
@@ -34,7 +38,8 @@ struct RFC3339Tests {
             let milliseconds = Int64(state % 4_102_444_800_000)
             let text = RFC3339.format(milliseconds)
             #expect(RFC3339.milliseconds(text) == milliseconds)
-            #expect(formatter.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } == milliseconds)
+            #expect(
+                formatter.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } == milliseconds)
         }
     }
 }

@@ -1,10 +1,12 @@
-@testable import StreamRecCore
 import Testing
+
+@testable import StreamRecCore
 
 @Suite("Row score sums")
 struct RowScoresTests {
-    @Test("Sums per row equal a dictionary's, excluded rows never appear, past the expected size too",
-          arguments: [4, 100, 1_000])
+    @Test(
+        "Sums per row equal a dictionary's, excluded rows never appear, past the expected size too",
+        arguments: [4, 100, 1_000])
     func matchesDictionary(expected: Int) {
         var random = SeededRandom(seed: UInt64(expected))
         var scores = RowScores(expected: expected)

@@ -1,16 +1,18 @@
 import Foundation
-@testable import StreamRecCore
-@testable import StreamRecEngine
 import StreamRecTestSupport
 import Testing
+
+@testable import StreamRecCore
+@testable import StreamRecEngine
 
 @Suite("Checkpoints", .temporaryDirectories)
 struct CheckpointStoreTests {
     func sample(events: Int64) -> EngineCheckpoint {
         var features = FeatureStore(schema: EventSchema(), settings: FeatureSettings())
         for event in generatedEvents(count: 200, users: 10, items: 30) { _ = features.apply(event) }
-        return EngineCheckpoint(topic: "events", offsets: [0: 17, 3: 42], recordsConsumed: 59, eventsApplied: events,
-                                writtenAt: 1_750_000_000_000, modelName: "popularity", features: features.snapshot(), model: [1, 2, 3])
+        return EngineCheckpoint(
+            topic: "events", offsets: [0: 17, 3: 42], recordsConsumed: 59, eventsApplied: events,
+            writtenAt: 1_750_000_000_000, modelName: "popularity", features: features.snapshot(), model: [1, 2, 3])
     }
 
     @Test("Write then load gives the same checkpoint; the previous one is kept")

@@ -1,9 +1,10 @@
 import Foundation
 import StreamRecCore
 import StreamRecKafka
-@testable import StreamRecEngine
 import StreamRecTestSupport
 import Testing
+
+@testable import StreamRecEngine
 
 @Suite("Background checkpoint writes", .temporaryDirectories)
 struct CheckpointWriterTests {
@@ -33,16 +34,19 @@ struct CheckpointWriterTests {
         #expect(writer.takeFinished() == nil, "an outcome is taken once")
     }
 
-    @Test("The feature store is written once: in the model's snapshot when the model keeps it, as the engine's own otherwise",
-          arguments: ["hybrid", "cooccurrence", "bpr"])
+    @Test(
+        "The feature store is written once: in the model's snapshot when the model keeps it, as the engine's own otherwise",
+        arguments: ["hybrid", "cooccurrence", "bpr"])
     func featureStoreWrittenOnce(model: String) throws {
         let configuration = engineConfiguration(prefix: "ckw", model: model)
         var state = try EngineState(configuration: configuration)
         state.apply(generatedEvents(count: 2_000, users: 50, items: 200))
-        let checkpoint = try EngineCheckpoint(decoding: state.checkpoint(topic: "ckw.events", modelName: model, writtenAt: 1).encoded())
+        let checkpoint = try EngineCheckpoint(
+            decoding: state.checkpoint(topic: "ckw.events", modelName: model, writtenAt: 1).encoded())
         #expect(checkpoint.features.isEmpty == (model != "bpr"))
-        let store = try checkpoint.featureStore(schema: configuration.events, features: configuration.features,
-                                                settings: configuration.model.settings)
+        let store = try checkpoint.featureStore(
+            schema: configuration.events, features: configuration.features,
+            settings: configuration.model.settings)
         #expect(store == state.features)
         DirectCounts(generatedEvents(count: 2_000, users: 50, items: 200)).expectEqual(to: store)
         let restored = try EngineState(checkpoint: checkpoint, configuration: configuration)
@@ -76,6 +80,8 @@ struct OutputProducerTests {
         custom.client.properties["message.timeout.ms"] = "5000"
         let overridden = StreamingEngine.outputProducer(custom)
         #expect(overridden.client.properties["message.max.bytes"] == "2000000")
-        #expect(overridden.client.properties["message.timeout.ms"] == "5000", "passed to librdkafka after the typed default")
+        #expect(
+            overridden.client.properties["message.timeout.ms"] == "5000", "passed to librdkafka after the typed default"
+        )
     }
 }

@@ -12,22 +12,44 @@ struct DeadLetterIntegrationTests {
     /// dead-letter header must carry.
     static func malformed() -> [(bytes: [UInt8]?, reason: String)] {
         let ok = #""user_id":"bad","item_id":"i","type":"view","timestamp":1700000000000"#
-        let invalidUTF8 = Array(#"{"user_id":"b"#.utf8) + [0xC3, 0x28] + Array(#"","item_id":"i","type":"view","timestamp":1700000000000}"#.utf8)
+        let invalidUTF8 =
+            Array(#"{"user_id":"b"#.utf8) + [0xC3, 0x28]
+            + Array(#"","item_id":"i","type":"view","timestamp":1700000000000}"#.utf8)
         // 5 MB: larger than events.max_payload_bytes (1 MiB), and compressible, so
         // that the embedded cluster's 5 MiB partitions hold it.
-        let huge = Array(#"{"#.utf8) + Array(ok.utf8) + Array(#","padding":""#.utf8)
+        let huge =
+            Array(#"{"#.utf8) + Array(ok.utf8) + Array(#","padding":""#.utf8)
             + [UInt8](repeating: UInt8(ascii: "x"), count: 5_000_000) + Array(#""}"#.utf8)
         return [
             (Array(#"{"item_id":"i","type":"view","timestamp":1700000000000}"#.utf8), "missing_field"),
             (Array(#"{"user_id":7,"item_id":"i","type":"view","timestamp":1700000000000}"#.utf8), "wrong_type"),
             (Array(#"{"user_id":"","item_id":"i","type":"view","timestamp":1700000000000}"#.utf8), "empty_id"),
-            (Array(#"{"user_id":"\#(String(repeating: "u", count: 300))","item_id":"i","type":"view","timestamp":1700000000000}"#.utf8), "id_too_long"),
-            (Array(#"{"user_id":"b","item_id":"i","type":"teleport","timestamp":1700000000000}"#.utf8), "unknown_event_type"),
+            (
+                Array(
+                    #"{"user_id":"\#(String(repeating: "u", count: 300))","item_id":"i","type":"view","timestamp":1700000000000}"#
+                        .utf8), "id_too_long"
+            ),
+            (
+                Array(#"{"user_id":"b","item_id":"i","type":"teleport","timestamp":1700000000000}"#.utf8),
+                "unknown_event_type"
+            ),
             (invalidUTF8, "invalid_utf8"),
-            (Array(#"{"user_id":"b","item_id":"i","type":"view","timestamp":1700000000}"#.utf8), "timestamp_out_of_range"),
-            (Array(#"{"user_id":"b","item_id":"i","type":"view","timestamp":"next tuesday"}"#.utf8), "invalid_timestamp"),
-            (Array(#"{"user_id":"b","item_id":"i","type":"rating","value":11,"timestamp":1700000000000}"#.utf8), "rating_out_of_range"),
-            (Array(#"{"user_id":"b","item_id":"i","type":"view","value":-3,"timestamp":1700000000000}"#.utf8), "invalid_value"),
+            (
+                Array(#"{"user_id":"b","item_id":"i","type":"view","timestamp":1700000000}"#.utf8),
+                "timestamp_out_of_range"
+            ),
+            (
+                Array(#"{"user_id":"b","item_id":"i","type":"view","timestamp":"next tuesday"}"#.utf8),
+                "invalid_timestamp"
+            ),
+            (
+                Array(#"{"user_id":"b","item_id":"i","type":"rating","value":11,"timestamp":1700000000000}"#.utf8),
+                "rating_out_of_range"
+            ),
+            (
+                Array(#"{"user_id":"b","item_id":"i","type":"view","value":-3,"timestamp":1700000000000}"#.utf8),
+                "invalid_value"
+            ),
             (huge, "payload_too_large"),
             (Array(#"{"user_id":"b","item_id""#.utf8), "malformed_json"),
             (Array("not json at all".utf8), "malformed_json"),
@@ -56,15 +78,19 @@ struct DeadLetterIntegrationTests {
             if index % (valid / bad.count) == 7, badByKey.count < bad.count {
                 let key = "bad-\(badByKey.count)"
                 badByKey[key] = bad[badByKey.count]
-                try await producer.send(KafkaProducerMessage(topic: eventsTopic, key: Array(key.utf8), value: bad[badByKey.count - 1].bytes,
-                                                             headers: [KafkaHeader(key: "origin", value: "test")]))
+                try await producer.send(
+                    KafkaProducerMessage(
+                        topic: eventsTopic, key: Array(key.utf8), value: bad[badByKey.count - 1].bytes,
+                        headers: [KafkaHeader(key: "origin", value: "test")]))
                 continue
             }
             guard sequenceOfValid < valid else { continue }
             let user = "user-\(sequenceOfValid % users)"
-            let event = Event(userID: user, itemID: "item-\(sequenceOfValid)", type: "view",
-                              timestampMilliseconds: 1_700_000_000_000 + Int64(sequenceOfValid), eventID: String(sequenceOfValid))
-            try await producer.send(KafkaProducerMessage(topic: eventsTopic, key: Array(user.utf8), value: encoder.encode(event)))
+            let event = Event(
+                userID: user, itemID: "item-\(sequenceOfValid)", type: "view",
+                timestampMilliseconds: 1_700_000_000_000 + Int64(sequenceOfValid), eventID: String(sequenceOfValid))
+            try await producer.send(
+                KafkaProducerMessage(topic: eventsTopic, key: Array(user.utf8), value: encoder.encode(event)))
             sequenceOfValid += 1
         }
         try await producer.close()
@@ -74,8 +100,10 @@ struct DeadLetterIntegrationTests {
         var dlqProducerConfiguration = cluster.producerConfiguration()
         dlqProducerConfiguration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { $1 }
         let deadLetters = try KafkaProducer(configuration: dlqProducerConfiguration, logger: testLogger)
-        let ingestor = EventIngestor(decoder: EventDecoder(), deadLetters: deadLetters, deadLetterTopic: deadLetterTopic, logger: testLogger)
-        let consumer = try KafkaConsumer(configuration: cluster.consumerConfiguration(groupID: "ingest"), logger: testLogger)
+        let ingestor = EventIngestor(
+            decoder: EventDecoder(), deadLetters: deadLetters, deadLetterTopic: deadLetterTopic, logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: cluster.consumerConfiguration(groupID: "ingest"), logger: testLogger)
         try consumer.subscribe(topics: [eventsTopic])
         var received: [Event] = []
         let clock = ContinuousClock()
@@ -110,7 +138,8 @@ struct DeadLetterIntegrationTests {
         #expect(ingestor.rejected == expectedCounts)
 
         // Every malformed record is in the dead-letter topic: key, bytes and headers kept, reason given.
-        let reader = try KafkaConsumer(configuration: cluster.consumerConfiguration(groupID: "dlq-reader"), logger: testLogger)
+        let reader = try KafkaConsumer(
+            configuration: cluster.consumerConfiguration(groupID: "dlq-reader"), logger: testLogger)
         try reader.subscribe(topics: [deadLetterTopic])
         var letters: [KafkaConsumerMessage] = []
         let readDeadline = clock.now + .seconds(60)
@@ -132,4 +161,3 @@ struct DeadLetterIntegrationTests {
         }
     }
 }
-

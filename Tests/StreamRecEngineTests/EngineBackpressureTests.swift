@@ -20,8 +20,9 @@ struct EngineBackpressureTests {
         var producer = cluster.producerConfiguration()
         producer.queueCapacity = 20
         try cluster.setRoundTripTime(broker: 1, milliseconds: 50)
-        let running = try RunningEngine(cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("pressure"),
-                                        producer: producer)
+        let running = try RunningEngine(
+            cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("pressure"),
+            producer: producer)
         #expect(await running.waitForRecords(events.count))
         try await running.stop()
         try cluster.setRoundTripTime(broker: 1, milliseconds: 0)

@@ -15,14 +15,17 @@ struct EngineBrokerFaultTests {
         let events = generatedEvents(count: 12_000, users: 400, items: 300, seed: 5)
         let half = events.count / 2
 
-        let running = try RunningEngine(cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("fault"))
+        let running = try RunningEngine(
+            cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("fault"))
         try await produce(Array(events[..<half]), to: configuration.topics.events, cluster: cluster)
         #expect(await running.waitForRecords(half))
 
         // The broker leading partition 0 goes away while the second half is sent.
         let broker = try await cluster.leader(topic: configuration.topics.events, partition: 0)
         try cluster.setBrokerDown(broker)
-        let sender = Task { try await produce(Array(events[half...]), to: configuration.topics.events, cluster: cluster) }
+        let sender = Task {
+            try await produce(Array(events[half...]), to: configuration.topics.events, cluster: cluster)
+        }
         try await Task.sleep(for: .seconds(4))
         let duringOutage = running.engine.statistics.recordsConsumed
         #expect(duringOutage < events.count, "records led by the down broker cannot be read yet")
@@ -48,16 +51,22 @@ struct EngineBrokerFaultTests {
         let configuration = engineConfiguration(prefix: "outage", model: "bpr")
         try createTopics(of: configuration, on: cluster)
         // Broker 3 leads only recommendations[0]: input, dead letters and the group stay up.
-        for partition in Int32(0)..<6 { try cluster.setPartitionLeader(topic: configuration.topics.events, partition: partition, brokerID: 1) }
-        for partition in Int32(0)..<3 { try cluster.setPartitionLeader(topic: configuration.topics.deadLetter, partition: partition, brokerID: 2) }
         for partition in Int32(0)..<6 {
-            try cluster.setPartitionLeader(topic: configuration.topics.recommendations, partition: partition, brokerID: partition == 0 ? 3 : 2)
+            try cluster.setPartitionLeader(topic: configuration.topics.events, partition: partition, brokerID: 1)
+        }
+        for partition in Int32(0)..<3 {
+            try cluster.setPartitionLeader(topic: configuration.topics.deadLetter, partition: partition, brokerID: 2)
+        }
+        for partition in Int32(0)..<6 {
+            try cluster.setPartitionLeader(
+                topic: configuration.topics.recommendations, partition: partition, brokerID: partition == 0 ? 3 : 2)
         }
         try cluster.setGroupCoordinator(configuration.consumer.groupID, brokerID: 1)
         let events = generatedEvents(count: 4_000, users: 200, items: 100, seed: 8)
         let half = events.count / 2
 
-        let running = try RunningEngine(cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("outage"))
+        let running = try RunningEngine(
+            cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("outage"))
         try await produce(Array(events[..<half]), to: configuration.topics.events, cluster: cluster)
         #expect(await running.waitForRecords(half))
 

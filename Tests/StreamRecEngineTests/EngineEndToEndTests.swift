@@ -5,9 +5,11 @@ import StreamRecKafka
 import StreamRecTestSupport
 import Testing
 
-@Suite("Streaming engine end to end on the embedded cluster", .serialized, .timeLimit(.minutes(5)), .temporaryDirectories)
+@Suite(
+    "Streaming engine end to end on the embedded cluster", .serialized, .timeLimit(.minutes(5)), .temporaryDirectories)
 struct EngineEndToEndTests {
-    @Test("50k events over 6 partitions: every user gets recommendations without consumed items; DLQ and counters exact")
+    @Test(
+        "50k events over 6 partitions: every user gets recommendations without consumed items; DLQ and counters exact")
     func endToEnd() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
         let configuration = engineConfiguration(prefix: "e2e", model: "bpr")
@@ -16,20 +18,25 @@ struct EngineEndToEndTests {
         let events = generatedEvents(count: 50_000, users: 2_000, items: 800)
         // Malformed records of every kind, spread through the stream.
         let bad = DeadLetterIntegrationTests.malformed()
-        let producer = try KafkaProducer(configuration: {
-            var producer = cluster.producerConfiguration()
-            producer.client.properties["message.max.bytes"] = "10000000"
-            return producer
-        }(), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: {
+                var producer = cluster.producerConfiguration()
+                producer.client.properties["message.max.bytes"] = "10000000"
+                return producer
+            }(), logger: testLogger)
         let encoder = EventEncoder()
         let spacing = events.count / bad.count
         for (index, event) in events.enumerated() {
             if index % spacing == 3, index / spacing < bad.count {
-                try await producer.send(KafkaProducerMessage(topic: configuration.topics.events, key: Array("bad-\(index / spacing)".utf8),
-                                                             value: bad[index / spacing].bytes))
+                try await producer.send(
+                    KafkaProducerMessage(
+                        topic: configuration.topics.events, key: Array("bad-\(index / spacing)".utf8),
+                        value: bad[index / spacing].bytes))
             }
-            try await producer.send(KafkaProducerMessage(topic: configuration.topics.events, key: Array(event.userID.utf8),
-                                                         value: encoder.encode(event), timestampMilliseconds: event.timestampMilliseconds))
+            try await producer.send(
+                KafkaProducerMessage(
+                    topic: configuration.topics.events, key: Array(event.userID.utf8),
+                    value: encoder.encode(event), timestampMilliseconds: event.timestampMilliseconds))
         }
         try await producer.close()
         try #require(producer.statistics.failed == 0)
@@ -64,7 +71,9 @@ struct EngineEndToEndTests {
             let recommendation = try Recommendation(decoding: try #require(message.value))
             #expect(message.keyString == recommendation.userID)
             #expect(recommendation.model == "bpr")
-            if let seen = newest[recommendation.userID], !recommendation.basedOn.isNewer(than: seen.basedOn) { continue }
+            if let seen = newest[recommendation.userID], !recommendation.basedOn.isNewer(than: seen.basedOn) {
+                continue
+            }
             newest[recommendation.userID] = recommendation
         }
         #expect(Set(newest.keys) == users)

@@ -14,7 +14,8 @@ struct EnginePeriodicRefreshTests {
         configuration.engine.periodicRefreshMilliseconds = 300
         configuration.engine.periodicRefreshDriftEvents = 100
         try createTopics(of: configuration, on: cluster)
-        let running = try RunningEngine(cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("periodic"))
+        let running = try RunningEngine(
+            cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("periodic"))
 
         let quiet = Event(userID: "quiet", itemID: "item-0", type: "view", timestampMilliseconds: 1_700_000_000_000)
         try await produce([quiet], to: configuration.topics.events, cluster: cluster)
@@ -23,12 +24,16 @@ struct EnginePeriodicRefreshTests {
         try await produce(others, to: configuration.topics.events, cluster: cluster)
         #expect(await running.waitForRecords(1 + others.count))
 
-        let updates = try await readAll(configuration.topics.recommendations, from: cluster, expected: { messages in
-            messages.filter { $0.keyString == "quiet" }.count >= 2
-        }, timeout: .seconds(30))
+        let updates = try await readAll(
+            configuration.topics.recommendations, from: cluster,
+            expected: { messages in
+                messages.filter { $0.keyString == "quiet" }.count >= 2
+            }, timeout: .seconds(30))
         try await running.stop()
 
-        let quietUpdates = try updates.filter { $0.keyString == "quiet" }.map { try Recommendation(decoding: #require($0.value)) }
+        let quietUpdates = try updates.filter { $0.keyString == "quiet" }.map {
+            try Recommendation(decoding: #require($0.value))
+        }
         #expect(quietUpdates.count >= 2, "the event's update, then at least one periodic one")
         guard quietUpdates.count >= 2 else { return }
         let (first, periodic) = (quietUpdates[0], quietUpdates[1])
@@ -36,7 +41,9 @@ struct EnginePeriodicRefreshTests {
         #expect(periodic.generatedAt > first.generatedAt, "a round comes at least 300 ms after the event's update")
         #expect(periodic.supersedes(first))
         #expect(!first.supersedes(periodic))
-        #expect(periodic.items.map(\.itemID) != first.items.map(\.itemID), "the list moved with the popularity of others' items")
+        #expect(
+            periodic.items.map(\.itemID) != first.items.map(\.itemID),
+            "the list moved with the popularity of others' items")
         #expect(running.engine.statistics.periodicRefreshes > 0)
     }
 }

@@ -11,8 +11,10 @@ final class RunningEngine: Sendable {
     let stateDirectory: String
     private let task: Task<Void, any Error>
 
-    init(cluster: EmbeddedKafkaCluster, configuration: StreamRecConfiguration, stateDirectory: String,
-         producer: KafkaProducerConfiguration? = nil) throws {
+    init(
+        cluster: EmbeddedKafkaCluster, configuration: StreamRecConfiguration, stateDirectory: String,
+        producer: KafkaProducerConfiguration? = nil
+    ) throws {
         self.stateDirectory = stateDirectory
         engine = try StreamingEngine(
             configuration: configuration,
@@ -62,10 +64,13 @@ func createTopics(of configuration: StreamRecConfiguration, on cluster: Embedded
 }
 
 /// Reads every record of `topic` from the beginning until `expected` have arrived or `timeout` passes.
-func readAll(_ topic: String, from cluster: EmbeddedKafkaCluster, expected: (([KafkaConsumerMessage]) -> Bool),
-             timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
-    let reader = try KafkaConsumer(configuration: cluster.consumerConfiguration(groupID: "reader-\(UUID().uuidString.prefix(8))"),
-                                   logger: testLogger)
+func readAll(
+    _ topic: String, from cluster: EmbeddedKafkaCluster, expected: (([KafkaConsumerMessage]) -> Bool),
+    timeout: Duration = .seconds(60)
+) async throws -> [KafkaConsumerMessage] {
+    let reader = try KafkaConsumer(
+        configuration: cluster.consumerConfiguration(groupID: "reader-\(UUID().uuidString.prefix(8))"),
+        logger: testLogger)
     try reader.subscribe(topics: [topic])
     var messages: [KafkaConsumerMessage] = []
     let clock = ContinuousClock()

@@ -1,7 +1,8 @@
 import StreamRecCore
-@testable import StreamRecEngine
 import StreamRecTestSupport
 import Testing
+
+@testable import StreamRecEngine
 
 @Suite("Periodic refresh of drifted lists")
 struct PeriodicRefresherTests {
@@ -13,14 +14,17 @@ struct PeriodicRefresherTests {
     }
 
     func refresher(maxUsers: Int = 100) -> PeriodicRefresher {
-        PeriodicRefresher(interval: 1_000 * Self.ms, activeWindow: 10_000 * Self.ms, driftEvents: 100, maxUsers: maxUsers)
+        PeriodicRefresher(
+            interval: 1_000 * Self.ms, activeWindow: 10_000 * Self.ms, driftEvents: 100, maxUsers: maxUsers)
     }
 
     @Test("Off by default: nothing is ever due")
     func off() {
         var refresher = PeriodicRefresher(configuration: StreamRecConfiguration().engine)
         refresher.noteUpdate("u1", source: source(1), eventsApplied: 0, now: 0, causedByEvent: true)
-        for second in 0..<5 { #expect(refresher.due(now: UInt64(second) * 1_000 * Self.ms, eventsApplied: 1_000_000).isEmpty) }
+        for second in 0..<5 {
+            #expect(refresher.due(now: UInt64(second) * 1_000 * Self.ms, eventsApplied: 1_000_000).isEmpty)
+        }
         #expect(refresher.activeCount == 0)
     }
 
@@ -48,8 +52,9 @@ struct PeriodicRefresherTests {
             applied += 500
             let round = refresher.due(now: UInt64(second) * 1_000 * Self.ms, eventsApplied: applied)
             for refresh in round {
-                refresher.noteUpdate(refresh.user, source: refresh.source, eventsApplied: applied,
-                                     now: UInt64(second) * 1_000 * Self.ms, causedByEvent: false)
+                refresher.noteUpdate(
+                    refresh.user, source: refresh.source, eventsApplied: applied,
+                    now: UInt64(second) * 1_000 * Self.ms, causedByEvent: false)
             }
             rounds += round.count
         }
@@ -61,7 +66,8 @@ struct PeriodicRefresherTests {
     func boundedStalestFirst() {
         var refresher = refresher(maxUsers: 2)
         for (user, computedAt) in [("a", 40), ("b", 10), ("c", 30), ("d", 20)] {
-            refresher.noteUpdate(user, source: source(Int64(computedAt)), eventsApplied: Int64(computedAt), now: 0, causedByEvent: true)
+            refresher.noteUpdate(
+                user, source: source(Int64(computedAt)), eventsApplied: Int64(computedAt), now: 0, causedByEvent: true)
         }
         _ = refresher.due(now: 0, eventsApplied: 0)
         #expect(refresher.due(now: 1_000 * Self.ms, eventsApplied: 1_000).map(\.user) == ["b", "d"])

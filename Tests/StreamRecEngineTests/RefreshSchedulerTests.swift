@@ -1,7 +1,8 @@
 import StreamRecCore
-@testable import StreamRecEngine
 import StreamRecTestSupport
 import Testing
+
+@testable import StreamRecEngine
 
 @Suite("Refresh coalescing")
 struct RefreshSchedulerTests {

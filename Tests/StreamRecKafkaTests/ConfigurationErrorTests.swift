@@ -7,8 +7,9 @@ import Testing
 struct ConfigurationErrorTests {
     @Test("An unknown librdkafka property is rejected with its name")
     func unknownProperty() throws {
-        let configuration = KafkaProducerConfiguration(client: KafkaClientConfiguration(
-            bootstrapServers: "127.0.0.1:9092", properties: ["no.such.property": "1"]))
+        let configuration = KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(
+                bootstrapServers: "127.0.0.1:9092", properties: ["no.such.property": "1"]))
         let error = try #require(throws: KafkaError.self) { try configuration.validate() }
         #expect(error.code == .invalidProperty)
         #expect(error.message.contains("'no.such.property'"))
@@ -19,7 +20,8 @@ struct ConfigurationErrorTests {
         var client = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:9092")
         client.properties["security.protocol"] = "carrier-pigeon"
         let error = try #require(throws: KafkaError.self) {
-            _ = try KafkaConsumer(configuration: KafkaConsumerConfiguration(client: client, groupID: "g"), logger: testLogger)
+            _ = try KafkaConsumer(
+                configuration: KafkaConsumerConfiguration(client: client, groupID: "g"), logger: testLogger)
         }
         #expect(error.code == .invalidProperty)
         #expect(error.message.contains("security.protocol"))
@@ -28,15 +30,20 @@ struct ConfigurationErrorTests {
 
     @Test("Pass-through SASL/SSL properties are accepted as librdkafka properties")
     func securityPassThrough() throws {
-        let configuration = KafkaProducerConfiguration(client: KafkaClientConfiguration(
-            bootstrapServers: "broker.example:9093",
-            properties: ["security.protocol": "sasl_ssl", "sasl.mechanisms": "PLAIN", "sasl.username": "u", "sasl.password": "p"]))
+        let configuration = KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(
+                bootstrapServers: "broker.example:9093",
+                properties: [
+                    "security.protocol": "sasl_ssl", "sasl.mechanisms": "PLAIN", "sasl.username": "u",
+                    "sasl.password": "p",
+                ]))
         try configuration.validate()
     }
 
     @Test("An empty group id or bootstrap list fails before connecting")
     func missingEssentials() throws {
-        let noGroup = KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: "127.0.0.1:9092"), groupID: "")
+        let noGroup = KafkaConsumerConfiguration(
+            client: KafkaClientConfiguration(bootstrapServers: "127.0.0.1:9092"), groupID: "")
         #expect(throws: KafkaError.self) { try noGroup.validate() }
         let noServers = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: ""))
         let error = try #require(throws: KafkaError.self) { try noServers.validate() }
@@ -45,7 +52,8 @@ struct ConfigurationErrorTests {
 
     @Test("An unreachable bootstrap server is reported within the timeout, naming the address", .timeLimit(.minutes(1)))
     func unreachableBroker() async throws {
-        let admin = try KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: "127.0.0.1:1"), logger: testLogger)
+        let admin = try KafkaAdmin(
+            configuration: KafkaClientConfiguration(bootstrapServers: "127.0.0.1:1"), logger: testLogger)
         let started = ContinuousClock.now
         let error = await #expect(throws: KafkaError.self) { _ = try await admin.metadata(timeout: .seconds(2)) }
         let elapsed = ContinuousClock.now - started

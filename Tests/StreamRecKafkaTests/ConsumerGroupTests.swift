@@ -11,16 +11,22 @@ struct ConsumerGroupTests {
         let group = uniqueName("g")
         try sharedCluster.createTopic(topic, partitions: 6)
         let revokedByListener = LockedBox<[KafkaTopicPartition]>([])
-        let listener = KafkaRebalanceListener(onRevoked: { partitions in revokedByListener.withLock { $0 += partitions } })
+        let listener = KafkaRebalanceListener(onRevoked: { partitions in
+            revokedByListener.withLock { $0 += partitions }
+        })
 
-        let first = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger,
-                                      rebalanceListener: listener)
+        let first = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger,
+            rebalanceListener: listener)
         let firstLog = EventLog(first)
         try first.subscribe(topics: [topic])
-        let firstAssigned = try await pollUntil(first, deadline: .seconds(30)) { _ in (try? first.assignment().count) == 6 }
+        let firstAssigned = try await pollUntil(first, deadline: .seconds(30)) { _ in
+            (try? first.assignment().count) == 6
+        }
         #expect(firstAssigned)
 
-        let second = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
+        let second = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
         let secondLog = EventLog(second)
         try second.subscribe(topics: [topic])
         // Both members must poll for the rebalance to run through.
@@ -39,7 +45,8 @@ struct ConsumerGroupTests {
         let ownedByFirst = Set(try first.assignment())
         let ownedBySecond = Set(try second.assignment())
         #expect(ownedByFirst.isDisjoint(with: ownedBySecond))
-        #expect(ownedByFirst.union(ownedBySecond) == Set((0..<6).map { KafkaTopicPartition(topic: topic, partition: $0) }))
+        #expect(
+            ownedByFirst.union(ownedBySecond) == Set((0..<6).map { KafkaTopicPartition(topic: topic, partition: $0) }))
 
         // The events reached the caller: the first member was revoked before its share
         // came back, and the listener heard the revocation synchronously.
@@ -66,7 +73,8 @@ struct ConsumerGroupTests {
 
         // First member: read, then commit only what it has processed — at least
         // 1,000 records, stopping at a batch boundary.
-        let first = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
+        let first = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
         try first.subscribe(topics: [topic])
         var processed: [KafkaConsumerMessage] = []
         _ = try await pollUntil(first) { batch in
@@ -79,7 +87,8 @@ struct ConsumerGroupTests {
         try await first.close()
 
         // Second member, same group: starts at the committed positions.
-        let second = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
+        let second = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: group), logger: testLogger)
         try second.subscribe(topics: [topic])
         var rest: [KafkaConsumerMessage] = []
         _ = try await pollUntil(second) { batch in
@@ -93,7 +102,9 @@ struct ConsumerGroupTests {
         #expect(Set((processed + rest).compactMap(\.valueString)).count == 3_000)
         for (partition, offset) in committed {
             let firstSeen = rest.filter { $0.topicPartition == partition }.map(\.offset).min()
-            #expect(firstSeen == nil || firstSeen == offset.rawValue, "partition \(partition) resumed at \(String(describing: firstSeen)), committed \(offset)")
+            #expect(
+                firstSeen == nil || firstSeen == offset.rawValue,
+                "partition \(partition) resumed at \(String(describing: firstSeen)), committed \(offset)")
         }
         #expect(Dictionary(uniqueKeysWithValues: stored.map { ($0.topicPartition, $0.offset) }) == committed)
     }
@@ -102,14 +113,17 @@ struct ConsumerGroupTests {
     func pauseAndResume() async throws {
         let topic = uniqueName("pause")
         try sharedCluster.createTopic(topic, partitions: 1)
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         _ = try await pollUntil(consumer, deadline: .seconds(30)) { _ in (try? consumer.assignment().count) == 1 }
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         try consumer.pause([partition])
 
         let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
-        for index in 0..<10 { try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: topic, key: "k", value: "\(index)")) }
+        for index in 0..<10 {
+            try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: topic, key: "k", value: "\(index)"))
+        }
         try await producer.close()
 
         var whilePaused = 0
@@ -135,7 +149,8 @@ struct ConsumerGroupTests {
         for index in 0..<20 { try await producer.send(KafkaProducerMessage(topic: topic, key: "k", value: "\(index)")) }
         try await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var seen: [Int64] = []
         _ = try await pollUntil(consumer) { batch in

@@ -21,7 +21,8 @@ struct ProduceConsumeTests {
         #expect(producer.statistics.delivered == total)
         #expect(producer.statistics.failed == 0)
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var lastSequence: [String: Int] = [:]
         var partitionOfKey: [String: Int32] = [:]
@@ -65,15 +66,18 @@ struct ProduceConsumeTests {
             KafkaHeader(key: "null-header", value: nil),
             KafkaHeader(key: "error", value: "repeated keys keep their order"),
         ]
-        let first = try await producer.sendAndAwaitDelivery(KafkaProducerMessage(
-            topic: topic, key: Array("k1".utf8), value: [0, 255, 10], headers: headers, timestampMilliseconds: 1_600_000_000_123
-        ))
+        let first = try await producer.sendAndAwaitDelivery(
+            KafkaProducerMessage(
+                topic: topic, key: Array("k1".utf8), value: [0, 255, 10], headers: headers,
+                timestampMilliseconds: 1_600_000_000_123
+            ))
         try await producer.sendAndAwaitDelivery(KafkaProducerMessage(topic: topic, key: [], value: nil))
         try await producer.close()
         #expect(first.offset == 0)
         #expect(first.error == nil)
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var messages: [KafkaConsumerMessage] = []
         _ = try await pollUntil(consumer) { batch in
@@ -96,14 +100,16 @@ struct ProduceConsumeTests {
         try sharedCluster.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(configuration: sharedCluster.producerConfiguration(), logger: testLogger)
         _ = try await producer.metadata()
-        sharedCluster.pushRequestErrors(api: .produce, errors: [.notEnoughReplicas, .requestTimedOut, .notEnoughReplicas])
+        sharedCluster.pushRequestErrors(
+            api: .produce, errors: [.notEnoughReplicas, .requestTimedOut, .notEnoughReplicas])
         for index in 0..<100 {
             try await producer.send(KafkaProducerMessage(topic: topic, key: "k", value: "\(index)"))
         }
         try await producer.close()
         #expect(producer.statistics.delivered == 100)
 
-        let consumer = try KafkaConsumer(configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
+        let consumer = try KafkaConsumer(
+            configuration: sharedCluster.consumerConfiguration(groupID: uniqueName("g")), logger: testLogger)
         try consumer.subscribe(topics: [topic])
         var values: [String] = []
         _ = try await pollUntil(consumer, deadline: .seconds(30)) { batch in

@@ -1,12 +1,14 @@
-@testable import StreamRecKafka
 import Testing
+
+@testable import StreamRecKafka
 
 @Suite("librdkafka property precedence")
 struct PropertyPrecedenceTests {
     @Test("A property the user passes (-X) is applied after the typed setting it overrides")
     func userPropertiesComeLast() throws {
-        var configuration = KafkaProducerConfiguration(client: KafkaClientConfiguration(
-            bootstrapServers: "127.0.0.1:9092", properties: ["message.timeout.ms": "5000", "linger.ms": "50"]))
+        var configuration = KafkaProducerConfiguration(
+            client: KafkaClientConfiguration(
+                bootstrapServers: "127.0.0.1:9092", properties: ["message.timeout.ms": "5000", "linger.ms": "50"]))
         configuration.messageTimeoutMilliseconds = 0
         let properties = try configuration.librdkafkaProperties()
         // librdkafka applies them in order: the last value set is the one used.

@@ -30,7 +30,9 @@ public struct DirectCounts {
         }
         for (item, events) in itemEvents {
             let features = store.itemFeatures(item)
-            if features?.events != events || features?.distinctUsers != itemUsers[item]?.count { mismatches.append(item) }
+            if features?.events != events || features?.distinctUsers != itemUsers[item]?.count {
+                mismatches.append(item)
+            }
         }
         let sample = mismatches.prefix(10).joined(separator: ", ")
         #expect(mismatches.count == 0, "counters differ for \(sample)", sourceLocation: sourceLocation)

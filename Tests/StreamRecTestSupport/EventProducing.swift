@@ -8,9 +8,10 @@ public func produce(_ events: [Event], to topic: String, cluster: EmbeddedKafkaC
     let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
     let encoder = EventEncoder()
     for event in events {
-        try await producer.send(KafkaProducerMessage(
-            topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
-            timestampMilliseconds: event.timestampMilliseconds))
+        try await producer.send(
+            KafkaProducerMessage(
+                topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
+                timestampMilliseconds: event.timestampMilliseconds))
     }
     try await producer.close()
     #expect(producer.statistics.failed == 0)

@@ -14,8 +14,9 @@ public func generatedEvents(count: Int, users: Int, items: Int, seed: UInt64 = 7
         // Product of two uniforms: low item numbers are popular.
         let item = Int(next() % UInt64(items)) * Int(next() % 1000) / 1000
         let category = "c\(item % 7)"
-        return Event(userID: "u\(user)", itemID: "i\(item)", type: types[Int(next() % UInt64(types.count))],
-                     timestampMilliseconds: 1_750_000_000_000 + Int64(index) * 1000, eventID: "e\(index)",
-                     item: ["category": .string(category), "price": .number(Double(10 + item % 90))])
+        return Event(
+            userID: "u\(user)", itemID: "i\(item)", type: types[Int(next() % UInt64(types.count))],
+            timestampMilliseconds: 1_750_000_000_000 + Int64(index) * 1000, eventID: "e\(index)",
+            item: ["category": .string(category), "price": .number(Double(10 + item % 90))])
     }
 }

@@ -21,8 +21,10 @@ package struct EngineCheckpoint: Sendable, Equatable {
     /// ``Recommender/snapshot()``.
     package var model: [UInt8]
 
-    package init(topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
-                modelName: String, features: [UInt8], model: [UInt8]) {
+    package init(
+        topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
+        modelName: String, features: [UInt8], model: [UInt8]
+    ) {
         self.topic = topic
         self.offsets = offsets
         self.recordsConsumed = recordsConsumed
@@ -40,9 +42,11 @@ package struct EngineCheckpoint: Sendable, Equatable {
         schema: EventSchema, features settings: FeatureSettings, settings modelSettings: ModelSettings
     ) throws(StreamRecError) -> FeatureStore {
         if !features.isEmpty { return try FeatureStore(snapshot: features) }
-        let restored = try ModelCatalog.restore(modelName, snapshot: model, schema: schema, features: settings, settings: modelSettings)
+        let restored = try ModelCatalog.restore(
+            modelName, snapshot: model, schema: schema, features: settings, settings: modelSettings)
         guard let store = restored.featureStore else {
-            throw StreamRecError.snapshot("inconsistent checkpoint: model '\(modelName)' keeps no feature store and the checkpoint holds none")
+            throw StreamRecError.snapshot(
+                "inconsistent checkpoint: model '\(modelName)' keeps no feature store and the checkpoint holds none")
         }
         return store
     }
@@ -78,8 +82,9 @@ package struct EngineCheckpoint: Sendable, Equatable {
         head.write(UInt64(features.count))  // the features block's length; its bytes follow
         var modelLength = BinaryWriter()
         modelLength.write(UInt64(model.count))
-        return SnapshotEnvelope.frame(kind: Self.kind, version: Self.version,
-                                      parts: [head.bytes, features, modelLength.bytes, model])
+        return SnapshotEnvelope.frame(
+            kind: Self.kind, version: Self.version,
+            parts: [head.bytes, features, modelLength.bytes, model])
     }
 
     /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.
@@ -87,7 +92,9 @@ package struct EngineCheckpoint: Sendable, Equatable {
         var reader = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.kind, version: Self.version))
         topic = try reader.readString()
         let count = Int(try reader.read(UInt32.self))
-        guard count <= reader.remaining / 12 else { throw StreamRecError.snapshot("inconsistent checkpoint: \(count) partitions") }
+        guard count <= reader.remaining / 12 else {
+            throw StreamRecError.snapshot("inconsistent checkpoint: \(count) partitions")
+        }
         var offsets: [Int32: Int64] = [:]
         for _ in 0..<count {
             let partition = try reader.read(Int32.self)

@@ -9,141 +9,233 @@ public struct ConfigurationKey: Sendable {
     let kind: Kind
 
     enum Kind: Sendable {
-        case string(get: @Sendable (StreamRecConfiguration) -> String, set: @Sendable (inout StreamRecConfiguration, String) -> Void)
-        case choice([String], get: @Sendable (StreamRecConfiguration) -> String, set: @Sendable (inout StreamRecConfiguration, String) -> Void)
-        case integer(ClosedRange<Int>, get: @Sendable (StreamRecConfiguration) -> Int, set: @Sendable (inout StreamRecConfiguration, Int) -> Void)
-        case flag(get: @Sendable (StreamRecConfiguration) -> Bool, set: @Sendable (inout StreamRecConfiguration, Bool) -> Void)
-        case number(ClosedRange<Double>, get: @Sendable (StreamRecConfiguration) -> Double, set: @Sendable (inout StreamRecConfiguration, Double) -> Void)
+        case string(
+            get: @Sendable (StreamRecConfiguration) -> String,
+            set: @Sendable (inout StreamRecConfiguration, String) -> Void)
+        case choice(
+            [String], get: @Sendable (StreamRecConfiguration) -> String,
+            set: @Sendable (inout StreamRecConfiguration, String) -> Void)
+        case integer(
+            ClosedRange<Int>, get: @Sendable (StreamRecConfiguration) -> Int,
+            set: @Sendable (inout StreamRecConfiguration, Int) -> Void)
+        case flag(
+            get: @Sendable (StreamRecConfiguration) -> Bool, set: @Sendable (inout StreamRecConfiguration, Bool) -> Void
+        )
+        case number(
+            ClosedRange<Double>, get: @Sendable (StreamRecConfiguration) -> Double,
+            set: @Sendable (inout StreamRecConfiguration, Double) -> Void)
         /// An RFC 3339 time, held as epoch milliseconds.
-        case timestamp(get: @Sendable (StreamRecConfiguration) -> Int64, set: @Sendable (inout StreamRecConfiguration, Int64) -> Void)
+        case timestamp(
+            get: @Sendable (StreamRecConfiguration) -> Int64,
+            set: @Sendable (inout StreamRecConfiguration, Int64) -> Void)
         /// A map of free-form keys (file: a mapping; env and flags: `k=v,k=v`).
         /// `set` receives all entries given in one place at once.
-        case map(get: @Sendable (StreamRecConfiguration) -> [String: String],
-                 set: @Sendable (inout StreamRecConfiguration, [(String, String)], String) throws(StreamRecError) -> Void)
+        case map(
+            get: @Sendable (StreamRecConfiguration) -> [String: String],
+            set: @Sendable (inout StreamRecConfiguration, [(String, String)], String) throws(StreamRecError) -> Void)
     }
 
     /// Every setting StreamRec knows. A key in a file or a `STREAMREC_` variable
     /// that is not here is an error.
     public static let all: [ConfigurationKey] = [
-        .string("kafka.bootstrap_servers", "STREAMREC_BOOTSTRAP_SERVERS",
-                "Kafka brokers, host:port[,host:port…]; empty uses the local `streamrec broker`",
-                \.kafka.bootstrapServers),
+        .string(
+            "kafka.bootstrap_servers", "STREAMREC_BOOTSTRAP_SERVERS",
+            "Kafka brokers, host:port[,host:port…]; empty uses the local `streamrec broker`",
+            \.kafka.bootstrapServers),
         .string("kafka.client_id", "STREAMREC_CLIENT_ID", "client.id sent to the brokers", \.kafka.clientID),
-        ConfigurationKey(path: "kafka.properties", environment: "STREAMREC_KAFKA_PROPERTIES",
-                         summary: "librdkafka properties passed through, added to earlier layers (file: a map; env: k=v,k=v)",
-                         kind: .map(get: { $0.kafka.properties }, set: { configuration, entries, _ in
-                             for (key, value) in entries { configuration.kafka.properties[key] = value }
-                         })),
-        .integer("kafka.connect_timeout_ms", "STREAMREC_CONNECT_TIMEOUT_MS",
-                 "how long to wait for the first broker answer", 100...600_000, \.kafka.connectTimeoutMilliseconds),
+        ConfigurationKey(
+            path: "kafka.properties", environment: "STREAMREC_KAFKA_PROPERTIES",
+            summary: "librdkafka properties passed through, added to earlier layers (file: a map; env: k=v,k=v)",
+            kind: .map(
+                get: { $0.kafka.properties },
+                set: { configuration, entries, _ in
+                    for (key, value) in entries { configuration.kafka.properties[key] = value }
+                })),
+        .integer(
+            "kafka.connect_timeout_ms", "STREAMREC_CONNECT_TIMEOUT_MS",
+            "how long to wait for the first broker answer", 100...600_000, \.kafka.connectTimeoutMilliseconds),
         .string("topics.events", "STREAMREC_TOPIC_EVENTS", "input topic of user-behaviour events", \.topics.events),
-        .string("topics.dead_letter", "STREAMREC_TOPIC_DEAD_LETTER", "where undecodable events go", \.topics.deadLetter),
-        .string("topics.recommendations", "STREAMREC_TOPIC_RECOMMENDATIONS", "output topic of recommendations",
-                \.topics.recommendations),
+        .string(
+            "topics.dead_letter", "STREAMREC_TOPIC_DEAD_LETTER", "where undecodable events go", \.topics.deadLetter),
+        .string(
+            "topics.recommendations", "STREAMREC_TOPIC_RECOMMENDATIONS", "output topic of recommendations",
+            \.topics.recommendations),
         .string("topics.directory", "STREAMREC_TOPICS_DIR", "folder of topic definition files", \.topics.directory),
         .string("consumer.group_id", "STREAMREC_GROUP_ID", "consumer group of the engine", \.consumer.groupID),
-        .choice("consumer.auto_offset_reset", "STREAMREC_AUTO_OFFSET_RESET",
-                "start of a partition with no committed offset", ["earliest", "latest", "error"], \.consumer.autoOffsetReset),
+        .choice(
+            "consumer.auto_offset_reset", "STREAMREC_AUTO_OFFSET_RESET",
+            "start of a partition with no committed offset", ["earliest", "latest", "error"], \.consumer.autoOffsetReset
+        ),
         .string("state.directory", "STREAMREC_STATE_DIR", "where checkpoints are written", \.state.directory),
         .integer("http.port", "STREAMREC_HTTP_PORT", "port of the HTTP API and metrics", 0...65_535, \.http.port),
-        .integer("engine.refresh_window_ms", "STREAMREC_REFRESH_WINDOW_MS",
-                 "a user's events this soon after a refresh coalesce into one trailing refresh", 0...3_600_000,
-                 \.engine.refreshWindowMilliseconds),
-        .flag("engine.exclude_consumed", "STREAMREC_EXCLUDE_CONSUMED", "leave items the user consumed out of recommendations",
-              \.engine.excludeConsumed),
-        .integer("engine.checkpoint_interval_ms", "STREAMREC_CHECKPOINT_INTERVAL_MS", "longest time between checkpoints",
-                 100...86_400_000, \.engine.checkpointIntervalMilliseconds),
-        .integer("engine.checkpoint_events", "STREAMREC_CHECKPOINT_EVENTS", "most records between checkpoints", 1...Int(Int32.max),
-                 \.engine.checkpointEvents),
-        .integer("engine.batch_size", "STREAMREC_BATCH_SIZE", "most records taken from Kafka per loop iteration", 1...1_000_000,
-                 \.engine.batchSize),
-        .integer("engine.shutdown_timeout_ms", "STREAMREC_SHUTDOWN_TIMEOUT_MS", "longest a graceful shutdown may take",
-                 100...3_600_000, \.engine.shutdownTimeoutMilliseconds),
-        .integer("engine.periodic_refresh_ms", "STREAMREC_PERIODIC_REFRESH_MS",
-                 "how often drifted lists of recently active users are refreshed; 0: never", 0...86_400_000,
-                 \.engine.periodicRefreshMilliseconds),
-        .integer("engine.periodic_refresh_active_ms", "STREAMREC_PERIODIC_REFRESH_ACTIVE_MS",
-                 "how long after an event a user counts as recently active", 1...2_592_000_000,
-                 \.engine.periodicRefreshActiveMilliseconds),
-        .integer("engine.periodic_refresh_drift_events", "STREAMREC_PERIODIC_REFRESH_DRIFT_EVENTS",
-                 "events applied since a user's last update before the list counts as drifted", 1...Int(Int32.max),
-                 \.engine.periodicRefreshDriftEvents),
-        .integer("engine.periodic_refresh_max_users", "STREAMREC_PERIODIC_REFRESH_MAX_USERS",
-                 "most users refreshed per periodic round", 1...10_000_000, \.engine.periodicRefreshMaxUsers),
+        .integer(
+            "engine.refresh_window_ms", "STREAMREC_REFRESH_WINDOW_MS",
+            "a user's events this soon after a refresh coalesce into one trailing refresh", 0...3_600_000,
+            \.engine.refreshWindowMilliseconds),
+        .flag(
+            "engine.exclude_consumed", "STREAMREC_EXCLUDE_CONSUMED",
+            "leave items the user consumed out of recommendations",
+            \.engine.excludeConsumed),
+        .integer(
+            "engine.checkpoint_interval_ms", "STREAMREC_CHECKPOINT_INTERVAL_MS", "longest time between checkpoints",
+            100...86_400_000, \.engine.checkpointIntervalMilliseconds),
+        .integer(
+            "engine.checkpoint_events", "STREAMREC_CHECKPOINT_EVENTS", "most records between checkpoints",
+            1...Int(Int32.max),
+            \.engine.checkpointEvents),
+        .integer(
+            "engine.batch_size", "STREAMREC_BATCH_SIZE", "most records taken from Kafka per loop iteration",
+            1...1_000_000,
+            \.engine.batchSize),
+        .integer(
+            "engine.shutdown_timeout_ms", "STREAMREC_SHUTDOWN_TIMEOUT_MS", "longest a graceful shutdown may take",
+            100...3_600_000, \.engine.shutdownTimeoutMilliseconds),
+        .integer(
+            "engine.periodic_refresh_ms", "STREAMREC_PERIODIC_REFRESH_MS",
+            "how often drifted lists of recently active users are refreshed; 0: never", 0...86_400_000,
+            \.engine.periodicRefreshMilliseconds),
+        .integer(
+            "engine.periodic_refresh_active_ms", "STREAMREC_PERIODIC_REFRESH_ACTIVE_MS",
+            "how long after an event a user counts as recently active", 1...2_592_000_000,
+            \.engine.periodicRefreshActiveMilliseconds),
+        .integer(
+            "engine.periodic_refresh_drift_events", "STREAMREC_PERIODIC_REFRESH_DRIFT_EVENTS",
+            "events applied since a user's last update before the list counts as drifted", 1...Int(Int32.max),
+            \.engine.periodicRefreshDriftEvents),
+        .integer(
+            "engine.periodic_refresh_max_users", "STREAMREC_PERIODIC_REFRESH_MAX_USERS",
+            "most users refreshed per periodic round", 1...10_000_000, \.engine.periodicRefreshMaxUsers),
         .string("model.name", "STREAMREC_MODEL", "recommendation model used by the engine", \.model.name),
         .integer("model.top_n", "STREAMREC_TOP_N", "recommendations per user", 1...1_000, \.model.topN),
-        .integer("model.factors", "STREAMREC_FACTORS", "latent factors of isgd, raisgd and bpr", 1...1_024, \.model.settings.factors),
-        .number("model.learning_rate", "STREAMREC_LEARNING_RATE", "SGD step of isgd, raisgd and bpr", 1e-6...10,
-                \.model.settings.learningRate),
-        .number("model.regularization", "STREAMREC_REGULARIZATION", "L2 regularization of isgd, raisgd and bpr", 0...10,
-                \.model.settings.regularization),
-        .number("model.init_scale", "STREAMREC_INIT_SCALE", "standard deviation of initial factors", 0...10, \.model.settings.initScale),
-        .integer("model.negatives", "STREAMREC_NEGATIVES", "negative items per event (raisgd, bpr)", 0...1_000, \.model.settings.negatives),
-        .choice("model.negative_sampling", "STREAMREC_NEGATIVE_SAMPLING", "how bpr draws negatives", ["uniform", "popularity"],
-                \.model.settings.negativeSamplingText),
+        .integer(
+            "model.factors", "STREAMREC_FACTORS", "latent factors of isgd, raisgd and bpr", 1...1_024,
+            \.model.settings.factors),
+        .number(
+            "model.learning_rate", "STREAMREC_LEARNING_RATE", "SGD step of isgd, raisgd and bpr", 1e-6...10,
+            \.model.settings.learningRate),
+        .number(
+            "model.regularization", "STREAMREC_REGULARIZATION", "L2 regularization of isgd, raisgd and bpr", 0...10,
+            \.model.settings.regularization),
+        .number(
+            "model.init_scale", "STREAMREC_INIT_SCALE", "standard deviation of initial factors", 0...10,
+            \.model.settings.initScale),
+        .integer(
+            "model.negatives", "STREAMREC_NEGATIVES", "negative items per event (raisgd, bpr)", 0...1_000,
+            \.model.settings.negatives),
+        .choice(
+            "model.negative_sampling", "STREAMREC_NEGATIVE_SAMPLING", "how bpr draws negatives",
+            ["uniform", "popularity"],
+            \.model.settings.negativeSamplingText),
         .integer("model.seed", "STREAMREC_SEED", "seed of every random draw", 0...Int.max, \.model.settings.seedValue),
-        .integer("model.rating_factors", "STREAMREC_RATING_FACTORS", "latent factors of biased-mf", 1...1_024,
-                 \.model.settings.ratingFactors),
-        .number("model.rating_learning_rate", "STREAMREC_RATING_LEARNING_RATE", "SGD step of biased-mf", 1e-6...10,
-                \.model.settings.ratingLearningRate),
-        .number("model.rating_regularization", "STREAMREC_RATING_REGULARIZATION", "L2 regularization of biased-mf", 0...10,
-                \.model.settings.ratingRegularization),
-        .integer("model.rating_epochs", "STREAMREC_RATING_EPOCHS", "passes of biased-mf when fitted in batch (k-fold)", 1...1_000,
-                 \.model.settings.ratingEpochs),
-        .string("model.hybrid_base", "STREAMREC_HYBRID_BASE", "factor model the hybrid blends", \.model.settings.hybridBase),
-        .number("model.hybrid_model_weight", "STREAMREC_HYBRID_MODEL_WEIGHT", "hybrid weight of the factor model", 0...1e6,
-                \.model.settings.hybridModelWeight),
-        .number("model.hybrid_cooccurrence_weight", "STREAMREC_HYBRID_COOCCURRENCE_WEIGHT", "hybrid weight of co-occurrence",
-                0...1e6, \.model.settings.hybridCooccurrenceWeight),
-        .number("model.hybrid_popularity_weight", "STREAMREC_HYBRID_POPULARITY_WEIGHT", "hybrid weight of popularity", 0...1e6,
-                \.model.settings.hybridPopularityWeight),
-        .integer("model.cooccurrence_window", "STREAMREC_MODEL_COOCCURRENCE_WINDOW", "pairing window of the co-occurrence model",
-                 1...1_000, \.model.settings.cooccurrenceWindow),
-        .integer("model.cooccurrence_neighbours", "STREAMREC_MODEL_COOCCURRENCE_NEIGHBOURS", "neighbours per item of the co-occurrence model",
-                 1...10_000, \.model.settings.cooccurrenceNeighbours),
-        ConfigurationKey(path: "events.types", environment: "STREAMREC_EVENT_TYPES",
-                         summary: "event types and their implicit weights; replaces the defaults (env: view=1,click=2,…)",
-                         kind: .map(get: { $0.events.weights.mapValues { JSONWriter.numberText($0) } }, set: EventSchema.setWeights)),
-        .string("events.rating_type", "STREAMREC_RATING_TYPE", "the event type whose value is a rating", \.events.ratingType),
-        .integer("events.max_id_bytes", "STREAMREC_MAX_ID_BYTES", "longest user, item or event id (UTF-8 bytes)",
-                 1...65_536, \.events.maxIDBytes),
-        .integer("events.max_payload_bytes", "STREAMREC_MAX_PAYLOAD_BYTES", "largest accepted event record (bytes)",
-                 64...100_000_000, \.events.maxPayloadBytes),
-        .number("events.rating_min", "STREAMREC_RATING_MIN", "lowest valid rating", -1e9...1e9, \.eventBounds.ratingMin),
-        .number("events.rating_max", "STREAMREC_RATING_MAX", "highest valid rating", -1e9...1e9, \.eventBounds.ratingMax),
-        .timestamp("events.min_timestamp", "STREAMREC_MIN_TIMESTAMP", "earliest accepted event time (RFC 3339)",
-                   \.eventBounds.minTimestamp),
-        .timestamp("events.max_timestamp", "STREAMREC_MAX_TIMESTAMP", "latest accepted event time (RFC 3339)",
-                   \.eventBounds.maxTimestamp),
-        .number("features.user_half_life_hours", "STREAMREC_USER_HALF_LIFE_HOURS", "half-life of user weights and category affinities",
-                0.001...1e7, \.features.userHalfLifeHours),
-        .number("features.popularity_half_life_hours", "STREAMREC_POPULARITY_HALF_LIFE_HOURS",
-                "half-life of item popularity and co-occurrence", 0.001...1e7, \.features.popularityHalfLifeHours),
-        .number("features.trending_half_life_hours", "STREAMREC_TRENDING_HALF_LIFE_HOURS",
-                "short half-life that trending compares with popularity", 0.001...1e7, \.features.trendingHalfLifeHours),
-        .number("features.cooccurrence_half_life_hours", "STREAMREC_COOCCURRENCE_HALF_LIFE_HOURS",
-                "half-life of co-occurrence weights", 0.001...1e7, \.features.cooccurrenceHalfLifeHours),
-        .integer("features.recent_items", "STREAMREC_RECENT_ITEMS", "distinct recent items kept per user", 1...1_000, \.features.recentItems),
-        .integer("features.consumed_items", "STREAMREC_CONSUMED_ITEMS", "consumed items remembered per user (for exclusion)",
-                 0...100_000, \.features.consumedItems),
-        .integer("features.categories_per_user", "STREAMREC_CATEGORIES_PER_USER", "category affinities kept per user",
-                 1...1_000, \.features.categoriesPerUser),
-        .flag("features.cooccurrence", "STREAMREC_COOCCURRENCE", "count item co-occurrence (true/false)", \.features.cooccurrence),
-        .integer("features.cooccurrence_window", "STREAMREC_COOCCURRENCE_WINDOW", "recent items each interaction pairs with",
-                 1...1_000, \.features.cooccurrenceWindow),
-        .integer("features.neighbours", "STREAMREC_NEIGHBOURS", "neighbours served per item (top-K)", 1...10_000, \.features.neighbours),
-        .integer("features.neighbour_capacity", "STREAMREC_NEIGHBOUR_CAPACITY", "neighbour candidates kept per item",
-                 1...60_000, \.features.neighbourCapacity),
-        .integer("features.max_users", "STREAMREC_MAX_USERS", "users kept in memory (least recently active evicted)",
-                 1...1_000_000_000, \.features.maxUsers),
-        .number("features.user_ttl_hours", "STREAMREC_USER_TTL_HOURS", "evict users idle this long in event time (0: never)",
-                0...1e7, \.features.userTTLHours),
-        .number("features.lateness_minutes", "STREAMREC_LATENESS_MINUTES", "how late an event may be and still count as on time",
-                0...1e9, \.features.latenessMinutes),
-        .choice("features.late_events", "STREAMREC_LATE_EVENTS", "what happens to later events", ["apply", "drop"],
-                \.features.lateEventsText),
-        .string("features.numeric_attributes", "STREAMREC_NUMERIC_ATTRIBUTES", "numeric item attributes to standardize (comma-separated)",
-                \.features.numericAttributesText),
+        .integer(
+            "model.rating_factors", "STREAMREC_RATING_FACTORS", "latent factors of biased-mf", 1...1_024,
+            \.model.settings.ratingFactors),
+        .number(
+            "model.rating_learning_rate", "STREAMREC_RATING_LEARNING_RATE", "SGD step of biased-mf", 1e-6...10,
+            \.model.settings.ratingLearningRate),
+        .number(
+            "model.rating_regularization", "STREAMREC_RATING_REGULARIZATION", "L2 regularization of biased-mf", 0...10,
+            \.model.settings.ratingRegularization),
+        .integer(
+            "model.rating_epochs", "STREAMREC_RATING_EPOCHS", "passes of biased-mf when fitted in batch (k-fold)",
+            1...1_000,
+            \.model.settings.ratingEpochs),
+        .string(
+            "model.hybrid_base", "STREAMREC_HYBRID_BASE", "factor model the hybrid blends", \.model.settings.hybridBase),
+        .number(
+            "model.hybrid_model_weight", "STREAMREC_HYBRID_MODEL_WEIGHT", "hybrid weight of the factor model", 0...1e6,
+            \.model.settings.hybridModelWeight),
+        .number(
+            "model.hybrid_cooccurrence_weight", "STREAMREC_HYBRID_COOCCURRENCE_WEIGHT",
+            "hybrid weight of co-occurrence",
+            0...1e6, \.model.settings.hybridCooccurrenceWeight),
+        .number(
+            "model.hybrid_popularity_weight", "STREAMREC_HYBRID_POPULARITY_WEIGHT", "hybrid weight of popularity",
+            0...1e6,
+            \.model.settings.hybridPopularityWeight),
+        .integer(
+            "model.cooccurrence_window", "STREAMREC_MODEL_COOCCURRENCE_WINDOW",
+            "pairing window of the co-occurrence model",
+            1...1_000, \.model.settings.cooccurrenceWindow),
+        .integer(
+            "model.cooccurrence_neighbours", "STREAMREC_MODEL_COOCCURRENCE_NEIGHBOURS",
+            "neighbours per item of the co-occurrence model",
+            1...10_000, \.model.settings.cooccurrenceNeighbours),
+        ConfigurationKey(
+            path: "events.types", environment: "STREAMREC_EVENT_TYPES",
+            summary: "event types and their implicit weights; replaces the defaults (env: view=1,click=2,…)",
+            kind: .map(get: { $0.events.weights.mapValues { JSONWriter.numberText($0) } }, set: EventSchema.setWeights)),
+        .string(
+            "events.rating_type", "STREAMREC_RATING_TYPE", "the event type whose value is a rating", \.events.ratingType
+        ),
+        .integer(
+            "events.max_id_bytes", "STREAMREC_MAX_ID_BYTES", "longest user, item or event id (UTF-8 bytes)",
+            1...65_536, \.events.maxIDBytes),
+        .integer(
+            "events.max_payload_bytes", "STREAMREC_MAX_PAYLOAD_BYTES", "largest accepted event record (bytes)",
+            64...100_000_000, \.events.maxPayloadBytes),
+        .number(
+            "events.rating_min", "STREAMREC_RATING_MIN", "lowest valid rating", -1e9...1e9, \.eventBounds.ratingMin),
+        .number(
+            "events.rating_max", "STREAMREC_RATING_MAX", "highest valid rating", -1e9...1e9, \.eventBounds.ratingMax),
+        .timestamp(
+            "events.min_timestamp", "STREAMREC_MIN_TIMESTAMP", "earliest accepted event time (RFC 3339)",
+            \.eventBounds.minTimestamp),
+        .timestamp(
+            "events.max_timestamp", "STREAMREC_MAX_TIMESTAMP", "latest accepted event time (RFC 3339)",
+            \.eventBounds.maxTimestamp),
+        .number(
+            "features.user_half_life_hours", "STREAMREC_USER_HALF_LIFE_HOURS",
+            "half-life of user weights and category affinities",
+            0.001...1e7, \.features.userHalfLifeHours),
+        .number(
+            "features.popularity_half_life_hours", "STREAMREC_POPULARITY_HALF_LIFE_HOURS",
+            "half-life of item popularity and co-occurrence", 0.001...1e7, \.features.popularityHalfLifeHours),
+        .number(
+            "features.trending_half_life_hours", "STREAMREC_TRENDING_HALF_LIFE_HOURS",
+            "short half-life that trending compares with popularity", 0.001...1e7, \.features.trendingHalfLifeHours),
+        .number(
+            "features.cooccurrence_half_life_hours", "STREAMREC_COOCCURRENCE_HALF_LIFE_HOURS",
+            "half-life of co-occurrence weights", 0.001...1e7, \.features.cooccurrenceHalfLifeHours),
+        .integer(
+            "features.recent_items", "STREAMREC_RECENT_ITEMS", "distinct recent items kept per user", 1...1_000,
+            \.features.recentItems),
+        .integer(
+            "features.consumed_items", "STREAMREC_CONSUMED_ITEMS", "consumed items remembered per user (for exclusion)",
+            0...100_000, \.features.consumedItems),
+        .integer(
+            "features.categories_per_user", "STREAMREC_CATEGORIES_PER_USER", "category affinities kept per user",
+            1...1_000, \.features.categoriesPerUser),
+        .flag(
+            "features.cooccurrence", "STREAMREC_COOCCURRENCE", "count item co-occurrence (true/false)",
+            \.features.cooccurrence),
+        .integer(
+            "features.cooccurrence_window", "STREAMREC_COOCCURRENCE_WINDOW", "recent items each interaction pairs with",
+            1...1_000, \.features.cooccurrenceWindow),
+        .integer(
+            "features.neighbours", "STREAMREC_NEIGHBOURS", "neighbours served per item (top-K)", 1...10_000,
+            \.features.neighbours),
+        .integer(
+            "features.neighbour_capacity", "STREAMREC_NEIGHBOUR_CAPACITY", "neighbour candidates kept per item",
+            1...60_000, \.features.neighbourCapacity),
+        .integer(
+            "features.max_users", "STREAMREC_MAX_USERS", "users kept in memory (least recently active evicted)",
+            1...1_000_000_000, \.features.maxUsers),
+        .number(
+            "features.user_ttl_hours", "STREAMREC_USER_TTL_HOURS",
+            "evict users idle this long in event time (0: never)",
+            0...1e7, \.features.userTTLHours),
+        .number(
+            "features.lateness_minutes", "STREAMREC_LATENESS_MINUTES",
+            "how late an event may be and still count as on time",
+            0...1e9, \.features.latenessMinutes),
+        .choice(
+            "features.late_events", "STREAMREC_LATE_EVENTS", "what happens to later events", ["apply", "drop"],
+            \.features.lateEventsText),
+        .string(
+            "features.numeric_attributes", "STREAMREC_NUMERIC_ATTRIBUTES",
+            "numeric item attributes to standardize (comma-separated)",
+            \.features.numericAttributesText),
     ]
 
     /// Environment variables StreamRec reads that are not settings.
@@ -159,42 +251,59 @@ public struct ConfigurationKey: Sendable {
     /// Reads and writes one property; key paths are not Sendable, so closures carry them.
     private static func accessors<Value>(
         _ keyPath: any WritableKeyPath<StreamRecConfiguration, Value> & Sendable
-    ) -> (get: @Sendable (StreamRecConfiguration) -> Value, set: @Sendable (inout StreamRecConfiguration, Value) -> Void) {
+    ) -> (
+        get: @Sendable (StreamRecConfiguration) -> Value, set: @Sendable (inout StreamRecConfiguration, Value) -> Void
+    ) {
         ({ $0[keyPath: keyPath] }, { $0[keyPath: keyPath] = $1 })
     }
 
-    private static func string(_ path: String, _ env: String, _ summary: String,
-                               _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable) -> ConfigurationKey {
+    private static func string(
+        _ path: String, _ env: String, _ summary: String,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable
+    ) -> ConfigurationKey {
         let (get, set) = accessors(keyPath)
         return ConfigurationKey(path: path, environment: env, summary: summary, kind: .string(get: get, set: set))
     }
 
-    private static func choice(_ path: String, _ env: String, _ summary: String, _ values: [String],
-                               _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable) -> ConfigurationKey {
+    private static func choice(
+        _ path: String, _ env: String, _ summary: String, _ values: [String],
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, String> & Sendable
+    ) -> ConfigurationKey {
         let (get, set) = accessors(keyPath)
-        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .choice(values, get: get, set: set))
+        return ConfigurationKey(
+            path: path, environment: env, summary: summary, kind: .choice(values, get: get, set: set))
     }
 
-    private static func integer(_ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Int>,
-                                _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int> & Sendable) -> ConfigurationKey {
+    private static func integer(
+        _ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Int>,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int> & Sendable
+    ) -> ConfigurationKey {
         let (get, set) = accessors(keyPath)
-        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .integer(range, get: get, set: set))
+        return ConfigurationKey(
+            path: path, environment: env, summary: summary, kind: .integer(range, get: get, set: set))
     }
 
-    private static func number(_ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Double>,
-                               _ keyPath: any WritableKeyPath<StreamRecConfiguration, Double> & Sendable) -> ConfigurationKey {
+    private static func number(
+        _ path: String, _ env: String, _ summary: String, _ range: ClosedRange<Double>,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Double> & Sendable
+    ) -> ConfigurationKey {
         let (get, set) = accessors(keyPath)
-        return ConfigurationKey(path: path, environment: env, summary: summary, kind: .number(range, get: get, set: set))
+        return ConfigurationKey(
+            path: path, environment: env, summary: summary, kind: .number(range, get: get, set: set))
     }
 
-    private static func flag(_ path: String, _ env: String, _ summary: String,
-                             _ keyPath: any WritableKeyPath<StreamRecConfiguration, Bool> & Sendable) -> ConfigurationKey {
+    private static func flag(
+        _ path: String, _ env: String, _ summary: String,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Bool> & Sendable
+    ) -> ConfigurationKey {
         let (get, set) = accessors(keyPath)
         return ConfigurationKey(path: path, environment: env, summary: summary, kind: .flag(get: get, set: set))
     }
 
-    private static func timestamp(_ path: String, _ env: String, _ summary: String,
-                                  _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int64> & Sendable) -> ConfigurationKey {
+    private static func timestamp(
+        _ path: String, _ env: String, _ summary: String,
+        _ keyPath: any WritableKeyPath<StreamRecConfiguration, Int64> & Sendable
+    ) -> ConfigurationKey {
         let (get, set) = accessors(keyPath)
         return ConfigurationKey(path: path, environment: env, summary: summary, kind: .timestamp(get: get, set: set))
     }
@@ -206,7 +315,9 @@ public struct ConfigurationKey: Sendable {
     }
 
     /// Sets a map key from entries given together (a file's mapping).
-    func apply(entries: [(String, String)], to configuration: inout StreamRecConfiguration, origin: String) throws(StreamRecError) {
+    func apply(
+        entries: [(String, String)], to configuration: inout StreamRecConfiguration, origin: String
+    ) throws(StreamRecError) {
         guard case .map(_, let set) = kind else { return }
         try set(&configuration, entries, origin)
     }
@@ -219,7 +330,8 @@ public struct ConfigurationKey: Sendable {
             set(&configuration, text)
         case .choice(let values, _, let set):
             guard values.contains(text) else {
-                throw StreamRecError.configuration("\(origin): '\(path)' must be one of \(values.joined(separator: ", ")), got '\(text)'")
+                throw StreamRecError.configuration(
+                    "\(origin): '\(path)' must be one of \(values.joined(separator: ", ")), got '\(text)'")
             }
             set(&configuration, text)
         case .integer(let range, _, let set):
@@ -227,7 +339,8 @@ public struct ConfigurationKey: Sendable {
                 throw StreamRecError.configuration("\(origin): '\(path)' must be an integer, got '\(text)'")
             }
             guard range.contains(value) else {
-                throw StreamRecError.configuration("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                throw StreamRecError.configuration(
+                    "\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
             }
             set(&configuration, value)
         case .flag(_, let set):
@@ -241,12 +354,14 @@ public struct ConfigurationKey: Sendable {
                 throw StreamRecError.configuration("\(origin): '\(path)' must be a number, got '\(text)'")
             }
             guard range.contains(value) else {
-                throw StreamRecError.configuration("\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                throw StreamRecError.configuration(
+                    "\(origin): '\(path)' must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
             }
             set(&configuration, value)
         case .timestamp(_, let set):
             guard let value = RFC3339.milliseconds(text.trimmingCharacters(in: " ")) else {
-                throw StreamRecError.configuration("\(origin): '\(path)' must be an RFC 3339 time such as 2000-01-01T00:00:00Z, got '\(text)'")
+                throw StreamRecError.configuration(
+                    "\(origin): '\(path)' must be an RFC 3339 time such as 2000-01-01T00:00:00Z, got '\(text)'")
             }
             set(&configuration, value)
         case .map(_, let set):
@@ -262,7 +377,8 @@ public struct ConfigurationKey: Sendable {
         case .flag(let get, _): get(configuration) ? "true" : "false"
         case .number(_, let get, _): JSONWriter.numberText(get(configuration))
         case .timestamp(let get, _): RFC3339.format(get(configuration))
-        case .map(let get, _): get(configuration).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        case .map(let get, _):
+            get(configuration).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         }
     }
 
@@ -273,7 +389,8 @@ public struct ConfigurationKey: Sendable {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
                 throw StreamRecError.configuration("\(origin): expected key=value, got '\(item)'")
             }
-            result.append((String(item[..<equals]).trimmingCharacters(in: " "), String(item[item.index(after: equals)...])))
+            result.append(
+                (String(item[..<equals]).trimmingCharacters(in: " "), String(item[item.index(after: equals)...])))
         }
         return result
     }

@@ -47,8 +47,10 @@ public enum ConfigurationLoader {
         for name in environment.keys.sorted() where name.hasPrefix("STREAMREC_") {
             guard let key = ConfigurationKey.all.first(where: { $0.environment == name }) else {
                 if ConfigurationKey.otherEnvironment.contains(name) { continue }
-                throw StreamRecError.configuration("unknown environment variable \(name); known: "
-                    + (ConfigurationKey.all.map(\.environment) + ConfigurationKey.otherEnvironment.sorted()).joined(separator: ", "))
+                throw StreamRecError.configuration(
+                    "unknown environment variable \(name); known: "
+                        + (ConfigurationKey.all.map(\.environment) + ConfigurationKey.otherEnvironment.sorted()).joined(
+                            separator: ", "))
             }
             try key.apply(environment[name]!, to: &configuration, origin: "environment \(name)")
             origins[key.path] = "env \(name)"
@@ -63,7 +65,8 @@ public enum ConfigurationLoader {
         }
         let bounds = configuration.eventBounds
         guard bounds.ratingMin <= bounds.ratingMax else {
-            throw StreamRecError.configuration("events.rating_min (\(bounds.ratingMin)) must not exceed events.rating_max (\(bounds.ratingMax))")
+            throw StreamRecError.configuration(
+                "events.rating_min (\(bounds.ratingMin)) must not exceed events.rating_max (\(bounds.ratingMax))")
         }
         guard bounds.minTimestamp <= bounds.maxTimestamp else {
             throw StreamRecError.configuration("events.min_timestamp must be before events.max_timestamp")
@@ -91,30 +94,40 @@ public enum ConfigurationLoader {
         }
         guard let root else { return [] }
         guard case .mapping(let mapping) = root else {
-            throw StreamRecError.configuration("\(name): expected a mapping of sections (kafka:, topics:, …) at the top")
+            throw StreamRecError.configuration(
+                "\(name): expected a mapping of sections (kafka:, topics:, …) at the top")
         }
         var result: [(String, Setting)] = []
         let sections = Set(ConfigurationKey.all.map { String($0.path.split(separator: ".")[0]) })
         for (sectionNode, body) in mapping {
             let section = sectionNode.string ?? ""
             guard sections.contains(section) else {
-                throw StreamRecError.configuration("\(name): unknown configuration key '\(section)'; sections are \(sections.sorted().joined(separator: ", "))")
+                throw StreamRecError.configuration(
+                    "\(name): unknown configuration key '\(section)'; sections are \(sections.sorted().joined(separator: ", "))"
+                )
             }
             guard case .mapping(let entries) = body else {
-                if case .scalar(let scalar) = body, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { continue }
+                if case .scalar(let scalar) = body,
+                    scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null"
+                {
+                    continue
+                }
                 throw StreamRecError.configuration("\(name): '\(section)' must be a mapping")
             }
             for (keyNode, value) in entries {
                 let path = "\(section).\(keyNode.string ?? "")"
                 guard let key = ConfigurationKey.named(path) else {
                     let known = ConfigurationKey.all.filter { $0.path.hasPrefix(section + ".") }.map(\.path)
-                    throw StreamRecError.configuration("\(name): unknown configuration key '\(path)'; known in '\(section)': \(known.joined(separator: ", "))")
+                    throw StreamRecError.configuration(
+                        "\(name): unknown configuration key '\(path)'; known in '\(section)': \(known.joined(separator: ", "))"
+                    )
                 }
                 if key.isMap {
                     result.append((path, .entries(try mapEntries(value, path: path, name: name))))
                 } else {
                     guard case .scalar(let scalar) = value else {
-                        throw StreamRecError.configuration("\(name): '\(path)' must be a single value, not a list or mapping")
+                        throw StreamRecError.configuration(
+                            "\(name): '\(path)' must be a single value, not a list or mapping")
                     }
                     let text = scalar.string == "~" || scalar.string == "null" ? "" : scalar.string
                     result.append((path, .value(text)))
@@ -124,8 +137,12 @@ public enum ConfigurationLoader {
         return result
     }
 
-    private static func mapEntries(_ node: Node, path: String, name: String) throws(StreamRecError) -> [(String, String)] {
-        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { return [] }
+    private static func mapEntries(
+        _ node: Node, path: String, name: String
+    ) throws(StreamRecError) -> [(String, String)] {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            return []
+        }
         guard case .mapping(let mapping) = node else {
             throw StreamRecError.configuration("\(name): '\(path)' must be a mapping")
         }

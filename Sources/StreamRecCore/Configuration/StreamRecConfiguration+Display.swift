@@ -12,12 +12,15 @@ extension StreamRecConfiguration {
         for key in ConfigurationKey.all {
             if case .map(let get, _) = key.kind {
                 for (property, value) in get(self).sorted(by: { $0.key < $1.key }) {
-                    rows.append(ConfigurationRow(key: "\(key.path).\(property)",
-                                                 value: Self.isSecret(property: property) ? "****" : value,
-                                                 origin: origins[key.path] ?? "default"))
+                    rows.append(
+                        ConfigurationRow(
+                            key: "\(key.path).\(property)",
+                            value: Self.isSecret(property: property) ? "****" : value,
+                            origin: origins[key.path] ?? "default"))
                 }
             } else {
-                rows.append(ConfigurationRow(key: key.path, value: key.value(in: self), origin: origins[key.path] ?? "default"))
+                rows.append(
+                    ConfigurationRow(key: key.path, value: key.value(in: self), origin: origins[key.path] ?? "default"))
             }
         }
         return rows

@@ -24,7 +24,8 @@ public enum KFoldEvaluation {
             var squared = 0.0, absolute = 0.0
             for rating in test {
                 let predicted = model.predictRating(user: rating.userID, item: rating.itemID) ?? model.globalMean
-                let error = min(max(predicted, schema.ratingRange.lowerBound), schema.ratingRange.upperBound) - rating.value!
+                let error =
+                    min(max(predicted, schema.ratingRange.lowerBound), schema.ratingRange.upperBound) - rating.value!
                 squared += error * error
                 absolute += abs(error)
             }

@@ -44,8 +44,12 @@ public struct PrequentialEvaluation {
         public var coverage: Double { catalogSize > 0 ? Double(recommendedItems.count) / Double(catalogSize) : 0 }
         public var rmse: Double? { predictions > 0 ? (squaredErrorSum / Double(predictions)).squareRoot() : nil }
         public var mae: Double? { predictions > 0 ? absoluteErrorSum / Double(predictions) : nil }
-        public var learnEventsPerSecond: Double { learnNanoseconds > 0 ? Double(events) / (Double(learnNanoseconds) / 1e9) : 0 }
-        public var rankMillisecondsPerEvent: Double { evaluated > 0 ? Double(rankNanoseconds) / 1e6 / Double(evaluated) : 0 }
+        public var learnEventsPerSecond: Double {
+            learnNanoseconds > 0 ? Double(events) / (Double(learnNanoseconds) / 1e9) : 0
+        }
+        public var rankMillisecondsPerEvent: Double {
+            evaluated > 0 ? Double(rankNanoseconds) / 1e6 / Double(evaluated) : 0
+        }
     }
 
     /// Runs every model over `events` (in the order given: sort by event time first).
@@ -80,11 +84,17 @@ public struct PrequentialEvaluation {
                     }
                     window[m].append(rank != nil)
                     if window[m].count == options.rollingWindow {
-                        results[m].rolling.append((event.timestampMilliseconds, Double(window[m].filter { $0 }.count) / Double(window[m].count)))
+                        results[m].rolling.append(
+                            (
+                                event.timestampMilliseconds,
+                                Double(window[m].filter { $0 }.count) / Double(window[m].count)
+                            ))
                         window[m].removeAll(keepingCapacity: true)
                     }
                 }
-                if let rating = event.value, let predicted = models[m].predictRating(user: event.userID, item: event.itemID) {
+                if let rating = event.value,
+                    let predicted = models[m].predictRating(user: event.userID, item: event.itemID)
+                {
                     let error = min(max(predicted, ratingRange.lowerBound), ratingRange.upperBound) - rating
                     results[m].squaredErrorSum += error * error
                     results[m].absoluteErrorSum += abs(error)

@@ -29,7 +29,9 @@ public struct EventDecoder: Sendable {
     public func decode(_ raw: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
         // Most records are of one simple shape: read those in one pass. Everything
         // else, and anything that fails a check, goes the full way.
-        if !raw.isEmpty, raw.count <= schema.maxPayloadBytes, let event = FlatEventScanner.event(raw), (try? schema.validate(event)) != nil {
+        if !raw.isEmpty, raw.count <= schema.maxPayloadBytes, let event = FlatEventScanner.event(raw),
+            (try? schema.validate(event)) != nil
+        {
             return event
         }
         return try decodeFully(raw)
@@ -39,7 +41,9 @@ public struct EventDecoder: Sendable {
     func decodeFully(_ raw: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
         guard !raw.isEmpty else { throw EventDecodingError(.emptyPayload, "record value is empty") }
         guard raw.count <= schema.maxPayloadBytes else {
-            throw EventDecodingError(.payloadTooLarge, "\(raw.count) bytes exceed the limit of \(schema.maxPayloadBytes) (events.max_payload_bytes)")
+            throw EventDecodingError(
+                .payloadTooLarge,
+                "\(raw.count) bytes exceed the limit of \(schema.maxPayloadBytes) (events.max_payload_bytes)")
         }
         if let offset = UTF8Validation.firstInvalidOffset(raw) {
             throw EventDecodingError(.invalidUTF8, "invalid UTF-8 at byte \(offset)")
@@ -83,7 +87,8 @@ public struct EventDecoder: Sendable {
             eventID = try string("event_id", fields)
         }
         let event = Event(
-            userID: try string("user_id", fields), itemID: try string("item_id", fields), type: try string("type", fields),
+            userID: try string("user_id", fields), itemID: try string("item_id", fields),
+            type: try string("type", fields),
             timestampMilliseconds: try timestamp(fields), value: try value(fields), eventID: eventID,
             item: try attributes("item", fields), context: try attributes("context", fields)
         )
@@ -92,7 +97,9 @@ public struct EventDecoder: Sendable {
     }
 
     private func required(_ name: String, _ fields: Fields) throws(EventDecodingError) -> JSONValue {
-        guard let value = fields[name], value != .null else { throw EventDecodingError(.missingField, field: name, "required") }
+        guard let value = fields[name], value != .null else {
+            throw EventDecodingError(.missingField, field: name, "required")
+        }
         return value
     }
 
@@ -108,16 +115,20 @@ public struct EventDecoder: Sendable {
         switch try required("timestamp", fields) {
         case .number(let text):
             guard let integer = Int64(text) else {
-                throw EventDecodingError(.invalidTimestamp, field: "timestamp", "must be whole epoch milliseconds, got \(text)")
+                throw EventDecodingError(
+                    .invalidTimestamp, field: "timestamp", "must be whole epoch milliseconds, got \(text)")
             }
             return integer
         case .string(let text):
             guard let parsed = RFC3339.milliseconds(text) else {
-                throw EventDecodingError(.invalidTimestamp, field: "timestamp", "'\(text)' is not an RFC 3339 time (e.g. 2024-05-01T12:00:00Z)")
+                throw EventDecodingError(
+                    .invalidTimestamp, field: "timestamp",
+                    "'\(text)' is not an RFC 3339 time (e.g. 2024-05-01T12:00:00Z)")
             }
             return parsed
         case let other:
-            throw EventDecodingError(.wrongType, field: "timestamp", "must be epoch milliseconds or an RFC 3339 string, got \(other.kind)")
+            throw EventDecodingError(
+                .wrongType, field: "timestamp", "must be epoch milliseconds or an RFC 3339 string, got \(other.kind)")
         }
     }
 
@@ -147,7 +158,8 @@ public struct EventDecoder: Sendable {
                 attribute = .number(number)
             case .null: continue
             case let other:
-                throw EventDecodingError(.wrongType, field: "\(name).\(key)", "must be a string, number or boolean, got \(other.kind)")
+                throw EventDecodingError(
+                    .wrongType, field: "\(name).\(key)", "must be a string, number or boolean, got \(other.kind)")
             }
             guard result.updateValue(attribute, forKey: key) == nil else {
                 throw EventDecodingError(.malformedJSON, field: "\(name).\(key)", "given more than once")

@@ -30,25 +30,30 @@ public struct EventSchema: Sendable, Equatable {
         try validateID(event.itemID, field: "item_id")
         if let eventID = event.eventID { try validateID(eventID, field: "event_id") }
         guard weights[event.type] != nil else {
-            throw EventDecodingError(.unknownEventType, field: "type",
-                                     "unknown event type '\(event.type)'; known: \(knownTypes.joined(separator: ", ")) (events.types)")
+            throw EventDecodingError(
+                .unknownEventType, field: "type",
+                "unknown event type '\(event.type)'; known: \(knownTypes.joined(separator: ", ")) (events.types)")
         }
         let time = event.timestampMilliseconds
         guard timestampRange.contains(time) else {
-            throw EventDecodingError(.timestampOutOfRange, field: "timestamp",
-                                     "\(time) (\(RFC3339.format(time))) is outside \(RFC3339.format(timestampRange.lowerBound)) … "
-                                        + "\(RFC3339.format(timestampRange.upperBound)); epoch seconds instead of milliseconds?")
+            throw EventDecodingError(
+                .timestampOutOfRange, field: "timestamp",
+                "\(time) (\(RFC3339.format(time))) is outside \(RFC3339.format(timestampRange.lowerBound)) … "
+                    + "\(RFC3339.format(timestampRange.upperBound)); epoch seconds instead of milliseconds?")
         }
         if event.type == ratingType {
             guard let rating = event.value else {
                 throw EventDecodingError(.missingField, field: "value", "required for '\(event.type)' events")
             }
             guard ratingRange.contains(rating) else {
-                throw EventDecodingError(.ratingOutOfRange, field: "value",
-                                         "rating \(JSONWriter.numberText(rating)) is outside \(JSONWriter.numberText(ratingRange.lowerBound))…\(JSONWriter.numberText(ratingRange.upperBound)) (events.rating_min/max)")
+                throw EventDecodingError(
+                    .ratingOutOfRange, field: "value",
+                    "rating \(JSONWriter.numberText(rating)) is outside \(JSONWriter.numberText(ratingRange.lowerBound))…\(JSONWriter.numberText(ratingRange.upperBound)) (events.rating_min/max)"
+                )
             }
         } else if let weight = event.value, !(weight >= 0 && weight.isFinite) {
-            throw EventDecodingError(.invalidValue, field: "value", "a weight must be a finite number ≥ 0, got \(weight)")
+            throw EventDecodingError(
+                .invalidValue, field: "value", "a weight must be a finite number ≥ 0, got \(weight)")
         }
     }
 
@@ -56,7 +61,8 @@ public struct EventSchema: Sendable, Equatable {
         guard !id.isEmpty else { throw EventDecodingError(.emptyID, field: field, "must not be empty") }
         let length = id.utf8.count
         guard length <= maxIDBytes else {
-            throw EventDecodingError(.idTooLong, field: field, "\(length) bytes exceed the limit of \(maxIDBytes) (events.max_id_bytes)")
+            throw EventDecodingError(
+                .idTooLong, field: field, "\(length) bytes exceed the limit of \(maxIDBytes) (events.max_id_bytes)")
         }
     }
 }
@@ -72,11 +78,14 @@ extension EventSchema {
                 throw StreamRecError.configuration("\(origin): event type '\(type)' must be a non-empty word")
             }
             guard let weight = Double(text.trimmingCharacters(in: " ")), weight.isFinite, weight >= 0 else {
-                throw StreamRecError.configuration("\(origin): weight of event type '\(type)' must be a number ≥ 0, got '\(text)'")
+                throw StreamRecError.configuration(
+                    "\(origin): weight of event type '\(type)' must be a number ≥ 0, got '\(text)'")
             }
             weights[type] = weight
         }
-        guard !weights.isEmpty else { throw StreamRecError.configuration("\(origin): 'events.types' must name at least one event type") }
+        guard !weights.isEmpty else {
+            throw StreamRecError.configuration("\(origin): 'events.types' must name at least one event type")
+        }
         configuration.events.weights = weights
     }
 }

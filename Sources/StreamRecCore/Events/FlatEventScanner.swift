@@ -77,8 +77,9 @@ struct FlatEventScanner {
         }
         skipWhitespace()
         guard index == bytes.count, let userID, let itemID, let type, let timestamp else { return nil }
-        return Event(userID: userID, itemID: itemID, type: type, timestampMilliseconds: timestamp, value: value,
-                     eventID: eventID, item: item, context: context)
+        return Event(
+            userID: userID, itemID: itemID, type: type, timestampMilliseconds: timestamp, value: value,
+            eventID: eventID, item: item, context: context)
     }
 
     /// A quoted key that names an Event v1 field.
@@ -186,7 +187,8 @@ struct FlatEventScanner {
 
     private mutating func takeLiteral(_ literal: StaticString) -> Bool {
         let matches = literal.withUTF8Buffer { text in
-            index + text.count <= bytes.count && text.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + text.count)]))
+            index + text.count <= bytes.count
+                && text.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + text.count)]))
         }
         if matches { index += literal.utf8CodeUnitCount }
         return matches

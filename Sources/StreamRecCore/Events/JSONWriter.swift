@@ -19,7 +19,10 @@ enum JSONWriter {
                 case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
                 case ..<0x20:
                     let hex = Array("0123456789abcdef".utf8)
-                    bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                    bytes += [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                        hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                    ]
                 default: bytes.append(byte)
                 }
             }

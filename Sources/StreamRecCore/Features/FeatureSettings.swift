@@ -54,16 +54,24 @@ public struct FeatureSettings: Sendable, Equatable {
     /// ``numericAttributes`` as a comma-separated list.
     var numericAttributesText: String {
         get { numericAttributes.joined(separator: ",") }
-        set { numericAttributes = newValue.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty } }
+        set {
+            numericAttributes = newValue.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter {
+                !$0.isEmpty
+            }
+        }
     }
 
     /// Problems with the combination of settings, for a fail-fast message.
     public func validate() throws(StreamRecError) {
         guard cooccurrenceWindow <= recentItems else {
-            throw StreamRecError.configuration("features.cooccurrence_window (\(cooccurrenceWindow)) must not exceed features.recent_items (\(recentItems))")
+            throw StreamRecError.configuration(
+                "features.cooccurrence_window (\(cooccurrenceWindow)) must not exceed features.recent_items (\(recentItems))"
+            )
         }
         guard neighbourCapacity >= neighbours else {
-            throw StreamRecError.configuration("features.neighbour_capacity (\(neighbourCapacity)) must be at least features.neighbours (\(neighbours))")
+            throw StreamRecError.configuration(
+                "features.neighbour_capacity (\(neighbourCapacity)) must be at least features.neighbours (\(neighbours))"
+            )
         }
     }
 }

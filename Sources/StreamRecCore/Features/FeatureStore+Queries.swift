@@ -80,12 +80,15 @@ extension FeatureStore {
         }
         let recentBase = u * userTable.recentCapacity
         let recent = (0..<Int(record.recentCount)).map {
-            RecentItem(itemID: items.id(at: userTable.recent[recentBase + $0].item), time: userTable.recent[recentBase + $0].time)
+            RecentItem(
+                itemID: items.id(at: userTable.recent[recentBase + $0].item),
+                time: userTable.recent[recentBase + $0].time)
         }
         let categoryBase = u * userTable.categoryCapacity
         let affinity = (0..<Int(record.categoryCount)).map {
-            CategoryAffinity(category: categories.id(at: userTable.affinities[categoryBase + $0].category),
-                             weight: userDecay.value(userTable.affinities[categoryBase + $0].weight, at: now))
+            CategoryAffinity(
+                category: categories.id(at: userTable.affinities[categoryBase + $0].category),
+                weight: userDecay.value(userTable.affinities[categoryBase + $0].weight, at: now))
         }.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.category < $1.category }
         return UserFeatures(
             userID: userID, events: counts.values.reduce(0, +), counts: counts,
@@ -107,16 +110,21 @@ extension FeatureStore {
         }
         var conversion: Double?
         if let purchase = purchaseType, let view = viewType, itemTable.counts[i * typeCount + view] > 0 {
-            conversion = Double(itemTable.counts[i * typeCount + purchase]) / Double(itemTable.counts[i * typeCount + view])
+            conversion =
+                Double(itemTable.counts[i * typeCount + purchase]) / Double(itemTable.counts[i * typeCount + view])
         }
         var attributes: [String: NumericAttribute] = [:]
         for (a, name) in settings.numericAttributes.enumerated() {
             let value = itemTable.attributes[i * itemTable.attributeCount + a]
-            if !value.isNaN { attributes[name] = NumericAttribute(value: value, standardized: attributeStatistics[a].standardized(value)) }
+            if !value.isNaN {
+                attributes[name] = NumericAttribute(
+                    value: value, standardized: attributeStatistics[a].standardized(value))
+            }
         }
         let record = itemTable.records[i]
         return ItemFeatures(
-            itemID: itemID, events: counts.values.reduce(0, +), counts: counts, distinctUsers: Int(record.distinctUsers),
+            itemID: itemID, events: counts.values.reduce(0, +), counts: counts,
+            distinctUsers: Int(record.distinctUsers),
             popularity: popularityDecay.value(record.popularity, at: now), trend: trend(of: item),
             conversionRate: conversion, category: record.category >= 0 ? categories.id(at: record.category) : nil,
             attributes: attributes, lastSeen: record.lastSeen)
@@ -177,7 +185,9 @@ extension FeatureStore {
         // Equal scores at the cut are decided by id, so that the set does not
         // depend on the order items were first seen in.
         let ids = items
-        keepBest(&scored, limit: limit) { $0.score != $1.score ? $0.score > $1.score : ids.id(at: $0.row) < ids.id(at: $1.row) }
+        keepBest(&scored, limit: limit) {
+            $0.score != $1.score ? $0.score > $1.score : ids.id(at: $0.row) < ids.id(at: $1.row)
+        }
         return scored
     }
 
@@ -191,14 +201,20 @@ extension FeatureStore {
 
     /// Items by decayed popularity at `now`.
     public func popular(limit: Int) -> [ScoredItem] {
-        Self.top(liveItems.map { ScoredItem(itemID: items.id(at: $0), score: popularityDecay.value(itemTable.records[Int($0)].popularity, at: now),
-                                            events: eventCount(of: $0)) }, limit)
+        Self.top(
+            liveItems.map {
+                ScoredItem(
+                    itemID: items.id(at: $0),
+                    score: popularityDecay.value(itemTable.records[Int($0)].popularity, at: now),
+                    events: eventCount(of: $0))
+            }, limit)
     }
 
     /// Items rising fastest (``ItemFeatures/trend``), among those with at least `minimumEvents`.
     public func trending(limit: Int, minimumEvents: Int = 5) -> [ScoredItem] {
-        Self.top(liveItems.filter { eventCount(of: $0) >= minimumEvents }
-            .map { ScoredItem(itemID: items.id(at: $0), score: trend(of: $0), events: eventCount(of: $0)) }, limit)
+        Self.top(
+            liveItems.filter { eventCount(of: $0) >= minimumEvents }
+                .map { ScoredItem(itemID: items.id(at: $0), score: trend(of: $0), events: eventCount(of: $0)) }, limit)
     }
 
     /// Items the user has consumed (most recent last), for excluding from rankings.

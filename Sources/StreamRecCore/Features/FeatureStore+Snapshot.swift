@@ -18,10 +18,13 @@ extension FeatureStore {
                 w.write(statistics.mean)
                 w.write(statistics.sumOfSquaredDeviations)
             }
-            for value in [statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
-                          statistics.evictedForCapacity, statistics.evictedForTTL] { w.write(Int64(value)) }
+            for value in [
+                statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
+                statistics.evictedForCapacity, statistics.evictedForTTL,
+            ] { w.write(Int64(value)) }
             let u = userTable
-            w.write(block: u.records); w.write(block: u.counters); w.write(block: u.recent); w.write(block: u.affinities)
+            w.write(block: u.records); w.write(block: u.counters); w.write(block: u.recent);
+            w.write(block: u.affinities)
             w.write(UInt64(u.consumed.count))
             for list in u.consumed { w.write(block: Array(list)) }
             w.write(block: u.liveActivity)
@@ -45,24 +48,32 @@ extension FeatureStore {
         store.userDecay = ForwardDecay(halfLifeHours: settings.userHalfLifeHours, landmark: try r.read())
         store.popularityDecay = ForwardDecay(halfLifeHours: settings.popularityHalfLifeHours, landmark: try r.read())
         store.trendingDecay = ForwardDecay(halfLifeHours: settings.trendingHalfLifeHours, landmark: try r.read())
-        store.cooccurrenceDecay = ForwardDecay(halfLifeHours: settings.cooccurrenceHalfLifeHours, landmark: try r.read())
+        store.cooccurrenceDecay = ForwardDecay(
+            halfLifeHours: settings.cooccurrenceHalfLifeHours, landmark: try r.read())
         let attributeCount = Int(try r.read(UInt64.self))
         guard attributeCount == settings.numericAttributes.count else {
-            throw StreamRecError.snapshot("inconsistent snapshot: \(attributeCount) attribute statistics for \(settings.numericAttributes.count) attributes")
+            throw StreamRecError.snapshot(
+                "inconsistent snapshot: \(attributeCount) attribute statistics for \(settings.numericAttributes.count) attributes"
+            )
         }
         store.attributeStatistics = []
         for _ in 0..<attributeCount {
-            store.attributeStatistics.append(WelfordStatistics(count: Int(try r.read(UInt64.self)), mean: try r.readDouble(), m2: try r.readDouble()))
+            store.attributeStatistics.append(
+                WelfordStatistics(count: Int(try r.read(UInt64.self)), mean: try r.readDouble(), m2: try r.readDouble())
+            )
         }
         var counters: [Int] = []
         for _ in 0..<6 { counters.append(Int(try r.read(Int64.self))) }
-        store.statistics = FeatureStoreStatistics(applied: counters[0], lateApplied: counters[1], lateDropped: counters[2],
-                                                  unknownTypes: counters[3], evictedForCapacity: counters[4], evictedForTTL: counters[5])
+        store.statistics = FeatureStoreStatistics(
+            applied: counters[0], lateApplied: counters[1], lateDropped: counters[2],
+            unknownTypes: counters[3], evictedForCapacity: counters[4], evictedForTTL: counters[5])
         var u = store.userTable
-        u.records = try r.readBlock(); u.counters = try r.readBlock(); u.recent = try r.readBlock(); u.affinities = try r.readBlock()
+        u.records = try r.readBlock(); u.counters = try r.readBlock(); u.recent = try r.readBlock();
+        u.affinities = try r.readBlock()
         let consumedCount = Int(try r.read(UInt64.self))
         guard consumedCount == u.records.count else {  // one list per slot
-            throw StreamRecError.snapshot("inconsistent snapshot: \(consumedCount) consumed lists for \(u.records.count) user slots")
+            throw StreamRecError.snapshot(
+                "inconsistent snapshot: \(consumedCount) consumed lists for \(u.records.count) user slots")
         }
         u.consumed = []
         u.consumed.reserveCapacity(consumedCount)
@@ -72,9 +83,13 @@ extension FeatureStore {
         u.nextStamp = try r.read()
         var i = store.itemTable
         i.records = try r.readBlock(); i.counts = try r.readBlock(); i.attributes = try r.readBlock()
-        i.neighbourItems = try r.readBlock(); i.neighbourWeights = try r.readBlock(); i.neighbourErrors = try r.readBlock()
-        guard r.remaining == 0 else { throw StreamRecError.snapshot("inconsistent snapshot: \(r.remaining) unexpected bytes at the end") }
-        try Self.checkShapes(u, i, users: store.users.capacity, items: store.items.capacity, categories: store.categories.capacity)
+        i.neighbourItems = try r.readBlock(); i.neighbourWeights = try r.readBlock();
+        i.neighbourErrors = try r.readBlock()
+        guard r.remaining == 0 else {
+            throw StreamRecError.snapshot("inconsistent snapshot: \(r.remaining) unexpected bytes at the end")
+        }
+        try Self.checkShapes(
+            u, i, users: store.users.capacity, items: store.items.capacity, categories: store.categories.capacity)
         store.userTable = u
         store.itemTable = i
         self = store
@@ -89,7 +104,9 @@ extension FeatureStore {
         // Arrays grow ahead of use: at least one slot per interned id, all arrays of a table alike.
         let userSlots = u.records.count, itemSlots = i.records.count
         guard userSlots >= users, itemSlots >= items else {
-            throw StreamRecError.snapshot("inconsistent snapshot: \(userSlots) user slots for \(users) users, \(itemSlots) item slots for \(items) items")
+            throw StreamRecError.snapshot(
+                "inconsistent snapshot: \(userSlots) user slots for \(users) users, \(itemSlots) item slots for \(items) items"
+            )
         }
         let userArrays: [(String, Int, Int)] = [
             ("counters", u.counters.count, u.counterStride), ("recent", u.recent.count, u.recentCapacity),
@@ -97,23 +114,29 @@ extension FeatureStore {
         ]
         let itemArrays: [(String, Int, Int)] = [
             ("counts", i.counts.count, i.typeCount), ("attributes", i.attributes.count, i.attributeCount),
-            ("neighbourItems", i.neighbourItems.count, i.neighbourCapacity), ("neighbourWeights", i.neighbourWeights.count, i.neighbourCapacity),
+            ("neighbourItems", i.neighbourItems.count, i.neighbourCapacity),
+            ("neighbourWeights", i.neighbourWeights.count, i.neighbourCapacity),
             ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
         ]
         for (name, count, stride) in userArrays where count != userSlots * stride {
-            throw StreamRecError.snapshot("inconsistent snapshot: user \(name) has \(count) values for \(userSlots) slots")
+            throw StreamRecError.snapshot(
+                "inconsistent snapshot: user \(name) has \(count) values for \(userSlots) slots")
         }
         for (name, count, stride) in itemArrays where count != itemSlots * stride {
-            throw StreamRecError.snapshot("inconsistent snapshot: item \(name) has \(count) values for \(itemSlots) slots")
+            throw StreamRecError.snapshot(
+                "inconsistent snapshot: item \(name) has \(count) values for \(itemSlots) slots")
         }
         let inItems = { (value: Int32) in value >= -1 && Int(value) < itemSlots }
         let inCategories = { (value: Int32) in value >= -1 && Int(value) < categories }
-        guard u.records.allSatisfy({ Int($0.recentCount) <= u.recentCapacity && Int($0.categoryCount) <= u.categoryCapacity }),
-              i.records.allSatisfy({ Int($0.neighbourCount) <= i.neighbourCapacity }),
-              u.recent.allSatisfy({ inItems($0.item) }), i.neighbourItems.allSatisfy(inItems),
-              u.affinities.allSatisfy({ inCategories($0.category) }), i.records.allSatisfy({ inCategories($0.category) }),
-              u.activityQueue.allSatisfy({ $0.user >= 0 && Int($0.user) < userSlots }),
-              u.consumed.allSatisfy({ $0.allSatisfy { $0 >= 0 && Int($0) < itemSlots } })
+        guard
+            u.records.allSatisfy({
+                Int($0.recentCount) <= u.recentCapacity && Int($0.categoryCount) <= u.categoryCapacity
+            }),
+            i.records.allSatisfy({ Int($0.neighbourCount) <= i.neighbourCapacity }),
+            u.recent.allSatisfy({ inItems($0.item) }), i.neighbourItems.allSatisfy(inItems),
+            u.affinities.allSatisfy({ inCategories($0.category) }), i.records.allSatisfy({ inCategories($0.category) }),
+            u.activityQueue.allSatisfy({ $0.user >= 0 && Int($0.user) < userSlots }),
+            u.consumed.allSatisfy({ $0.allSatisfy { $0 >= 0 && Int($0) < itemSlots } })
         else { throw StreamRecError.snapshot("inconsistent snapshot: an index or count points outside its table") }
     }
 
@@ -124,27 +147,37 @@ extension FeatureStore {
         w.write(schema.ratingType); w.write(Int64(schema.maxIDBytes)); w.write(Int64(schema.maxPayloadBytes))
         w.write(schema.ratingRange.lowerBound); w.write(schema.ratingRange.upperBound)
         w.write(schema.timestampRange.lowerBound); w.write(schema.timestampRange.upperBound)
-        for value in [settings.userHalfLifeHours, settings.popularityHalfLifeHours, settings.trendingHalfLifeHours,
-                      settings.cooccurrenceHalfLifeHours, settings.userTTLHours, settings.latenessMinutes] { w.write(value) }
-        for value in [settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow,
-                      settings.neighbours, settings.neighbourCapacity, settings.maxUsers] { w.write(Int64(value)) }
+        for value in [
+            settings.userHalfLifeHours, settings.popularityHalfLifeHours, settings.trendingHalfLifeHours,
+            settings.cooccurrenceHalfLifeHours, settings.userTTLHours, settings.latenessMinutes,
+        ] { w.write(value) }
+        for value in [
+            settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow,
+            settings.neighbours, settings.neighbourCapacity, settings.maxUsers,
+        ] { w.write(Int64(value)) }
         w.write(settings.cooccurrence)
         w.write(settings.lateEvents.rawValue)
         w.write(settings.numericAttributes)
     }
 
-    private static func decodeConfiguration(_ r: inout BinaryReader) throws(StreamRecError) -> (EventSchema, FeatureSettings) {
+    private static func decodeConfiguration(
+        _ r: inout BinaryReader
+    ) throws(StreamRecError) -> (EventSchema, FeatureSettings) {
         var schema = EventSchema()
         schema.weights = [:]
         let typeCount = Int(try r.read(UInt64.self))
-        guard typeCount <= r.remaining else { throw StreamRecError.snapshot("snapshot truncated or corrupt: \(typeCount) event types announced") }
+        guard typeCount <= r.remaining else {
+            throw StreamRecError.snapshot("snapshot truncated or corrupt: \(typeCount) event types announced")
+        }
         for _ in 0..<typeCount { schema.weights[try r.readString()] = try r.readDouble() }
         schema.ratingType = try r.readString()
         schema.maxIDBytes = Int(try r.read(Int64.self))
         schema.maxPayloadBytes = Int(try r.read(Int64.self))
         let (ratingLow, ratingHigh) = (try r.readDouble(), try r.readDouble())
         let (timeLow, timeHigh) = (try r.read(Int64.self), try r.read(Int64.self))
-        guard ratingLow <= ratingHigh, timeLow <= timeHigh else { throw StreamRecError.snapshot("inconsistent snapshot: inverted ranges") }
+        guard ratingLow <= ratingHigh, timeLow <= timeHigh else {
+            throw StreamRecError.snapshot("inconsistent snapshot: inverted ranges")
+        }
         schema.ratingRange = ratingLow...ratingHigh
         schema.timestampRange = timeLow...timeHigh
         var settings = FeatureSettings()
@@ -157,7 +190,9 @@ extension FeatureStore {
         var integers: [Int] = []
         for _ in 0..<7 {
             let value = try r.read(Int64.self)
-            guard (0...100_000_000).contains(value) else { throw StreamRecError.snapshot("inconsistent snapshot: setting out of range (\(value))") }
+            guard (0...100_000_000).contains(value) else {
+                throw StreamRecError.snapshot("inconsistent snapshot: setting out of range (\(value))")
+            }
             integers.append(Int(value))
         }
         (settings.recentItems, settings.consumedItems, settings.categoriesPerUser, settings.cooccurrenceWindow) =

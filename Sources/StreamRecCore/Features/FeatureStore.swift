@@ -61,7 +61,8 @@ public struct FeatureStore: Sendable, Equatable {
         purchaseType = typeIndex["purchase"]
         viewType = typeIndex["view"]
         userTable = UserFeatureTable(typeCount: types.count, settings: settings)
-        itemTable = ItemFeatureTable(typeCount: types.count, attributeCount: settings.numericAttributes.count, settings: settings)
+        itemTable = ItemFeatureTable(
+            typeCount: types.count, attributeCount: settings.numericAttributes.count, settings: settings)
         userDecay = ForwardDecay(halfLifeHours: settings.userHalfLifeHours)
         popularityDecay = ForwardDecay(halfLifeHours: settings.popularityHalfLifeHours)
         cooccurrenceDecay = ForwardDecay(halfLifeHours: settings.cooccurrenceHalfLifeHours)
@@ -110,7 +111,8 @@ public struct FeatureStore: Sendable, Equatable {
     /// can be spread over two threads: a caller that runs this alongside other work
     /// (the hybrid's factor model) then gives them both cores.
     mutating func applyHoldingNeighbourUpdates(contentsOf events: [Event]) -> HeldNeighbourUpdates {
-        let held = HeldNeighbourUpdates(neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeldForTwoThreads))
+        let held = HeldNeighbourUpdates(
+            neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeldForTwoThreads))
         _ = events.withUnsafeBufferPointer { apply(buffer: $0, neighbourUpdates: held.batch) }
         return held
     }
@@ -134,7 +136,9 @@ public struct FeatureStore: Sendable, Equatable {
     /// the state they index; prefetch the user's consumed list, whose address is
     /// known only now; apply. A cache miss then overlaps the work on other events
     /// instead of stalling it.
-    private mutating func apply(buffer events: UnsafeBufferPointer<Event>, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?) -> Int {
+    private mutating func apply(
+        buffer events: UnsafeBufferPointer<Event>, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+    ) -> Int {
         let window = 16
         let stages = 4
         let windows = (events.count + window - 1) / window
@@ -156,7 +160,9 @@ public struct FeatureStore: Sendable, Equatable {
         for w in 0..<(windows + stages - 1) {
             if w < windows {
                 for index in range(w) {
-                    let hash = (user: IDInterner.hash(events[index].userID), item: IDInterner.hash(events[index].itemID))
+                    let hash = (
+                        user: IDInterner.hash(events[index].userID), item: IDInterner.hash(events[index].itemID)
+                    )
                     users.prefetchSlot(hash: hash.user)
                     items.prefetchSlot(hash: hash.item)
                     hashes[ring(w, index)] = hash
@@ -183,8 +189,12 @@ public struct FeatureStore: Sendable, Equatable {
                 let mark = evictionsAtLookup[applying % stages]
                 for index in range(applying) {
                     let hint = hints[ring(applying, index)]
-                    if apply(events.baseAddress! + index, userHint: evictions == mark ? hint.user : -1, itemHint: hint.item,
-                             neighbourUpdates: neighbourUpdates) { applied += 1 }
+                    if apply(
+                        events.baseAddress! + index, userHint: evictions == mark ? hint.user : -1, itemHint: hint.item,
+                        neighbourUpdates: neighbourUpdates)
+                    {
+                        applied += 1
+                    }
                 }
             }
         }
@@ -207,19 +217,29 @@ public struct FeatureStore: Sendable, Equatable {
     private func warm(user: Int32, item: Int32) {
         if user >= 0 {
             let u = Int(user)
-            userTable.records.withUnsafeBufferPointer { prefetchLines($0.baseAddress! + u, bytes: MemoryLayout<UserFeatureTable.Record>.stride) }
-            userTable.counters.withUnsafeBufferPointer { prefetchLines($0.baseAddress! + u * userTable.counterStride, bytes: 4 * userTable.counterStride) }
+            userTable.records.withUnsafeBufferPointer {
+                prefetchLines($0.baseAddress! + u, bytes: MemoryLayout<UserFeatureTable.Record>.stride)
+            }
+            userTable.counters.withUnsafeBufferPointer {
+                prefetchLines($0.baseAddress! + u * userTable.counterStride, bytes: 4 * userTable.counterStride)
+            }
             userTable.recent.withUnsafeBufferPointer {
-                prefetchLines($0.baseAddress! + u * userTable.recentCapacity, bytes: MemoryLayout<UserFeatureTable.Recent>.stride * userTable.recentCapacity)
+                prefetchLines(
+                    $0.baseAddress! + u * userTable.recentCapacity,
+                    bytes: MemoryLayout<UserFeatureTable.Recent>.stride * userTable.recentCapacity)
             }
             userTable.affinities.withUnsafeBufferPointer {
-                prefetchLines($0.baseAddress! + u * userTable.categoryCapacity, bytes: MemoryLayout<UserFeatureTable.Affinity>.stride * userTable.categoryCapacity)
+                prefetchLines(
+                    $0.baseAddress! + u * userTable.categoryCapacity,
+                    bytes: MemoryLayout<UserFeatureTable.Affinity>.stride * userTable.categoryCapacity)
             }
             userTable.consumed.withUnsafeBufferPointer { streamrec_prefetch($0.baseAddress! + u) }
         }
         if item >= 0 {
             itemTable.records.withUnsafeBufferPointer { streamrec_prefetch_for_write($0.baseAddress! + Int(item)) }
-            itemTable.counts.withUnsafeBufferPointer { streamrec_prefetch_for_write($0.baseAddress! + Int(item) * types.count) }
+            itemTable.counts.withUnsafeBufferPointer {
+                streamrec_prefetch_for_write($0.baseAddress! + Int(item) * types.count)
+            }
         }
     }
 
@@ -227,7 +247,8 @@ public struct FeatureStore: Sendable, Equatable {
     /// from a buffer was copied (its dictionaries retained and released) per call.
     /// Co-occurrence updates go to `neighbourUpdates` when given, else straight to the tables.
     private mutating func apply(
-        _ event: UnsafePointer<Event>, userHint: Int32, itemHint: Int32, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+        _ event: UnsafePointer<Event>, userHint: Int32, itemHint: Int32,
+        neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
     ) -> Bool {
         guard let type = typeSlot(event.pointee.type) else {
             statistics.unknownTypes += 1
@@ -259,10 +280,11 @@ public struct FeatureStore: Sendable, Equatable {
         let item = itemHint >= 0 ? itemHint : items.intern(event.pointee.itemID).index
         itemTable.ensure(item)
         // One exponential per half-life and event, shared by every sum that uses it.
-        let decay = Factors(user: userDecay.factor(at: time), popularity: popularityDecay.factor(at: time),
-                            trending: trendingDecay.factor(at: time),
-                            // Only similarity reads co-occurrence counts: without it, neither is kept.
-                            cooccurrence: settings.cooccurrence ? cooccurrenceDecay.factor(at: time) : 0)
+        let decay = Factors(
+            user: userDecay.factor(at: time), popularity: popularityDecay.factor(at: time),
+            trending: trendingDecay.factor(at: time),
+            // Only similarity reads co-occurrence counts: without it, neither is kept.
+            cooccurrence: settings.cooccurrence ? cooccurrenceDecay.factor(at: time) : 0)
         updateUser(user, type: type, stored: weight * decay.user, time: time)
         updateItem(item, type: type, weight: weight, decay: decay, time: time, event: event, user: user)
         if settings.cooccurrence {
@@ -340,7 +362,8 @@ public struct FeatureStore: Sendable, Equatable {
         for (name, attribute) in event.pointee.item {
             if name == "category", let category = Self.categoryName(attribute) {
                 let known = itemTable.records[i].category
-                let index = known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
+                let index =
+                    known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
                 itemTable.records[i].category = index
                 userTable.addCategory(user, category: index, stored: weight * decay.user)
             } else if case .number(let value) = attribute, let a = settings.numericAttributes.firstIndex(of: name) {
@@ -397,7 +420,8 @@ public struct FeatureStore: Sendable, Equatable {
         let horizon = now - Int64(settings.userTTLHours * 3_600_000)
         for _ in 0..<2 {
             guard let oldest = userTable.leastRecentlyActive(), oldest != current,
-                  userTable.records[Int(oldest)].lastSeen < horizon else { return }
+                userTable.records[Int(oldest)].lastSeen < horizon
+            else { return }
             evict(oldest)
             statistics.evictedForTTL += 1
         }
@@ -473,7 +497,8 @@ extension FeatureStore {
 extension FeatureStore {
     /// Equal state; what is derived from the schema follows from it.
     public static func == (lhs: FeatureStore, rhs: FeatureStore) -> Bool {
-        lhs.schema == rhs.schema && lhs.settings == rhs.settings && lhs.now == rhs.now && lhs.statistics == rhs.statistics
+        lhs.schema == rhs.schema && lhs.settings == rhs.settings && lhs.now == rhs.now
+            && lhs.statistics == rhs.statistics
             && lhs.users == rhs.users && lhs.items == rhs.items && lhs.categories == rhs.categories
             && lhs.userTable == rhs.userTable && lhs.itemTable == rhs.itemTable
             && lhs.userDecay == rhs.userDecay && lhs.popularityDecay == rhs.popularityDecay

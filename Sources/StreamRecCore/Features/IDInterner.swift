@@ -148,8 +148,10 @@ struct IDInterner: Sendable, Equatable {
             live += 1
             used += 1
         }
-        guard free.count == ids.count - live, free.allSatisfy({ $0 >= 0 && Int($0) < ids.count && ids[Int($0)].isEmpty }),
-              Set(free).count == free.count else {
+        guard free.count == ids.count - live,
+            free.allSatisfy({ $0 >= 0 && Int($0) < ids.count && ids[Int($0)].isEmpty }),
+            Set(free).count == free.count
+        else {
             throw StreamRecError.snapshot("inconsistent snapshot: free list does not match the id table")
         }
         self.free = free

@@ -69,8 +69,10 @@ struct ItemFeatureTable: Sendable, Equatable {
             neighbourItems.withUnsafeMutableBufferPointer { ids in
                 neighbourWeights.withUnsafeMutableBufferPointer { weights in
                     neighbourErrors.withUnsafeMutableBufferPointer { errors in
-                        body(NeighbourStorage(records: records.baseAddress!, ids: ids.baseAddress, weights: weights.baseAddress,
-                                              errors: errors.baseAddress, capacity: capacity))
+                        body(
+                            NeighbourStorage(
+                                records: records.baseAddress!, ids: ids.baseAddress, weights: weights.baseAddress,
+                                errors: errors.baseAddress, capacity: capacity))
                     }
                 }
             }
@@ -80,7 +82,8 @@ struct ItemFeatureTable: Sendable, Equatable {
     /// Field by field, with attributes compared by bit pattern: NaN marks "never
     /// seen", and NaN is not equal to itself.
     static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.typeCount == rhs.typeCount && lhs.attributeCount == rhs.attributeCount && lhs.neighbourCapacity == rhs.neighbourCapacity
+        lhs.typeCount == rhs.typeCount && lhs.attributeCount == rhs.attributeCount
+            && lhs.neighbourCapacity == rhs.neighbourCapacity
             && lhs.records == rhs.records && lhs.counts == rhs.counts
             && lhs.attributes.map(\.bitPattern) == rhs.attributes.map(\.bitPattern)
             && lhs.neighbourItems == rhs.neighbourItems && lhs.neighbourWeights == rhs.neighbourWeights
@@ -103,8 +106,9 @@ struct NeighbourStorage {
     @inline(__always)
     func withTable(of item: Int32, _ body: (inout NeighbourTable) -> Void) {
         let base = Int(item) * capacity
-        var table = NeighbourTable(ids: ids! + base, weights: weights! + base, errors: errors! + base,
-                                   count: Int(records[Int(item)].neighbourCount), capacity: capacity)
+        var table = NeighbourTable(
+            ids: ids! + base, weights: weights! + base, errors: errors! + base,
+            count: Int(records[Int(item)].neighbourCount), capacity: capacity)
         body(&table)
         records[Int(item)].neighbourCount = UInt16(table.count)
     }
@@ -115,7 +119,10 @@ struct NeighbourStorage {
     /// `positions`, indexed by item row and -1 everywhere, lets a long group find
     /// each neighbour without scanning: the table's ids are entered into it first
     /// and removed again at the end.
-    func addNeighbours(_ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>, positions: UnsafeMutablePointer<Int32>) {
+    func addNeighbours(
+        _ item: Int32, _ updates: UnsafeBufferPointer<NeighbourUpdateBatch.Update>,
+        positions: UnsafeMutablePointer<Int32>
+    ) {
         withTable(of: item) { table in
             // Entering and removing the ids costs about two scans.
             guard updates.count > 4 else {

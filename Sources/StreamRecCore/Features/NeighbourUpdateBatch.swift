@@ -80,7 +80,7 @@ struct NeighbourUpdateBatch: ~Copyable {
                         while end < parts[part].upperBound, grouped.wrappedValue[end].item == item { end += 1 }
                         storage.wrappedValue.addNeighbours(
                             item, UnsafeBufferPointer(start: grouped.wrappedValue + start, count: end - start),
-                                              positions: positions.baseAddress!)
+                            positions: positions.baseAddress!)
                         start = end
                     }
                 }

@@ -72,8 +72,10 @@ struct UserFeatureTable: Sendable, Equatable {
     /// Equal state: of the eviction queue only the live entries count; where the
     /// stale ones sit depends on when the queue was last compacted.
     static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.typeCount == rhs.typeCount && lhs.recentCapacity == rhs.recentCapacity && lhs.categoryCapacity == rhs.categoryCapacity
-            && lhs.consumedCapacity == rhs.consumedCapacity && lhs.records == rhs.records && lhs.counters == rhs.counters
+        lhs.typeCount == rhs.typeCount && lhs.recentCapacity == rhs.recentCapacity
+            && lhs.categoryCapacity == rhs.categoryCapacity
+            && lhs.consumedCapacity == rhs.consumedCapacity && lhs.records == rhs.records
+            && lhs.counters == rhs.counters
             && lhs.recent == rhs.recent && lhs.affinities == rhs.affinities && lhs.consumed == rhs.consumed
             && lhs.liveActivity == rhs.liveActivity
             && lhs.nextStamp == rhs.nextStamp
@@ -220,7 +222,9 @@ struct UserFeatureTable: Sendable, Equatable {
         let u = Int(user)
         // The list is the user's own, read front to back eight at a time: for the usual
         // few dozen items cheaper than a shared hash set (one more cache miss per event).
-        guard consumedCapacity > 0, consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else { return false }
+        guard consumedCapacity > 0, consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else {
+            return false
+        }
         if consumed[u].count >= consumedCapacity {
             consumed[u].removeFirst()
         } else if consumed[u].capacity == 0 {

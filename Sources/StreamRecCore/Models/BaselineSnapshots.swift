@@ -19,7 +19,9 @@ extension PopularityRecommender {
         let landmark: Int64 = try r.read()
         let halfLife = try r.readDouble()
         self.init(schema: schema, halfLifeHours: decayed ? halfLife : nil)
-        guard scores.count == items.capacity, r.remaining == 8 else { throw StreamRecError.snapshot("inconsistent snapshot: popularity scores") }
+        guard scores.count == items.capacity, r.remaining == 8 else {
+            throw StreamRecError.snapshot("inconsistent snapshot: popularity scores")
+        }
         self.items = items
         self.scores = scores
         decay = decayed ? ForwardDecay(halfLifeHours: halfLife, landmark: landmark) : nil
@@ -72,8 +74,11 @@ extension ModelCatalog {
         case "hybrid":
             var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: "HYBR", version: 1))
             let baseName = try r.readString()
-            guard baseName != "hybrid" else { throw StreamRecError.snapshot("inconsistent snapshot: a hybrid inside a hybrid") }
-            let base = try restore(baseName, snapshot: try r.readBlock(), schema: schema, features: features, settings: settings)
+            guard baseName != "hybrid" else {
+                throw StreamRecError.snapshot("inconsistent snapshot: a hybrid inside a hybrid")
+            }
+            let base = try restore(
+                baseName, snapshot: try r.readBlock(), schema: schema, features: features, settings: settings)
             let cooccurrence = try CooccurrenceRecommender(snapshot: try r.readBlock())
             let popularity = try PopularityRecommender(snapshot: try r.readBlock(), schema: schema)
             guard r.remaining == 0 else { throw StreamRecError.snapshot("inconsistent snapshot: trailing bytes") }

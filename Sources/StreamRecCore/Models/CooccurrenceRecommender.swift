@@ -50,12 +50,16 @@ public struct CooccurrenceRecommender: Recommender {
 
     private func ranked(for user: String, count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
         let ids = store.items
-        return rankRows(for: user, count: count, excludingRows: excluded.compactMap { ids.index(of: $0) }, sorted: sorted)
-            .map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
+        return rankRows(
+            for: user, count: count, excludingRows: excluded.compactMap { ids.index(of: $0) }, sorted: sorted
+        )
+        .map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
     }
 
     /// The ranking by row of the store's items, leaving out `excluded` rows (in any order).
-    func rankRows(for user: String, count: Int, excludingRows excluded: [Int32], sorted: Bool) -> [(key: Int32, value: Double)] {
+    func rankRows(
+        for user: String, count: Int, excludingRows excluded: [Int32], sorted: Bool
+    ) -> [(key: Int32, value: Double)] {
         let recent = store.recentItemRows(of: user, limit: recentItems)
         guard !recent.isEmpty else { return [] }
         // By row, not id: a refresh sums about a thousand neighbour scores, and only
@@ -63,7 +67,9 @@ public struct CooccurrenceRecommender: Recommender {
         var scores = RowScores(expected: recent.count * neighbours + excluded.count)
         for row in excluded { scores.exclude(row) }
         for item in recent {
-            for neighbour in store.similarRows(to: item, limit: neighbours) { scores.add(neighbour.row, neighbour.score) }
+            for neighbour in store.similarRows(to: item, limit: neighbours) {
+                scores.add(neighbour.row, neighbour.score)
+            }
         }
         let ids = store.items
         func ranksAbove(_ a: (key: Int32, value: Double), _ b: (key: Int32, value: Double)) -> Bool {

@@ -29,7 +29,8 @@ public struct FactorMatrix: Sendable, Equatable {
         var sum = SIMD8<Float>()
         var offset = 0
         while offset < stride {
-            sum += UnsafeRawPointer(a + offset).loadUnaligned(as: SIMD8<Float>.self)
+            sum +=
+                UnsafeRawPointer(a + offset).loadUnaligned(as: SIMD8<Float>.self)
                 * UnsafeRawPointer(b + offset).loadUnaligned(as: SIMD8<Float>.self)
             offset += 8
         }

@@ -17,7 +17,10 @@ public struct HybridRecommender: Recommender {
     /// Whether `base` is ranked by row (its type never changes).
     private let baseRanksByRow: Bool
 
-    public init(base: any Recommender, cooccurrence: CooccurrenceRecommender, popularity: PopularityRecommender, settings: ModelSettings) {
+    public init(
+        base: any Recommender, cooccurrence: CooccurrenceRecommender, popularity: PopularityRecommender,
+        settings: ModelSettings
+    ) {
         self.base = base
         self.cooccurrence = cooccurrence
         self.popularity = popularity
@@ -42,7 +45,8 @@ public struct HybridRecommender: Recommender {
         // Only this event's item can be new to a signal; looking it up is cheaper
         // than reaching into the base model for its catalogue after every event.
         if let row = cooccurrence.store.items.index(of: event.itemID), popularityRows.maps(storeRow: row),
-           !baseRanksByRow || baseRows.maps(storeRow: row) {
+            !baseRanksByRow || baseRows.maps(storeRow: row)
+        {
             return
         }
         mapNewItems()
@@ -64,8 +68,9 @@ public struct HybridRecommender: Recommender {
         // The co-occurrence updates held at the end of the first step are most of its
         // work; the factor model is done long before, so they get both threads.
         var held: HeldNeighbourUpdates?
-        Parallel.run(&cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
-                              { $0.learn(contentsOf: events) })
+        Parallel.run(
+            &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
+            { $0.learn(contentsOf: events) })
         if let held = held.take() { cooccurrence.applyHeld(held) }
         popularity.learn(contentsOf: events)
         mapNewItems()
@@ -84,12 +89,18 @@ public struct HybridRecommender: Recommender {
         let model = base.candidates(for: user, count: Self.candidates, excluding: excluded)
         let neighbours = cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded)
         let popular = popularity.candidates(for: user, count: Self.candidates, excluding: excluded)
-        if model.isEmpty && neighbours.isEmpty { return popularity.recommend(for: user, count: count, excluding: excluded) }
+        if model.isEmpty && neighbours.isEmpty {
+            return popularity.recommend(for: user, count: count, excluding: excluded)
+        }
         var blended: [String: Double] = [:]
         blended.reserveCapacity(model.count + neighbours.count + popular.count)
-        for (signal, weight) in [(model, settings.hybridModelWeight), (neighbours, settings.hybridCooccurrenceWeight),
-                                 (popular, settings.hybridPopularityWeight)] where weight != 0 {
-            guard let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else { continue }
+        for (signal, weight) in [
+            (model, settings.hybridModelWeight), (neighbours, settings.hybridCooccurrenceWeight),
+            (popular, settings.hybridPopularityWeight),
+        ] where weight != 0 {
+            guard let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else {
+                continue
+            }
             let span = best - worst
             for item in signal {
                 // Scaled to 0…1 within the signal, so that weights compare like with like.
@@ -102,27 +113,37 @@ public struct HybridRecommender: Recommender {
     /// ``recommendByID(for:count:excluding:)`` over the store's item rows: the same
     /// list, with each signal ranked by row and ids looked up once at each end,
     /// instead of hashing every candidate's id and every excluded id once per signal.
-    func recommendByRow(for user: String, count: Int, excluding excluded: Set<String>, factors: any FactorRanked) -> [ScoredItem] {
+    func recommendByRow(
+        for user: String, count: Int, excluding excluded: Set<String>, factors: any FactorRanked
+    ) -> [ScoredItem] {
         let ids = cooccurrence.store.items
         // Every signal's items are the store's (the maps are complete): an id the
         // store does not know excludes nothing.
         let excludedRows = excluded.compactMap { ids.index(of: $0) }
-        let neighbours = cooccurrence.rankRows(for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false)
-        let model = factors.state.rankRows(user: user, count: Self.candidates, excludingRows: baseRows.signalRows(excludedRows),
-                                           withBias: factors.ranksWithBias, sorted: false)
-        if model.isEmpty && neighbours.isEmpty { return popularity.recommend(for: user, count: count, excluding: excluded) }
-        let popular = popularity.rankRows(count: Self.candidates, excludingRows: popularityRows.signalRows(excludedRows), sorted: false)
+        let neighbours = cooccurrence.rankRows(
+            for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false)
+        let model = factors.state.rankRows(
+            user: user, count: Self.candidates, excludingRows: baseRows.signalRows(excludedRows),
+            withBias: factors.ranksWithBias, sorted: false)
+        if model.isEmpty && neighbours.isEmpty {
+            return popularity.recommend(for: user, count: count, excluding: excluded)
+        }
+        let popular = popularity.rankRows(
+            count: Self.candidates, excludingRows: popularityRows.signalRows(excludedRows), sorted: false)
 
         var blended = RowScores(expected: model.count + neighbours.count + popular.count)
         func blend(_ signal: [(row: Int32, score: Double)], weight: Double) {
-            guard weight != 0, let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else { return }
+            guard weight != 0, let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min()
+            else { return }
             let span = best - worst
             for item in signal { blended.add(item.row, weight * (span > 0 ? (item.score - worst) / span : 1)) }
         }
         // The signals in the order of the id path: floating-point sums depend on it.
         blend(model.map { (baseRows.toStore[Int($0.row)], Double($0.score)) }, weight: settings.hybridModelWeight)
         blend(neighbours.map { ($0.key, $0.value) }, weight: settings.hybridCooccurrenceWeight)
-        blend(popular.map { (popularityRows.toStore[Int($0.row)], Double($0.score)) }, weight: settings.hybridPopularityWeight)
+        blend(
+            popular.map { (popularityRows.toStore[Int($0.row)], Double($0.score)) },
+            weight: settings.hybridPopularityWeight)
         // FeatureStore.top's order: higher score, then lower id.
         let best = bestElements(blended.summed, limit: count) { a, b in
             a.value != b.value ? a.value > b.value : ids.id(at: a.key) < ids.id(at: b.key)

@@ -19,7 +19,9 @@ extension LatentFactors {
         let users = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
         let items = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
         let factors = Int(try r.read(Int64.self))
-        guard (1...1_024).contains(factors) else { throw StreamRecError.snapshot("inconsistent snapshot: \(factors) factors") }
+        guard (1...1_024).contains(factors) else {
+            throw StreamRecError.snapshot("inconsistent snapshot: \(factors) factors")
+        }
         let userValues: [Float] = try r.readBlock(), itemValues: [Float] = try r.readBlock()
         let userBias: [Float] = try r.readBlock(), itemBias: [Float] = try r.readBlock()
         let seed: UInt64 = try r.read()
@@ -31,7 +33,8 @@ extension LatentFactors {
         state.userBias = userBias
         state.itemBias = itemBias
         guard state.userFactors.rows == users.capacity, state.itemFactors.rows == items.capacity,
-              userBias.count == users.capacity, itemBias.count == items.capacity else {
+            userBias.count == users.capacity, itemBias.count == items.capacity
+        else {
             throw StreamRecError.snapshot("inconsistent snapshot: factor rows do not match the interned ids")
         }
         return state
@@ -57,7 +60,8 @@ extension ISGD {
         let state = try LatentFactors.decode(&r)
         self.init(schema: schema, settings: settings, recencyNegatives: try r.readBool())
         self.state = state
-        recency = RecencyList(newer: try r.readBlock(), older: try r.readBlock(), newest: try r.read(), oldest: try r.read())
+        recency = RecencyList(
+            newer: try r.readBlock(), older: try r.readBlock(), newest: try r.read(), oldest: try r.read())
         guard r.remaining == 0, recency.newer.count == recency.older.count else {
             throw StreamRecError.snapshot("inconsistent snapshot: recency list")
         }
@@ -84,7 +88,8 @@ extension OnlineBPR {
         recentCursor = Int(try r.read(Int64.self))
         events = try r.read()
         guard r.remaining == 0, recentCursor >= 0, recentCursor <= max(recentItems.count, 0),
-              recentItems.allSatisfy({ $0 >= 0 && Int($0) < state.items.capacity }) else {
+            recentItems.allSatisfy({ $0 >= 0 && Int($0) < state.items.capacity })
+        else {
             throw StreamRecError.snapshot("inconsistent snapshot: recent items")
         }
     }

@@ -31,8 +31,10 @@ public struct LatentFactors: Sendable, Equatable {
 
     /// Interns `id` on one side and gives a new entity its row, drawn from
     /// (seed, side, row index).
-    private static func row(_ id: String, _ interner: inout IDInterner, _ factors: inout FactorMatrix, _ bias: inout [Float],
-                            seed: UInt64, stream: UInt64, scale: Float) -> Int {
+    private static func row(
+        _ id: String, _ interner: inout IDInterner, _ factors: inout FactorMatrix, _ bias: inout [Float],
+        seed: UInt64, stream: UInt64, scale: Float
+    ) -> Int {
         let (index, _) = interner.intern(id)
         while factors.rows <= Int(index) {
             var random = SeededRandom(seed: seed, stream: stream, index: UInt64(factors.rows))
@@ -44,7 +46,9 @@ public struct LatentFactors: Sendable, Equatable {
 
     /// Top items for a known user by `user · item (+ item bias)`, excluding item
     /// ids; best first, or in no particular order when not `sorted`.
-    public func rank(user id: String, count: Int, excluding excluded: Set<String>, withBias: Bool, sorted: Bool = true) -> [ScoredItem] {
+    public func rank(
+        user id: String, count: Int, excluding excluded: Set<String>, withBias: Bool, sorted: Bool = true
+    ) -> [ScoredItem] {
         let skipped = excluded.compactMap { items.index(of: $0) }.sorted()
         let entries = rankRows(user: id, count: count, excludingRows: skipped, withBias: withBias, sorted: sorted)
         return entries.map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
@@ -52,11 +56,14 @@ public struct LatentFactors: Sendable, Equatable {
 
     /// ``rank(user:count:excluding:withBias:sorted:)`` by item row: `skipped` are
     /// rows of `items`, ascending. Empty for an unknown user.
-    func rankRows(user id: String, count: Int, excludingRows skipped: [Int32], withBias: Bool, sorted: Bool) -> [TopN.Entry] {
+    func rankRows(
+        user id: String, count: Int, excludingRows skipped: [Int32], withBias: Bool, sorted: Bool
+    ) -> [TopN.Entry] {
         guard let user = users.index(of: id) else { return [] }
         return userFactors.values.withUnsafeBufferPointer { values in
-            TopN.rank(user: values.baseAddress! + Int(user) * userFactors.stride, items: itemFactors,
-                      bias: withBias ? itemBias : nil, count: count, excluded: skipped, sorted: sorted)
+            TopN.rank(
+                user: values.baseAddress! + Int(user) * userFactors.stride, items: itemFactors,
+                bias: withBias ? itemBias : nil, count: count, excluded: skipped, sorted: sorted)
         }
     }
 }
@@ -64,8 +71,10 @@ public struct LatentFactors: Sendable, Equatable {
 /// The SGD step shared by the factor models: moves `target` along `direction`
 /// (scaled by `gradient`) with L2 shrinkage, over one padded row.
 @inline(__always)
-func sgdStep(_ target: UnsafeMutablePointer<Float>, toward direction: UnsafePointer<Float>, gradient: Float,
-             learningRate: Float, regularization: Float, stride: Int) {
+func sgdStep(
+    _ target: UnsafeMutablePointer<Float>, toward direction: UnsafePointer<Float>, gradient: Float,
+    learningRate: Float, regularization: Float, stride: Int
+) {
     var offset = 0
     let g = SIMD8<Float>(repeating: gradient), lr = SIMD8<Float>(repeating: learningRate)
     let reg = SIMD8<Float>(repeating: regularization)
@@ -80,8 +89,10 @@ func sgdStep(_ target: UnsafeMutablePointer<Float>, toward direction: UnsafePoin
 /// The paired squared-error step of ISGD and biased MF, fused into one pass:
 /// `p += η (e q − λ p)` and `q += η (e p − λ q)`, both from the old values.
 @inline(__always)
-func sgdPairStep(_ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, error: Float,
-                 learningRate: Float, regularization: Float, stride: Int) {
+func sgdPairStep(
+    _ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, error: Float,
+    learningRate: Float, regularization: Float, stride: Int
+) {
     var offset = 0
     let e = SIMD8<Float>(repeating: error), lr = SIMD8<Float>(repeating: learningRate)
     let reg = SIMD8<Float>(repeating: regularization)
@@ -102,14 +113,19 @@ extension LatentFactors {
         let stride = itemFactors.stride
         return itemFactors.values.withUnsafeBufferPointer { values -> [ScoredItem] in
             let base = values.baseAddress!
-            let norms = (0..<itemFactors.rows).map { FactorMatrix.dot(base + $0 * stride, base + $0 * stride, stride: stride).squareRoot() }
+            let norms = (0..<itemFactors.rows).map {
+                FactorMatrix.dot(base + $0 * stride, base + $0 * stride, stride: stride).squareRoot()
+            }
             let own = base + Int(item) * stride
             var heap = BoundedHeap(capacity: max(count, 1))
             for row in 0..<itemFactors.rows where row != Int(item) && norms[row] > 0 && norms[Int(item)] > 0 {
-                let cosine = FactorMatrix.dot(own, base + row * stride, stride: stride) / (norms[row] * norms[Int(item)])
+                let cosine =
+                    FactorMatrix.dot(own, base + row * stride, stride: stride) / (norms[row] * norms[Int(item)])
                 heap.offer(TopN.Entry(row: Int32(row), score: cosine))
             }
-            return heap.sortedDescending().prefix(count).map { ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0) }
+            return heap.sortedDescending().prefix(count).map {
+                ScoredItem(itemID: items.id(at: $0.row), score: Double($0.score), events: 0)
+            }
         }
     }
 }

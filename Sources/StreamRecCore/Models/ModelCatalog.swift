@@ -15,14 +15,17 @@ public enum ModelCatalog {
         case "popularity-cumulative": return PopularityRecommender(schema: schema, halfLifeHours: nil)
         case "cooccurrence": return CooccurrenceRecommender(schema: schema, features: features, settings: settings)
         case "hybrid":
-            guard settings.hybridBase != "hybrid" else { throw StreamRecError.configuration("model.hybrid_base cannot be 'hybrid'") }
+            guard settings.hybridBase != "hybrid" else {
+                throw StreamRecError.configuration("model.hybrid_base cannot be 'hybrid'")
+            }
             return HybridRecommender(
                 base: try make(settings.hybridBase, schema: schema, features: features, settings: settings),
                 cooccurrence: CooccurrenceRecommender(schema: schema, features: features, settings: settings),
                 popularity: PopularityRecommender(schema: schema, halfLifeHours: features.popularityHalfLifeHours),
                 settings: settings)
         default:
-            throw StreamRecError.configuration("unknown model '\(name)'; models are \((names + ["popularity-cumulative"]).joined(separator: ", "))")
+            throw StreamRecError.configuration(
+                "unknown model '\(name)'; models are \((names + ["popularity-cumulative"]).joined(separator: ", "))")
         }
     }
 }

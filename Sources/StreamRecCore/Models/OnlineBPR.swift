@@ -72,8 +72,10 @@ public struct OnlineBPR: Recommender {
                     let g = 1 / (1 + expf(x))  // σ(−x)
                     previousUser.update(from: p, count: stride)
                     sgdStep(p, toward: difference, gradient: g, learningRate: rate, regularization: reg, stride: stride)
-                    sgdStep(qi, toward: previousUser, gradient: g, learningRate: rate, regularization: reg, stride: stride)
-                    sgdStep(qj, toward: previousUser, gradient: -g, learningRate: rate, regularization: reg, stride: stride)
+                    sgdStep(
+                        qi, toward: previousUser, gradient: g, learningRate: rate, regularization: reg, stride: stride)
+                    sgdStep(
+                        qj, toward: previousUser, gradient: -g, learningRate: rate, regularization: reg, stride: stride)
                     return g
                 }
             }

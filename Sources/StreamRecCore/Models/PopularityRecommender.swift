@@ -63,7 +63,8 @@ public struct PopularityRecommender: Recommender {
     /// The ranking by row of `items`, leaving out `skipped` (ascending).
     func rankRows(count: Int, excludingRows skipped: [Int32], sorted: Bool) -> [TopN.Entry] {
         guard count > 0 else { return [] }
-        return fromLeaders(count: count, skipping: skipped) ?? Self.ranked(scores, count: count, skipping: skipped, sorted: sorted)
+        return fromLeaders(count: count, skipping: skipped)
+            ?? Self.ranked(scores, count: count, skipping: skipped, sorted: sorted)
     }
 
     /// The first `count` leaders not skipped: the same entries, in the same order, as
@@ -82,7 +83,8 @@ public struct PopularityRecommender: Recommender {
 
     /// The best `count` rows by score relative to the top score, leaving out
     /// `skipped` (sorted), walked alongside the scan as in TopN: no hashing per item.
-    private static func ranked(_ scores: [Double], count: Int, skipping skipped: [Int32], sorted: Bool) -> [TopN.Entry] {
+    private static func ranked(_ scores: [Double], count: Int, skipping skipped: [Int32], sorted: Bool) -> [TopN.Entry]
+    {
         // Relative to the top score: forward-decayed sums can exceed Float's range.
         let top = max(scores.max() ?? 1, .leastNormalMagnitude)
         return TopN.select(count: count, rows: scores.count, sorted: sorted) { offer in

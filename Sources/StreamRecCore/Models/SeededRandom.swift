@@ -7,7 +7,8 @@ public struct SeededRandom: Sendable, RandomNumberGenerator {
     private var state: UInt64
 
     public init(seed: UInt64, stream: UInt64 = 0, index: UInt64 = 0) {
-        state = SeededRandom.mix(seed ^ SeededRandom.mix(stream &+ 0x9E37_79B9_7F4A_7C15) ^ SeededRandom.mix(index &* 0xD1B5_4A32_D192_ED03))
+        state = SeededRandom.mix(
+            seed ^ SeededRandom.mix(stream &+ 0x9E37_79B9_7F4A_7C15) ^ SeededRandom.mix(index &* 0xD1B5_4A32_D192_ED03))
     }
 
     /// SplitMix64's finalizer: a bijective scramble of 64 bits.

@@ -12,7 +12,8 @@ public enum TopN {
     /// particular order when not `sorted`); ties go to the lower row. `excluded`
     /// must be sorted ascending.
     public static func rank(
-        user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = [], sorted: Bool = true
+        user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]? = nil, count: Int, excluded: [Int32] = [],
+        sorted: Bool = true
     ) -> [Entry] {
         select(count: count, rows: items.rows, sorted: sorted) { offer in
             scan(user: user, items: items, bias: bias, excluded: excluded, offer)
@@ -58,8 +59,10 @@ public enum TopN {
 
     /// Every row's score but the excluded ones, in row order.
     @inline(__always)
-    private static func scan(user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]?, excluded: [Int32],
-                             _ body: (Entry) -> Void) {
+    private static func scan(
+        user: UnsafePointer<Float>, items: FactorMatrix, bias: [Float]?, excluded: [Int32],
+        _ body: (Entry) -> Void
+    ) {
         let stride = items.stride
         items.values.withUnsafeBufferPointer { values in
             guard let base = values.baseAddress else { return }

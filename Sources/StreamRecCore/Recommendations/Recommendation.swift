@@ -111,10 +111,13 @@ public struct Recommendation: Sendable, Equatable {
             throw StreamRecError(.recommendation, "not a Recommendation v1 message: \(error)")
         }
         guard wire.version == Self.version else {
-            throw StreamRecError(.recommendation, "unsupported recommendation version \(wire.version) (this reader knows \(Self.version))")
+            throw StreamRecError(
+                .recommendation,
+                "unsupported recommendation version \(wire.version) (this reader knows \(Self.version))")
         }
         guard let generatedAt = RFC3339.milliseconds(wire.generated_at),
-              let eventTime = RFC3339.milliseconds(wire.based_on.event_time) else {
+            let eventTime = RFC3339.milliseconds(wire.based_on.event_time)
+        else {
             throw StreamRecError(.recommendation, "generated_at and based_on.event_time must be RFC 3339 times")
         }
         self.init(
@@ -137,4 +140,3 @@ public struct Recommendation: Sendable, Equatable {
         var based_on: WireSource
     }
 }
-

@@ -34,16 +34,21 @@ public struct CSVMapping: Sendable, Equatable {
             } else if ["user", "item", "type", "timestamp", "value", "event_id"].contains(target) {
                 targets[target] = column
             } else {
-                throw StreamRecError.configuration("--map: unknown field '\(target)'; map user, item, timestamp, type, value, event_id, item.NAME or context.NAME")
+                throw StreamRecError.configuration(
+                    "--map: unknown field '\(target)'; map user, item, timestamp, type, value, event_id, item.NAME or context.NAME"
+                )
             }
         }
         for required in ["user", "item", "timestamp"] where targets[required] == nil {
-            throw StreamRecError.configuration("--map must name the column for '\(required)', e.g. --map user=visitorid,item=itemid,type=event,timestamp=timestamp")
+            throw StreamRecError.configuration(
+                "--map must name the column for '\(required)', e.g. --map user=visitorid,item=itemid,type=event,timestamp=timestamp"
+            )
         }
         guard (targets["type"] == nil) != (fixedType == nil) else {
-            throw StreamRecError.configuration(fixedType == nil
-                ? "CSV needs the event type: map a column (--map type=COLUMN) or give one for every row (--type view)"
-                : "give either --map type=COLUMN or --type, not both")
+            throw StreamRecError.configuration(
+                fixedType == nil
+                    ? "CSV needs the event type: map a column (--map type=COLUMN) or give one for every row (--type view)"
+                    : "give either --map type=COLUMN or --type, not both")
         }
         user = targets["user"]!
         item = targets["item"]!

@@ -46,11 +46,16 @@ public struct CSVParser: LogLineParser {
             value = number
         }
         let timestamp = try Self.timestamp(fields[columns.timestamp], column: mapping.timestamp)
-        var event = Event(userID: fields[columns.user], itemID: fields[columns.item], type: type,
-                          timestampMilliseconds: timestamp, value: value)
+        var event = Event(
+            userID: fields[columns.user], itemID: fields[columns.item], type: type,
+            timestampMilliseconds: timestamp, value: value)
         if let column = columns.eventID, !fields[column].isEmpty { event.eventID = fields[column] }
-        for (name, column) in columns.itemAttributes where !fields[column].isEmpty { event.item[name] = Self.attribute(fields[column]) }
-        for (name, column) in columns.context where !fields[column].isEmpty { event.context[name] = Self.attribute(fields[column]) }
+        for (name, column) in columns.itemAttributes where !fields[column].isEmpty {
+            event.item[name] = Self.attribute(fields[column])
+        }
+        for (name, column) in columns.context where !fields[column].isEmpty {
+            event.context[name] = Self.attribute(fields[column])
+        }
         do throws(EventDecodingError) { try schema.validate(event) } catch { throw LogLineError(error) }
         return event
     }
@@ -58,8 +63,10 @@ public struct CSVParser: LogLineParser {
     private func resolve(header: [String]) throws(LogLineError) -> ResolvedColumns {
         func index(_ name: String) throws(LogLineError) -> Int {
             guard let found = header.firstIndex(of: name) else {
-                throw LogLineError(reason: "missing_column",
-                                   "column '\(name)' is not in the header; columns are \(header.joined(separator: ", ")) (check --map)")
+                throw LogLineError(
+                    reason: "missing_column",
+                    "column '\(name)' is not in the header; columns are \(header.joined(separator: ", ")) (check --map)"
+                )
             }
             return found
         }
@@ -73,7 +80,8 @@ public struct CSVParser: LogLineParser {
         for (attribute, column) in mapping.contextAttributes { context.append((attribute, try index(column))) }
         return ResolvedColumns(
             user: try index(mapping.user), item: try index(mapping.item), type: try optional(mapping.type),
-            timestamp: try index(mapping.timestamp), value: try optional(mapping.value), eventID: try optional(mapping.eventID),
+            timestamp: try index(mapping.timestamp), value: try optional(mapping.value),
+            eventID: try optional(mapping.eventID),
             itemAttributes: item, context: context, count: header.count)
     }
 
@@ -87,8 +95,9 @@ public struct CSVParser: LogLineParser {
             return number < 1e11 ? Int64((number * 1000).rounded()) : Int64(number.rounded())
         }
         if let parsed = RFC3339.milliseconds(text) { return parsed }
-        throw LogLineError(reason: EventDecodingError.Reason.invalidTimestamp.code,
-                           "\(column) '\(text)' is neither epoch seconds/milliseconds nor an RFC 3339 time")
+        throw LogLineError(
+            reason: EventDecodingError.Reason.invalidTimestamp.code,
+            "\(column) '\(text)' is neither epoch seconds/milliseconds nor an RFC 3339 time")
     }
 
     static func attribute(_ text: String) -> EventAttribute {

@@ -41,7 +41,8 @@ public struct MovieLensParser: LogLineParser {
 enum FieldSplitter {
     /// Fills up to four field ranges; returns how many fields the line has.
     static func split(
-        _ line: UnsafeRawBufferPointer, separator: [UInt8], into fields: inout (Range<Int>, Range<Int>, Range<Int>, Range<Int>)
+        _ line: UnsafeRawBufferPointer, separator: [UInt8],
+        into fields: inout (Range<Int>, Range<Int>, Range<Int>, Range<Int>)
     ) -> Int {
         var count = 0
         var start = 0

@@ -73,7 +73,8 @@ struct BinaryReader {
 
     private mutating func take(_ count: Int) throws(StreamRecError) -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else {
-            throw StreamRecError.snapshot("snapshot truncated: needed \(count) more bytes at offset \(offset), \(remaining) left")
+            throw StreamRecError.snapshot(
+                "snapshot truncated: needed \(count) more bytes at offset \(offset), \(remaining) left")
         }
         defer { offset += count }
         return bytes[offset..<(offset + count)]
@@ -124,7 +125,9 @@ struct BinaryReader {
     private mutating func readCount(minimumBytesEach: Int) throws(StreamRecError) -> Int {
         let count = try read(UInt64.self)
         guard count <= UInt64(remaining / max(1, minimumBytesEach)) else {
-            throw StreamRecError.snapshot("snapshot truncated or corrupt: \(count) elements announced at offset \(offset - 8), \(remaining) bytes left")
+            throw StreamRecError.snapshot(
+                "snapshot truncated or corrupt: \(count) elements announced at offset \(offset - 8), \(remaining) bytes left"
+            )
         }
         return Int(count)
     }

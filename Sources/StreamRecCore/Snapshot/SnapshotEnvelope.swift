@@ -45,19 +45,27 @@ enum SnapshotEnvelope {
     /// The payload, after checking magic, kind, version, length and checksum.
     static func open(_ bytes: [UInt8], kind: String, version: UInt16) throws(StreamRecError) -> [UInt8] {
         guard bytes.count >= headerSize + 4 else {
-            throw StreamRecError.snapshot("snapshot truncated: \(bytes.count) bytes is shorter than the \(headerSize + 4)-byte frame")
+            throw StreamRecError.snapshot(
+                "snapshot truncated: \(bytes.count) bytes is shorter than the \(headerSize + 4)-byte frame")
         }
-        guard Array(bytes[0..<4]) == magic else { throw StreamRecError.snapshot("not a StreamRec snapshot (no SRSN header)") }
+        guard Array(bytes[0..<4]) == magic else {
+            throw StreamRecError.snapshot("not a StreamRec snapshot (no SRSN header)")
+        }
         let found = String(decoding: bytes[4..<8], as: UTF8.self)
-        guard found == kind else { throw StreamRecError.snapshot("snapshot holds '\(found)' state, expected '\(kind)'") }
+        guard found == kind else {
+            throw StreamRecError.snapshot("snapshot holds '\(found)' state, expected '\(kind)'")
+        }
         var reader = BinaryReader(bytes, offset: 8)
         let foundVersion = try reader.read(UInt16.self)
         guard foundVersion == version else {
-            throw StreamRecError.snapshot("snapshot format version \(foundVersion) is not supported (this build reads \(version))")
+            throw StreamRecError.snapshot(
+                "snapshot format version \(foundVersion) is not supported (this build reads \(version))")
         }
         let length = try reader.read(UInt64.self)
         guard UInt64(bytes.count - headerSize - 4) == length else {
-            throw StreamRecError.snapshot("snapshot truncated or padded: header says \(length) payload bytes, file has \(bytes.count - headerSize - 4)")
+            throw StreamRecError.snapshot(
+                "snapshot truncated or padded: header says \(length) payload bytes, file has \(bytes.count - headerSize - 4)"
+            )
         }
         let payload = Array(bytes[headerSize..<(bytes.count - 4)])
         var trailer = BinaryReader(bytes, offset: bytes.count - 4)

@@ -21,8 +21,10 @@ public struct TopicDefinition: Sendable, Equatable {
     /// Path of the value's JSON Schema, relative to the topics folder.
     public var valueSchema: String?
 
-    public init(name: String, partitions: Int, replicationFactor: Int, configs: [String: String] = [:],
-                description: String? = nil, key: String? = nil, valueSchema: String? = nil) {
+    public init(
+        name: String, partitions: Int, replicationFactor: Int, configs: [String: String] = [:],
+        description: String? = nil, key: String? = nil, valueSchema: String? = nil
+    ) {
         self.name = name
         self.partitions = partitions
         self.replicationFactor = replicationFactor
@@ -48,7 +50,8 @@ public struct TopicDefinition: Sendable, Equatable {
         for (key, value) in mapping {
             let name = key.string ?? ""
             guard required.contains(name) || optional.contains(name) else {
-                throw StreamRecError.configuration("\(file): unknown field '\(name)'; fields are \((required + optional).joined(separator: ", "))")
+                throw StreamRecError.configuration(
+                    "\(file): unknown field '\(name)'; fields are \((required + optional).joined(separator: ", "))")
             }
             fields[name] = value
         }
@@ -57,13 +60,16 @@ public struct TopicDefinition: Sendable, Equatable {
         }
         func text(_ field: String) throws(StreamRecError) -> String? {
             guard let node = fields[field] else { return nil }
-            guard case .scalar(let scalar) = node else { throw StreamRecError.configuration("\(file): '\(field)' must be a single value") }
+            guard case .scalar(let scalar) = node else {
+                throw StreamRecError.configuration("\(file): '\(field)' must be a single value")
+            }
             return scalar.string
         }
         func positive(_ field: String) throws(StreamRecError) -> Int {
             let raw = try text(field) ?? ""
             guard let value = Int(raw), value >= 1 else {
-                throw StreamRecError.configuration("\(file): '\(field)' must be a whole number of at least 1, got '\(raw)'")
+                throw StreamRecError.configuration(
+                    "\(file): '\(field)' must be a whole number of at least 1, got '\(raw)'")
             }
             return value
         }
@@ -71,7 +77,9 @@ public struct TopicDefinition: Sendable, Equatable {
         try validateName(topicName, file: file)
         var configs: [String: String] = [:]
         if let node = fields["configs"] {
-            guard case .mapping(let entries) = node else { throw StreamRecError.configuration("\(file): 'configs' must be a mapping") }
+            guard case .mapping(let entries) = node else {
+                throw StreamRecError.configuration("\(file): 'configs' must be a mapping")
+            }
             for (key, value) in entries {
                 guard case .scalar(let scalar) = value, let name = key.string else {
                     throw StreamRecError.configuration("\(file): 'configs.\(key.string ?? "?")' must be a single value")
@@ -80,8 +88,10 @@ public struct TopicDefinition: Sendable, Equatable {
             }
         }
         return TopicDefinition(
-            name: topicName, partitions: try positive("partitions"), replicationFactor: try positive("replication_factor"),
-            configs: configs, description: try text("description"), key: try text("key"), valueSchema: try text("value_schema"))
+            name: topicName, partitions: try positive("partitions"),
+            replicationFactor: try positive("replication_factor"),
+            configs: configs, description: try text("description"), key: try text("key"),
+            valueSchema: try text("value_schema"))
     }
 
     /// Kafka's rules for topic names: 1–249 characters of `[a-zA-Z0-9._-]`.
@@ -91,7 +101,8 @@ public struct TopicDefinition: Sendable, Equatable {
                 || byte == 0x2E || byte == 0x5F || byte == 0x2D
         }
         guard !name.isEmpty, name.utf8.count <= 249, allowed, name != ".", name != ".." else {
-            throw StreamRecError.configuration("\(file): 'name' must be 1–249 characters of letters, digits, '.', '_' or '-', got '\(name)'")
+            throw StreamRecError.configuration(
+                "\(file): 'name' must be 1–249 characters of letters, digits, '.', '_' or '-', got '\(name)'")
         }
     }
 }

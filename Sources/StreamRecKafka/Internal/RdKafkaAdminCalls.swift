@@ -13,7 +13,10 @@ enum RdKafkaAdminCalls {
         defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
         var errstr = [CChar](repeating: 0, count: 512)
         for topic in topics {
-            guard let newTopic = rd_kafka_NewTopic_new(topic.name, topic.partitions, topic.replicationFactor, &errstr, errstr.count) else {
+            guard
+                let newTopic = rd_kafka_NewTopic_new(
+                    topic.name, topic.partitions, topic.replicationFactor, &errstr, errstr.count)
+            else {
                 throw KafkaError(.topicOperationFailed, "topic '\(topic.name)': \(String(errorBuffer: errstr))")
             }
             newTopics.append(newTopic)
@@ -66,12 +69,13 @@ enum RdKafkaAdminCalls {
                 outcome[name] = .success(.alreadyExists(partitions: nil))
             default:
                 let text = rd_kafka_topic_result_error_string(item).map { String(cString: $0) } ?? ""
-                outcome[name] = .failure(KafkaError(
-                    .topicOperationFailed,
-                    "create topic '\(name)': \(text.isEmpty ? String(cString: rd_kafka_err2str(err)) : text)",
-                    rdKafkaCode: err.rawValue,
-                    rdKafkaName: String(cString: rd_kafka_err2name(err))
-                ))
+                outcome[name] = .failure(
+                    KafkaError(
+                        .topicOperationFailed,
+                        "create topic '\(name)': \(text.isEmpty ? String(cString: rd_kafka_err2str(err)) : text)",
+                        rdKafkaCode: err.rawValue,
+                        rdKafkaName: String(cString: rd_kafka_err2name(err))
+                    ))
             }
         }
         return outcome

@@ -17,7 +17,8 @@ final class RdKafkaCallbacks: @unchecked Sendable {
     let deliveryTracker: ProducerDeliveryTracker?
     /// Called for every rebalance, on the thread polling the consumer; it must
     /// (incrementally) assign or unassign before returning.
-    var onRebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
+    var onRebalance:
+        ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
     /// Called for client-level errors after they are logged.
     var onError: ((KafkaError) -> Void)?
 
@@ -54,7 +55,9 @@ final class RdKafkaCallbacks: @unchecked Sendable {
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
                 // Once per record: borrow the callbacks object rather than retain it.
                 guard let message, let opaque else { return }
-                Unmanaged<RdKafkaCallbacks>.fromOpaque(opaque)._withUnsafeGuaranteedRef { $0.deliveryTracker?.onDelivery(message) }
+                Unmanaged<RdKafkaCallbacks>.fromOpaque(opaque)._withUnsafeGuaranteedRef {
+                    $0.deliveryTracker?.onDelivery(message)
+                }
             }
         }
         if onRebalance != nil {

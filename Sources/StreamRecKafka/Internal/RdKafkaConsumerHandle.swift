@@ -42,7 +42,9 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
     /// `rd_kafka_consume_batch_queue` alone waits until the batch is *full* or the
     /// timeout passes, which adds the whole timeout to every partial batch; so the
     /// wait is for one record, and the rest is taken without waiting.
-    func poll(max: Int, timeoutMilliseconds: Int32) throws(KafkaError) -> (messages: [KafkaConsumerMessage], errors: [KafkaError]) {
+    func poll(
+        max: Int, timeoutMilliseconds: Int32
+    ) throws(KafkaError) -> (messages: [KafkaConsumerMessage], errors: [KafkaError]) {
         let raw = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: max)
         defer { raw.deallocate() }
         var count = rd_kafka_consume_batch_queue(queue, 0, raw, max)
@@ -175,7 +177,9 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         if let error = RdKafkaPartitionList.firstError(list, "commit") { throw error }
     }
 
-    func committed(_ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+    func committed(
+        _ partitions: [KafkaTopicPartition], timeoutMilliseconds: Int32
+    ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
         let list = RdKafkaPartitionList.make(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_committed(rk, list, timeoutMilliseconds)
@@ -187,7 +191,9 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
 
     /// For each partition (its offset field holding a timestamp in epoch ms), the
     /// earliest offset whose timestamp is at or after it; the end offset where none is.
-    func offsets(forTimes queries: [KafkaTopicPartitionOffset], timeoutMilliseconds: Int32) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+    func offsets(
+        forTimes queries: [KafkaTopicPartitionOffset], timeoutMilliseconds: Int32
+    ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
         let list = RdKafkaPartitionList.make(queries)
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_offsets_for_times(rk, list, timeoutMilliseconds)

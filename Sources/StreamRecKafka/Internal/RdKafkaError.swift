@@ -11,7 +11,8 @@ extension KafkaError {
     ) -> KafkaError {
         let text = String(cString: rd_kafka_err2str(err))
         let name = String(cString: rd_kafka_err2name(err))
-        return KafkaError(code, "\(context): \(text)", rdKafkaCode: err.rawValue, rdKafkaName: name, file: file, line: line)
+        return KafkaError(
+            code, "\(context): \(text)", rdKafkaCode: err.rawValue, rdKafkaName: name, file: file, line: line)
     }
 
     /// Converts and destroys an `rd_kafka_error_t`.
@@ -27,6 +28,7 @@ extension KafkaError {
         let text = String(cString: rd_kafka_error_string(error))
         let name = String(cString: rd_kafka_err2name(err))
         let effective = rd_kafka_error_is_fatal(error) != 0 ? .fatal : code
-        return KafkaError(effective, "\(context): \(text)", rdKafkaCode: err.rawValue, rdKafkaName: name, file: file, line: line)
+        return KafkaError(
+            effective, "\(context): \(text)", rdKafkaCode: err.rawValue, rdKafkaName: name, file: file, line: line)
     }
 }

@@ -12,8 +12,9 @@ final class RdKafkaMockHost: @unchecked Sendable {
 
     init(brokers: Int32, logger: Logger) throws(KafkaError) {
         // The host handle is never used to produce; it only carries the mock's thread.
-        client = try RdKafkaClient(type: RD_KAFKA_PRODUCER, properties: [("client.id", "streamrec-embedded")],
-                                   callbacks: RdKafkaCallbacks(logger: logger))
+        client = try RdKafkaClient(
+            type: RD_KAFKA_PRODUCER, properties: [("client.id", "streamrec-embedded")],
+            callbacks: RdKafkaCallbacks(logger: logger))
         guard let cluster = rd_kafka_mock_cluster_new(client.handle, brokers) else {
             throw KafkaError(.embeddedCluster, "could not start the embedded cluster (no free loopback ports?)")
         }

@@ -5,7 +5,8 @@ enum RdKafkaPartitionList {
     static func make(_ items: [KafkaTopicPartitionOffset]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
         let list = rd_kafka_topic_partition_list_new(Int32(items.count))!
         for item in items {
-            let element = rd_kafka_topic_partition_list_add(list, item.topicPartition.topic, item.topicPartition.partition)!
+            let element = rd_kafka_topic_partition_list_add(
+                list, item.topicPartition.topic, item.topicPartition.partition)!
             element.pointee.offset = item.offset.rawValue
         }
         return list
@@ -15,9 +16,14 @@ enum RdKafkaPartitionList {
         make(partitions.map { KafkaTopicPartitionOffset($0, offset: .invalid) })
     }
 
-    static func elements(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>) -> [(KafkaTopicPartitionOffset, rd_kafka_resp_err_t)] {
+    static func elements(
+        _ list: UnsafePointer<rd_kafka_topic_partition_list_t>
+    ) -> [(KafkaTopicPartitionOffset, rd_kafka_resp_err_t)] {
         UnsafeBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)).map {
-            (KafkaTopicPartitionOffset(topic: String(cString: $0.topic), partition: $0.partition, offset: KafkaOffset($0.offset)), $0.err)
+            (
+                KafkaTopicPartitionOffset(
+                    topic: String(cString: $0.topic), partition: $0.partition, offset: KafkaOffset($0.offset)), $0.err
+            )
         }
     }
 

@@ -36,8 +36,9 @@ final class RdKafkaProducerHandle: @unchecked Sendable {
     func produce(_ message: KafkaProducerMessage, opaque: UInt) throws(KafkaError) {
         try withOptionalBytes(message.key) { (key) throws(KafkaError) in
             try withOptionalBytes(message.value) { (value) throws(KafkaError) in
-                try produce(topic: message.topic, partition: message.partition, key: key, value: value,
-                            headers: message.headers, timestampMilliseconds: message.timestampMilliseconds, opaque: opaque)
+                try produce(
+                    topic: message.topic, partition: message.partition, key: key, value: value,
+                    headers: message.headers, timestampMilliseconds: message.timestampMilliseconds, opaque: opaque)
             }
         }
     }
@@ -68,10 +69,14 @@ final class RdKafkaProducerHandle: @unchecked Sendable {
             add(RD_KAFKA_VTYPE_RKT) { $0.u.rkt = rkt }
             add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
             if let key {
-                add(RD_KAFKA_VTYPE_KEY) { $0.u.mem.ptr = Self.pointer(key); $0.u.mem.size = key.count }
+                add(RD_KAFKA_VTYPE_KEY) {
+                    $0.u.mem.ptr = Self.pointer(key); $0.u.mem.size = key.count
+                }
             }
             if let value {
-                add(RD_KAFKA_VTYPE_VALUE) { $0.u.mem.ptr = Self.pointer(value); $0.u.mem.size = value.count }
+                add(RD_KAFKA_VTYPE_VALUE) {
+                    $0.u.mem.ptr = Self.pointer(value); $0.u.mem.size = value.count
+                }
             }
             if let partition {
                 add(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition }
@@ -145,9 +150,12 @@ extension KafkaDeliveryReport {
 }
 
 @inline(__always)
-func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws(KafkaError) -> R) throws(KafkaError) -> R {
+func withOptionalBytes<R>(
+    _ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws(KafkaError) -> R
+) throws(KafkaError) -> R {
     guard let bytes else { return try body(nil) }
-    let result: Result<R, KafkaError> = bytes.withUnsafeBytes { raw in Result { () throws(KafkaError) in try body(raw) } }
+    let result: Result<R, KafkaError> = bytes.withUnsafeBytes { raw in Result { () throws(KafkaError) in try body(raw) }
+    }
     return try result.get()
 }
 
