@@ -129,12 +129,14 @@ struct ReplayCommandTests {
         let arrivals = try await records.map(\.1)
         try #require(arrivals.count == 6)
         // Arrival times carry the reader's fetch jitter, which on a loaded machine
-        // shifts one record late and the next early; the whole span does not have it.
+        // shifts one record late and the next early (by over 300 ms while the crash
+        // tests run beside this one); the whole span does not have it. Each gap is
+        // still far from what no pacing gives (all at once) or a doubled wait.
         let span = arrivals[5] - arrivals[0]
         #expect(span > .milliseconds(4_500) && span < .milliseconds(5_500), "five gaps took \(span)")
         for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
             let gap = later - earlier
-            #expect(gap > .milliseconds(700) && gap < .milliseconds(1_300), "gap \(gap)")
+            #expect(gap > .milliseconds(500) && gap < .milliseconds(1_500), "gap \(gap)")
         }
         broker.send(signal: SIGTERM)
         _ = await broker.waitForExit()
