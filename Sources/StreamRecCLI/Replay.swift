@@ -3,6 +3,15 @@ import Foundation
 import StreamRecCore
 import StreamRecKafka
 
+/// The order a replay sends events in.
+enum ReplayOrder: Equatable {
+    /// As read, file after file.
+    case file
+    /// By event time (stable), sorting within `memoryBudget` bytes and merging
+    /// sorted runs from disk beyond it.
+    case time(memoryBudget: Int)
+}
+
 /// Where replayed events go.
 enum ReplaySink {
     case dryRun
@@ -24,9 +33,9 @@ struct Replay {
     private var key: [UInt8] = []
     private var value: [UInt8] = []
     private(set) var sent = 0
-    private(set) var filtered = 0
-    private(set) var rejected: [String: Int] = [:]
-    private var rejectedTotal = 0
+    private(set) var counts = ReplayInput.Counts()
+    /// Sorted runs merged for time order (1 when the events fit the memory budget).
+    private(set) var sortedRuns = 0
     private let start = MonotonicClock.nanoseconds()
 
     init(
@@ -45,51 +54,40 @@ struct Replay {
         value.reserveCapacity(512)
     }
 
-    /// Replays every file in order, up to the limit.
+    /// Replays every file, in event-time order or as read, up to the limit.
     mutating func run(
-        _ input: LogInputOptions, schema: EventSchema, readers: [LogFileReader], sink: inout ReplaySink
+        _ input: LogInputOptions, schema: EventSchema, readers: [LogFileReader], order: ReplayOrder,
+        sink: inout ReplaySink
     ) throws {
-        let totalSize = readers.reduce(0) { $0 + $1.size }
-        var doneBefore: Int64 = 0
-        var current: LogFileReader?
-        try input.forEachEvent(
-            schema: schema, readers: readers,
-            onInvalid: { error, location in
-                try reject(error, at: location)
-            },
-            onEvent: { event, reader in
-                if let limit, sent >= limit { return false }
-                if current !== reader {
-                    if let current { doneBefore += current.size }
-                    current = reader
-                }
-                if let from = window.from, event.timestampMilliseconds < from {
-                    filtered += 1
-                    return true
-                }
-                if let to = window.to, event.timestampMilliseconds >= to {
-                    filtered += 1
-                    return true
-                }
-                try send(event, sink: &sink)
-                if sent & 1023 == 0 {
-                    let fraction = totalSize > 0 ? Double(doneBefore + reader.position) / Double(totalSize) : nil
-                    progress.update(sent: sent, rejected: rejectedTotal, fraction: fraction)
-                }
+        // The reading half keeps its own counts, so that sending can change the
+        // replay while the reader runs.
+        var reading = ReplayInput(window: window, strict: strict, showErrors: showErrors, progress: progress)
+        defer { counts = reading.counts }
+        switch order {
+        case .file:
+            try reading.read(input, schema: schema, readers: readers) { event, fraction in
+                try deliver(event, sink: &sink, fraction: fraction)
+            }
+        case .time(let memoryBudget):
+            var sorter = EventTimeSorter(memoryBudget: memoryBudget, schema: schema)
+            try reading.read(input, schema: schema, readers: readers) { event, _ in
+                try sorter.append(event)
                 return true
-            })
+            }
+            let total = Double(max(1, sorter.count))
+            try sorter.drain { event in
+                try deliver(event, sink: &sink, fraction: Double(sent + 1) / total)
+            }
+            sortedRuns = max(1, sorter.spilledRuns)
+        }
     }
 
-    private mutating func reject(_ error: LogLineError, at location: String) throws {
-        rejected[error.reason, default: 0] += 1
-        rejectedTotal += 1
-        if strict {
-            throw CommandError.failed("\(location): \(error.message); stopping (--strict)")
-        }
-        if rejectedTotal <= showErrors {
-            progress.finish()
-            printError("\(location): \(error.message)")
-        }
+    /// Sends one event unless the limit is reached; false when it is.
+    private mutating func deliver(_ event: Event, sink: inout ReplaySink, fraction: Double?) throws -> Bool {
+        if let limit, sent >= limit { return false }
+        try send(event, sink: &sink)
+        if sent & 1023 == 0 { progress.update(sent: sent, rejected: counts.rejectedTotal, fraction: fraction) }
+        return true
     }
 
     private mutating func send(_ event: Event, sink: inout ReplaySink) throws {
@@ -107,6 +105,12 @@ struct Replay {
         try producer.sendSync(topic: topic, key: key, value: value, timestampMilliseconds: event.timestampMilliseconds)
     }
 
+    private var orderSummary: String {
+        let read = "\(counts.outOfOrder) read out of event-time order"
+        guard sortedRuns > 0 else { return read + " (sent in file order)" }
+        return read + (sortedRuns == 1 ? " (sent sorted)" : " (sent sorted, merged from \(sortedRuns) runs)")
+    }
+
     /// Flushes and prints the summary. Fails if any record was not delivered.
     mutating func finish(sink: ReplaySink) async throws {
         var failed = 0
@@ -116,14 +120,15 @@ struct Replay {
         }
         progress.finish()
         let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
-        let reasons = rejected.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let reasons = counts.rejected.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
         let verb = if case .dryRun = sink { "validated" } else { "replayed" }
         let target = if case .dryRun = sink { " (dry run, nothing sent)" } else { " to \(topic)" }
         print(
             String(
-                format: "%@ %d events%@ in %.3f s (%.0f events/s); rejected %d%@; filtered %d",
-                verb, sent, target, seconds, Double(sent) / max(seconds, 1e-9), rejectedTotal,
-                reasons.isEmpty ? "" : " (\(reasons))", filtered))
+                format: "%@ %d events%@ in %.3f s (%.0f events/s); rejected %d%@; filtered %d; %@",
+                verb, sent, target, seconds, Double(sent) / max(seconds, 1e-9), counts.rejectedTotal,
+                reasons.isEmpty ? "" : " (\(reasons))", counts.filtered, orderSummary))
         if failed > 0 {
             throw KafkaError(.deliveryFailed, "\(failed) of \(sent) events were not delivered to \(topic)")
         }

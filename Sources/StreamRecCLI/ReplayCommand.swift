@@ -17,6 +17,12 @@ struct ReplayCommand: AsyncParsableCommand {
             at the first); the summary counts them by reason. Pacing: as fast as possible (default), \
             --rate N events/s, or --speedup X (event time, X times faster than it happened).
 
+            Events are sent in event-time order (stable: events of the same time keep their input \
+            order), whatever the order of the files: all files are read first, sorted within \
+            --sort-memory and merged from sorted runs on disk beyond it. --order file sends them as \
+            read instead, starting at once. --limit takes the first N events in the order sent. The \
+            summary says how many events were read out of event-time order.
+
             Examples:
               streamrec replay u.data --speedup 86400
               streamrec replay events.csv.gz \\
@@ -50,6 +56,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Skip events at or after this time (RFC 3339 or epoch ms).", valueName: "time"))
     var to: String?
 
+    @Option(help: ArgumentHelp("time: by event time (default); file: as read.", valueName: "time|file"))
+    var order: OrderArgument = .time
+
+    @Option(
+        name: .customLong("sort-memory"),
+        help: ArgumentHelp("Megabytes of events sorted in memory before sorted runs go to disk.", valueName: "MB"))
+    var sortMemory = 256
+
     @Option(help: "Send at most this many events per second.")
     var rate: Double?
 
@@ -76,11 +90,16 @@ struct ReplayCommand: AsyncParsableCommand {
         if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of events per second") }
         if let speedup, !(speedup > 0) { throw ValidationError("--speedup must be a positive factor") }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+        if sortMemory < 1 { throw ValidationError("--sort-memory must be at least 1 (MB)") }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, Self.time(value) == nil {
                 throw ValidationError("\(name) expects an RFC 3339 time or epoch milliseconds, got '\(value)'")
             }
         }
+    }
+
+    enum OrderArgument: String, ExpressibleByArgument, CaseIterable {
+        case time, file
     }
 
     static func time(_ text: String) -> Int64? {
@@ -110,7 +129,8 @@ struct ReplayCommand: AsyncParsableCommand {
         var replay = Replay(
             topic: topic, pacing: pacing, limit: limit, window: (from.flatMap(Self.time), to.flatMap(Self.time)),
             strict: strict, showErrors: showErrors, progress: ReplayProgress(enabled: !noProgress))
-        try replay.run(input, schema: schema, readers: readers, sink: &sink)
+        let order: ReplayOrder = self.order == .file ? .file : .time(memoryBudget: sortMemory << 20)
+        try replay.run(input, schema: schema, readers: readers, order: order, sink: &sink)
         try await replay.finish(sink: sink)
     }
 }

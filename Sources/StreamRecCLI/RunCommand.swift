@@ -4,7 +4,6 @@ import ServiceLifecycle
 import StreamRecCore
 import StreamRecEngine
 import StreamRecKafka
-import Synchronization
 
 /// `streamrec run`: the streaming engine.
 struct RunCommand: AsyncParsableCommand {
@@ -151,30 +150,5 @@ struct RunCommand: AsyncParsableCommand {
         try await serviceGroup.run()
         let final = engine.statistics
         printError("streamrec run stopped: \(StatusLine.describe(final))")
-    }
-}
-
-/// The periodic one-line status of `streamrec run`, with rates since the last line.
-final class StatusLine: Sendable {
-    private let last = Mutex<(time: Date, events: Int)?>(nil)
-
-    func print(_ statistics: EngineStatistics) {
-        let now = Date()
-        let rate: String = last.withLock { last in
-            defer { last = (now, statistics.eventsApplied) }
-            guard let last, now > last.time else { return "" }
-            return String(
-                format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))
-        }
-        printError("streamrec run: \(Self.describe(statistics, rate: rate))")
-    }
-
-    static func describe(_ s: EngineStatistics, rate: String = "") -> String {
-        let rejected = s.rejected.values.reduce(0, +)
-        let partitions = s.assignedPartitions.map(String.init).joined(separator: ",")
-        let periodic = s.periodicRefreshes > 0 ? " (\(s.periodicRefreshes) periodic)" : ""
-        return
-            "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates\(periodic), "
-            + "\(s.checkpoints) checkpoints; partitions [\(partitions)]"
     }
 }
