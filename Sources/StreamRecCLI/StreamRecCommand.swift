@@ -71,7 +71,7 @@ package struct StreamRecCommand: AsyncParsableCommand {
         case let error as StreamRecError: (error.message, 2)
         case let error as KafkaError:
             (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
-        case let error as EngineError: (error.message, 1)
+        case let error as EngineError: (error.message, error.code == .stateDirectoryInUse ? 2 : 1)
         default: nil
         }
     }

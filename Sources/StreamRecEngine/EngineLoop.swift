@@ -17,6 +17,8 @@ final class EngineLoop {
     let configuration: StreamRecConfiguration
     let logger: Logger
     let control: EngineControl
+    /// Held for the loop's life: one engine per state directory.
+    private let lock: StateDirectoryLock
     let checkpoints: CheckpointStore
     let writer: CheckpointWriter
     let producer: KafkaProducer
@@ -50,6 +52,7 @@ final class EngineLoop {
         self.configuration = configuration
         self.logger = logger
         self.control = control
+        lock = try StateDirectoryLock(directory: options.stateDirectory)
         checkpoints = CheckpointStore(directory: options.stateDirectory)
         writer = CheckpointWriter(store: checkpoints)
 

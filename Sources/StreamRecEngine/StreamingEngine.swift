@@ -98,7 +98,7 @@ package final class StreamingEngine: Service, Sendable {
     /// calling thread; throws on a fatal Kafka or state error. An engine runs once.
     package func runSync() throws {
         guard let loop = pendingLoop.withLock({ $0.take() }) else {
-            throw EngineError("the engine has already run: create a new StreamingEngine to run again")
+            throw EngineError("the engine has already run: create a new StreamingEngine to run again", code: .lifecycle)
         }
         try loop.wrappedValue.run()
     }

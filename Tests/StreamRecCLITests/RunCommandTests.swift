@@ -31,4 +31,32 @@ struct RunCommandTests {
         #expect(!engine.stderr.contains("did not finish"), "the watchdog must not fire")
         #expect(EngineCrashTests.checkpoint(in: stateDirectory)?.eventsApplied == 50)
     }
+
+    @Test("One engine per state directory: a second exits 2 naming the first's pid; after kill -9 the next one starts")
+    func stateDirectoryLock() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        let prefix = "lock-\(UUID().uuidString.prefix(6))"
+        for topic in ["events", "dlq", "recommendations"] {
+            try cluster.createTopic("\(prefix).\(topic)", partitions: 1)
+        }
+        let stateDirectory = temporaryDirectory("state")
+        let environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
+        let arguments = [
+            "run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval", "0",
+            "--log-level", "info",
+        ]
+        let first = try ChildProcess(arguments, environment: environment)
+        #expect(await first.waitForStderr(containing: "consuming", timeout: .seconds(30)), "stderr: \(first.stderr)")
+
+        let second = try await run(arguments, environment: environment, timeout: .seconds(30))
+        #expect(second.status == 2, "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("in use by another engine (pid \(first.pid))"), "stderr: \(second.stderr)")
+
+        first.send(signal: SIGKILL)
+        _ = await first.waitForExit()
+        let third = try ChildProcess(arguments, environment: environment)
+        #expect(await third.waitForStderr(containing: "consuming", timeout: .seconds(30)), "stderr: \(third.stderr)")
+        third.send(signal: SIGTERM)
+        #expect(await third.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(third.stderr)")
+    }
 }
