@@ -110,8 +110,15 @@ final class ChildProcess: Sendable {
     }
 
     func writeStdin(_ text: String) {
-        stdinPipe.fileHandleForWriting.write(Data(text.utf8))
+        writeStdin(Array(text.utf8))
     }
+
+    func writeStdin(_ bytes: [UInt8]) {
+        stdinPipe.fileHandleForWriting.write(Data(bytes))
+    }
+
+    /// Standard output as bytes, for output that need not be UTF-8.
+    var stdoutBytes: [UInt8] { output.bytes.withLock { [UInt8]($0.stdout) } }
 
     func closeStdin() {
         try? stdinPipe.fileHandleForWriting.close()
@@ -172,6 +179,18 @@ func run(
     child.closeStdin()
     let status = await child.waitForExit(timeout: timeout)
     return (status, child.stdout, child.stderr)
+}
+
+/// ``run(_:environment:executable:stdin:timeout:)`` with bytes in and out.
+func runBytes(
+    _ arguments: [String], executable: String = streamrecExecutable, stdin: [UInt8] = [],
+    timeout: Duration = .seconds(60)
+) async throws -> (status: Int32?, stdout: [UInt8], stderr: String) {
+    let child = try ChildProcess(arguments, executable: executable)
+    child.writeStdin(stdin)
+    child.closeStdin()
+    let status = await child.waitForExit(timeout: timeout)
+    return (status, child.stdoutBytes, child.stderr)
 }
 
 /// A fresh STREAMREC_HOME, so that tests never see each other's (or a developer's) broker.
