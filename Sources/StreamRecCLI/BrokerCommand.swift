@@ -32,7 +32,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Partitions of every topic, instead of each definition's own count.")
     var partitions: Int?
 
-    @Option(name: .customLong("topics-dir"), help: "Folder of topic definitions (default: topics.directory, 'topics').")
+    @Option(
+        name: .customLong("topics-dir"),
+        help: "Folder of topic definitions (default: topics.directory if it exists, else the built-in ones).")
     var topicsDirectory: String?
 
     @Option(
@@ -58,7 +60,7 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, label: "broker")
         let topics =
-            try TopicDirectory.load(topicsDirectory ?? context.configuration.topics.directory)
+            try TopicDirectory.resolve(option: topicsDirectory, configured: context.configuration.topics.directory)
             .map { definition in
                 var definition = definition
                 definition.partitions = partitions ?? definition.partitions

@@ -4,6 +4,18 @@ import StreamRecKafka
 
 /// The topic definitions in a folder: every `*.yaml` / `*.yml` file, one topic each.
 enum TopicDirectory {
+    /// The definitions to use: the folder given with `--topics-dir` (which must
+    /// exist); else the configured `topics.directory` when it exists (`topics`,
+    /// relative to the working directory, by default); else the built-in ones.
+    static func resolve(option: String?, configured: String) throws -> [TopicDefinition] {
+        if let option { return try load(option) }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: configured, isDirectory: &isFolder), isFolder.boolValue {
+            return try load(configured)
+        }
+        return try BuiltInTopics.definitions()
+    }
+
     static func load(_ directory: String) throws -> [TopicDefinition] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {

@@ -8,8 +8,29 @@ struct TopicsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topics",
         abstract: "Create StreamRec's topics on a cluster, or list what exists.",
-        subcommands: [Apply.self, List.self]
+        subcommands: [Apply.self, List.self, Schema.self]
     )
+
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the JSON schema of a topic's values: event (Event v1) or recommendation (Recommendation v1).")
+
+        enum Name: String, ExpressibleByArgument, CaseIterable {
+            case event, recommendation
+        }
+
+        @Argument(help: "event or recommendation.")
+        var name: Name
+
+        func run() throws {
+            let file = "\(name.rawValue)-v1.schema.json"
+            guard let schema = BuiltInTopics.schemaFiles.first(where: { $0.file == file }) else {
+                throw CommandError.failed("no built-in schema \(file)")
+            }
+            print(schema.json)
+        }
+    }
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,7 +44,9 @@ struct TopicsCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .customLong("topics-dir"), help: "Folder of topic definitions (default: topics.directory).")
+        @Option(
+            name: .customLong("topics-dir"),
+            help: "Folder of topic definitions (default: topics.directory if it exists, else the built-in ones).")
         var topicsDirectory: String?
 
         @Option(
@@ -33,7 +56,8 @@ struct TopicsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try CommandContext(global, label: "topics")
-            let definitions = try TopicDirectory.load(topicsDirectory ?? context.configuration.topics.directory)
+            let definitions = try TopicDirectory.resolve(
+                option: topicsDirectory, configured: context.configuration.topics.directory)
             let (admin, _) = try await context.connectedAdmin()
             let results = try await admin.ensureTopics(
                 definitions.map { $0.newTopic(replicationFactor: replicationFactor) },

@@ -54,4 +54,24 @@ struct BrokerCommandTests {
         broker.send(signal: SIGINT)
         #expect(await broker.waitForExit(timeout: .seconds(15)) == 0)
     }
+
+    @Test("From an empty directory: broker starts with the built-in topics, topics apply finds them")
+    func fromAnEmptyDirectory() async throws {
+        let empty = try makeTemporaryDirectory("cwd")
+        let home = try temporaryHome()
+        let broker = try ChildProcess(["broker"], environment: ["STREAMREC_HOME": home], workingDirectory: empty)
+        let address = try await broker.firstLine()
+        #expect(address.hasPrefix("127.0.0.1:"), "stderr: \(broker.stderr)")
+
+        let apply = try ChildProcess(
+            ["topics", "apply"], environment: ["STREAMREC_HOME": home], workingDirectory: empty)
+        #expect(await apply.waitForExit() == 0, "stderr: \(apply.stderr)")
+        for topic in ["streamrec.events", "streamrec.events.dlq", "streamrec.recommendations"] {
+            #expect(apply.stdout.contains("\(topic)\texists"), "\(apply.stdout)")
+        }
+        let schema = try await run(["topics", "schema", "event"])
+        #expect(schema.stdout.contains("\"user_id\""))
+        broker.send(signal: SIGTERM)
+        #expect(await broker.waitForExit() == 0)
+    }
 }

@@ -28,10 +28,14 @@ final class ChildProcess: Sendable {
     /// Threads that read the child's output to its end; waited for before exit status is trusted.
     private let readers: [ReaderThread]
 
-    init(_ arguments: [String], executable: String = streamrecExecutable, environment: [String: String] = [:]) throws {
+    /// Starts the child in `workingDirectory` (the package root by default).
+    init(
+        _ arguments: [String], executable: String = streamrecExecutable, environment: [String: String] = [:],
+        workingDirectory: String = packageRoot
+    ) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STREAMREC_") }
         env.merge(environment) { $1 }
         process.environment = env
