@@ -16,7 +16,7 @@ struct CommandContext {
     /// - Parameter commandOverrides: settings a command's own flags set (such as
     ///   `run --model`); they win over every other layer.
     init(
-        _ options: GlobalOptions, label: String, commandOverrides: [ConfigurationLoader.Override] = [],
+        _ options: some CommandOptions, label: String, commandOverrides: [ConfigurationLoader.Override] = [],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         var logger = Logger(label: "streamrec.\(label)")

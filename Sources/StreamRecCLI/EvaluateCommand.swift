@@ -24,7 +24,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OfflineOptions
     @OptionGroup var input: LogInputOptions
 
     @Option(help: ArgumentHelp("Models to compare, comma-separated.", valueName: "names"))

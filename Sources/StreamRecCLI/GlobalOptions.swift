@@ -29,6 +29,78 @@ package struct GlobalOptions: ParsableArguments, Sendable {
     var logLevel: Logger.Level = .warning
 
     package init() {}
+
+    /// `arguments` with the global options given before the subcommand moved after
+    /// it, where the parser looks for them: `streamrec -c my.yaml topics apply`
+    /// reads as `streamrec topics apply -c my.yaml`. Stops at the first argument
+    /// that is not a global option (the subcommand, `--help`, `--version`).
+    static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
+        var moved: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if takesValue.contains(argument), index + 1 < arguments.count {
+                moved += arguments[index...(index + 1)]
+                index += 2
+            } else if joined.contains(where: { argument.hasPrefix($0) }) {
+                moved.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !moved.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        // Before a `--`, after which everything is positional.
+        rest.insert(contentsOf: moved, at: rest.firstIndex(of: "--") ?? rest.endIndex)
+        return rest
+    }
+
+    private static let takesValue: Set = ["-b", "--bootstrap-servers", "-c", "--config", "-X", "--log-level"]
+    private static let joined = ["--bootstrap-servers=", "--config=", "--log-level=", "-X"]
+}
+
+/// What a command's context needs of its options: offline commands take only the
+/// configuration file and the log level.
+protocol CommandOptions {
+    var configFile: String? { get }
+    var logLevel: Logger.Level { get }
+    var bootstrapServers: String? { get }
+    var properties: [String] { get }
+}
+
+extension GlobalOptions: CommandOptions {}
+
+/// The options of commands that never connect to Kafka (`inspect`, `evaluate`):
+/// `-b` and `-X` would do nothing there, so they are refused.
+struct OfflineOptions: ParsableArguments, CommandOptions {
+    @Option(
+        name: [.customShort("c"), .customLong("config")],
+        help: ArgumentHelp(
+            "Configuration file (env STREAMREC_CONFIG; default config/streamrec.yaml when present).", valueName: "file")
+    )
+    var configFile: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: Logger.Level = .warning
+
+    // Parsed only to refuse them with a message that says why.
+    @Option(name: [.customShort("b"), .customLong("bootstrap-servers")], help: .hidden)
+    var givenBootstrapServers: String?
+    @Option(name: .customShort("X", allowingJoined: true), help: .hidden)
+    var givenProperties: [String] = []
+
+    var bootstrapServers: String? { nil }
+    var properties: [String] { [] }
+
+    func validate() throws {
+        if givenBootstrapServers != nil || !givenProperties.isEmpty {
+            throw ValidationError(
+                "this command reads files offline and never connects to Kafka: leave out -b/--bootstrap-servers and -X")
+        }
+    }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

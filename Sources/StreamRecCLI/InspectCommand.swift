@@ -23,7 +23,7 @@ struct InspectCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OfflineOptions
     @OptionGroup var input: LogInputOptions
 
     @Option(

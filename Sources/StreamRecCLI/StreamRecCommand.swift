@@ -11,12 +11,15 @@ package struct StreamRecCommand: AsyncParsableCommand {
         commandName: "streamrec",
         abstract: "Real-time recommendations from a Kafka stream of user events.",
         discussion: """
-            Every command takes -b/--bootstrap-servers, -c/--config and -X key=value (any librdkafka \
-            property). Settings layer as: config file < STREAMREC_* environment < flags. Without \
-            bootstrap servers, commands use the embedded broker started by `streamrec broker`.
+            Every command takes -c/--config and --log-level; those that talk to Kafka also take \
+            -b/--bootstrap-servers and -X key=value (any librdkafka property). They may come before \
+            or after the command's name. Settings layer as: config file < STREAMREC_* environment < \
+            flags. Without bootstrap servers, commands use the embedded broker started by \
+            `streamrec broker`.
 
             Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
             """,
+        version: StreamRecVersion.current,
         subcommands: [
             DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self,
             ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self,
@@ -34,7 +37,7 @@ package struct StreamRecCommand: AsyncParsableCommand {
             return handler
         }
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(GlobalOptions.movedAfterSubcommand(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
