@@ -16,7 +16,9 @@ if [ "$status" -ne 0 ]; then
     grep -A80 "Program crashed" "$log" | grep -vE "^(r[0-9a-z]+|rflags|cs|fs|gs) " | head -120
   fi
   grep -E "^◇ Test .* started" "$log" | sed 's/^◇ Test \(.*\) started.*/\1/' | sort > .build/tests-started
-  grep -E "^[✔✘] Test " "$log" | sed -E 's/^[✔✘] Test (.*) (passed|failed|recorded).*/\1/' | sort -u > .build/tests-ended
+  # A parameterized test ends as 'Test "name" with N test cases passed'.
+  grep -E "^[✔✘] Test " "$log" | sed -E 's/^[✔✘] Test (.*) (passed|failed|recorded).*/\1/; s/ with [0-9]+ test cases?$//' \
+    | sort -u > .build/tests-ended
   echo "== tests started but not finished"
   comm -23 .build/tests-started .build/tests-ended | head -20
 fi

@@ -109,7 +109,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         let sample = DemoSample.make(count: events)
         print(
-            "sending \(sample.events.count) events (+\(sample.malformed.count) malformed) at \(rate)/s; following \(follow)\n"
+            "sending \(sample.events.count) events (+\(sample.malformed.count) malformed) at \(rate)/s; following \(follow)"
+                + " (each line: a user's top 5 when it changes, * marks an item new to the list)\n"
         )
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: context.logger)
         let encoder = EventEncoder()

@@ -19,8 +19,8 @@ struct EvaluateCommand: AsyncParsableCommand {
               --protocol kfold: biased MF fitted on k-1 folds in several passes and scored \
             on the held-out fold, as Surprise's cross_validate does; per-fold and mean RMSE/MAE.
 
-            Models: isgd, raisgd, bpr, biased-mf, popularity, cooccurrence, hybrid \
-            (also popularity-cumulative). Hyper-parameters come from the `model` config section.
+            Models: isgd, raisgd, bpr, biased-mf, popularity, popularity-cumulative, cooccurrence, \
+            hybrid. Hyper-parameters come from the `model` config section.
             """
     )
 
@@ -66,8 +66,11 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         guard (1...1_000).contains(topN) else { throw ValidationError("--top-n must be between 1 and 1000") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
-        for name in models.split(separator: ",")
-        where !(ModelCatalog.names + ["popularity-cumulative"]).contains(String(name)) {
+        if let plot, !plot.lowercased().hasSuffix(".svg"), !plot.lowercased().hasSuffix(".html") {
+            throw ValidationError(
+                "--plot writes SVG: name the file FILE.svg, or FILE.html for a page around it; got '\(plot)'")
+        }
+        for name in models.split(separator: ",") where !ModelCatalog.names.contains(String(name)) {
             throw ValidationError("unknown model '\(name)'; models are \(ModelCatalog.names.joined(separator: ", "))")
         }
     }

@@ -47,7 +47,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Topic to produce to (default: topics.events).")
     var topic: String?
 
-    @Option(help: "Stop after sending this many events.")
+    @Option(parsing: .unconditional, help: "Stop after sending this many events.")
     var limit: Int?
 
     @Option(help: ArgumentHelp("Skip events before this time (RFC 3339 or epoch ms).", valueName: "time"))
@@ -64,10 +64,10 @@ struct ReplayCommand: AsyncParsableCommand {
         help: ArgumentHelp("Megabytes of events sorted in memory before sorted runs go to disk.", valueName: "MB"))
     var sortMemory = 256
 
-    @Option(help: "Send at most this many events per second.")
+    @Option(parsing: .unconditional, help: "Send at most this many events per second.")
     var rate: Double?
 
-    @Option(help: "Replay at event-time pace, this many times faster than it happened.")
+    @Option(parsing: .unconditional, help: "Replay at event-time pace, this many times faster than it happened.")
     var speedup: Double?
 
     @Flag(name: .customLong("dry-run"), help: "Read and validate only; send nothing.")

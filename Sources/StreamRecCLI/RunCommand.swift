@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
     var group: String?
 
     @Option(
-        name: .customLong("status-interval"),
+        name: .customLong("status-interval"), parsing: .unconditional,
         help: ArgumentHelp("Seconds between status lines on stderr; 0 for none.", valueName: "seconds"))
     var statusInterval: Double = 10
 

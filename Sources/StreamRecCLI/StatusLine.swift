@@ -2,18 +2,23 @@ import Foundation
 import StreamRecEngine
 import Synchronization
 
-/// The periodic one-line status of `streamrec run`, with rates since the last line.
+/// The periodic one-line status of `streamrec run`, with rates since the last
+/// line. An idle engine prints nothing: a line is printed only when something
+/// in it changed.
 final class StatusLine: Sendable {
-    private let last = Mutex<(time: Date, events: Int)?>(nil)
+    private let last = Mutex<(time: Date, events: Int, text: String)?>(nil)
 
     func print(_ statistics: EngineStatistics) {
         let now = Date()
-        let rate: String = last.withLock { last in
-            defer { last = (now, statistics.eventsApplied) }
+        let text = Self.describe(statistics)
+        let rate: String? = last.withLock { last in
+            guard last?.text != text else { return nil }
+            defer { last = (now, statistics.eventsApplied, text) }
             guard let last, now > last.time else { return "" }
             return String(
                 format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))
         }
+        guard let rate else { return }
         printError("streamrec run: \(Self.describe(statistics, rate: rate))")
     }
 

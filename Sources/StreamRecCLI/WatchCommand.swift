@@ -37,7 +37,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per line (Recommendation v1) instead of tables.")
     var json = false
 
-    @Option(help: "Exit after printing this many updates.")
+    @Option(parsing: .unconditional, help: "Exit after printing this many updates.")
     var count: Int?
 
     @Flag(help: "Also show updates not newer than one already shown for the user.")

@@ -16,10 +16,10 @@ struct BadInputTests {
 
     @Test("A value of the wrong type in the environment: exit 2, variable and key named")
     func wrongType() async throws {
-        let result = try await run(["config"], environment: ["STREAMREC_HTTP_PORT": "eighty"])
+        let result = try await run(["config"], environment: ["STREAMREC_BATCH_SIZE": "eighty"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("STREAMREC_HTTP_PORT"))
-        #expect(result.stderr.contains("'http.port' must be an integer"))
+        #expect(result.stderr.contains("STREAMREC_BATCH_SIZE"))
+        #expect(result.stderr.contains("'engine.batch_size' must be an integer"))
     }
 
     @Test("An unknown librdkafka property: exit 2 before connecting, the property named")
@@ -81,5 +81,29 @@ struct BadInputTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("5 MiB"))
         #expect(result.stdout.contains("--bootstrap-servers"))
+    }
+
+    @Test(
+        "Argument mistakes met by new users: exit 2 and a message that says what to change",
+        arguments: [
+            (["watch", "--count", "-1"], "--count must be at least 1"),
+            (["replay", "--limit", "-5", "x.jsonl"], "--limit must not be negative"),
+            (["evaluate", "--plot", "r.png", "u.data"], "name the file FILE.svg"),
+            (["evaluate", "--models", "foo", "u.data"], "popularity-cumulative"),
+        ])
+    func argumentMistakes(arguments: [String], expected: String) async throws {
+        let result = try await run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+    }
+
+    @Test("A wrong value in the config file names the file and the key once")
+    func keyNamedOnce() async throws {
+        let file = try makeTemporaryDirectory("config") + "/typed.yaml"
+        try "engine:\n  refresh_window_ms: abc\n".write(toFile: file, atomically: false, encoding: .utf8)
+        let result = try await run(["config", "-c", file])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file): 'engine.refresh_window_ms' must be an integer, got 'abc'"))
+        #expect(result.stderr.components(separatedBy: "refresh_window_ms").count == 2, "\(result.stderr)")
     }
 }

@@ -14,8 +14,8 @@ struct ConfigurationLoaderTests {
             sasl.password: hunter2
         consumer:
           group_id: from-file
-        http:
-          port: 9000
+        engine:
+          batch_size: 9000
         """
     )
 
@@ -24,7 +24,7 @@ struct ConfigurationLoaderTests {
         let loaded = try ConfigurationLoader.load()
         #expect(loaded.configuration == StreamRecConfiguration())
         #expect(loaded.configuration.topics.events == "streamrec.events")
-        #expect(loaded.origins["http.port"] == "default")
+        #expect(loaded.origins["engine.batch_size"] == "default")
     }
 
     @Test("File < environment < flags, and each value remembers its origin")
@@ -32,17 +32,17 @@ struct ConfigurationLoaderTests {
         let loaded = try ConfigurationLoader.load(
             file: file,
             environment: [
-                "STREAMREC_BOOTSTRAP_SERVERS": "env-host:9092", "STREAMREC_HTTP_PORT": "9100", "PATH": "/bin",
+                "STREAMREC_BOOTSTRAP_SERVERS": "env-host:9092", "STREAMREC_BATCH_SIZE": "9100", "PATH": "/bin",
             ],
             overrides: [.init(path: "kafka.bootstrap_servers", value: "flag-host:9092", origin: "--bootstrap-servers")]
         )
         let configuration = loaded.configuration
         #expect(configuration.kafka.bootstrapServers == "flag-host:9092")
-        #expect(configuration.http.port == 9100)
+        #expect(configuration.engine.batchSize == 9100)
         #expect(configuration.consumer.groupID == "from-file")
         #expect(configuration.kafka.properties == ["security.protocol": "SASL_SSL", "sasl.password": "hunter2"])
         #expect(loaded.origins["kafka.bootstrap_servers"] == "--bootstrap-servers")
-        #expect(loaded.origins["http.port"] == "env STREAMREC_HTTP_PORT")
+        #expect(loaded.origins["engine.batch_size"] == "env STREAMREC_BATCH_SIZE")
         #expect(loaded.origins["consumer.group_id"] == "file test.yaml")
     }
 
@@ -75,8 +75,8 @@ struct ConfigurationLoaderTests {
         arguments: [
             ("kafka:\n  bootstrap_server: x\n", "unknown configuration key 'kafka.bootstrap_server'"),
             ("kafak:\n  client_id: x\n", "unknown configuration key 'kafak'"),
-            ("http:\n  port: eighty\n", "'http.port' must be an integer, got 'eighty'"),
-            ("http:\n  port: 70000\n", "'http.port' must be in 0...65535, got 70000"),
+            ("engine:\n  batch_size: eighty\n", "'engine.batch_size' must be an integer, got 'eighty'"),
+            ("engine:\n  batch_size: 0\n", "'engine.batch_size' must be in 1...1000000, got 0"),
             (
                 "consumer:\n  auto_offset_reset: newest\n",
                 "'consumer.auto_offset_reset' must be one of earliest, latest, error"

@@ -67,7 +67,6 @@ public struct ConfigurationKey: Sendable {
             "start of a partition with no committed offset", ["earliest", "latest", "error"], \.consumer.autoOffsetReset
         ),
         .string("state.directory", "STREAMREC_STATE_DIR", "where checkpoints are written", \.state.directory),
-        .integer("http.port", "STREAMREC_HTTP_PORT", "port of the HTTP API and metrics", 0...65_535, \.http.port),
         .integer(
             "engine.refresh_window_ms", "STREAMREC_REFRESH_WINDOW_MS",
             "a user's events this soon after a refresh coalesce into one trailing refresh", 0...3_600_000,

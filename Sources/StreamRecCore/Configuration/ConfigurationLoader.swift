@@ -37,7 +37,8 @@ public enum ConfigurationLoader {
                 let key = ConfigurationKey.named(path)!
                 let origin = "\(file.name): '\(path)'"
                 switch setting {
-                case .value(let text): try key.apply(text, to: &configuration, origin: origin)
+                // A value's message names its key itself; a mapping's entries need it here.
+                case .value(let text): try key.apply(text, to: &configuration, origin: file.name)
                 case .entries(let entries): try key.apply(entries: entries, to: &configuration, origin: origin)
                 }
                 origins[path] = "file \(file.name)"

@@ -33,10 +33,6 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var directory = "state"
     }
 
-    public struct HTTP: Sendable, Equatable {
-        public var port = 8080
-    }
-
     /// How `streamrec run` refreshes, checkpoints and stops.
     public struct Engine: Sendable, Equatable {
         /// After a user's refresh, further events within this window are coalesced
@@ -77,7 +73,6 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public var topics = Topics()
     public var consumer = Consumer()
     public var state = State()
-    public var http = HTTP()
     public var engine = Engine()
     public var model = Model()
     /// What a valid event is; the `events` section.

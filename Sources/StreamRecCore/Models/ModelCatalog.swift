@@ -1,6 +1,8 @@
 /// The models `evaluate --models` and the engine can run, by name.
 public enum ModelCatalog {
-    public static let names = ["isgd", "raisgd", "bpr", "biased-mf", "popularity", "cooccurrence", "hybrid"]
+    public static let names = [
+        "isgd", "raisgd", "bpr", "biased-mf", "popularity", "popularity-cumulative", "cooccurrence", "hybrid",
+    ]
 
     /// A fresh model. Throws for an unknown name, listing the known ones.
     public static func make(
@@ -25,7 +27,7 @@ public enum ModelCatalog {
                 settings: settings)
         default:
             throw StreamRecError.configuration(
-                "unknown model '\(name)'; models are \((names + ["popularity-cumulative"]).joined(separator: ", "))")
+                "unknown model '\(name)'; models are \(names.joined(separator: ", "))")
         }
     }
 }
