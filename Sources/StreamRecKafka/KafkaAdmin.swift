@@ -12,7 +12,8 @@ public final class KafkaAdmin: Sendable {
         client = try RdKafkaClient(
             type: RD_KAFKA_PRODUCER,
             properties: configuration.baseProperties() + configuration.properties.sorted { $0.key < $1.key },
-            callbacks: RdKafkaCallbacks(logger: logger)
+            // Its failures are thrown with the last error: librdkafka's lines are detail.
+            callbacks: RdKafkaCallbacks(logger: logger, loudest: .debug)
         )
     }
 

@@ -106,4 +106,17 @@ struct BadInputTests {
         #expect(result.stderr.contains("\(file): 'engine.refresh_window_ms' must be an integer, got 'abc'"))
         #expect(result.stderr.components(separatedBy: "refresh_window_ms").count == 2, "\(result.stderr)")
     }
+
+    @Test("An unreachable cluster: one clear error, librdkafka's reconnect lines only at --log-level debug")
+    func unreachableIsOneLine() async throws {
+        let environment = ["STREAMREC_CONNECT_TIMEOUT_MS": "1000"]
+        let quiet = try await run(["topics", "list", "-b", "127.0.0.1:1"], environment: environment)
+        #expect(quiet.status == 1)
+        let lines = quiet.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(quiet.stderr)")
+        #expect(quiet.stderr.contains("cannot reach Kafka at 127.0.0.1:1"), "\(quiet.stderr)")
+        let detailed = try await run(
+            ["topics", "list", "-b", "127.0.0.1:1", "--log-level", "debug"], environment: environment)
+        #expect(detailed.stderr.contains("librdkafka"), "\(detailed.stderr)")
+    }
 }

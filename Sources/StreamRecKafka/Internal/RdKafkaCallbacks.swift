@@ -22,10 +22,19 @@ final class RdKafkaCallbacks: @unchecked Sendable {
     /// Called for client-level errors after they are logged.
     var onError: ((KafkaError) -> Void)?
 
-    init(logger: Logger, deliveryTracker: ProducerDeliveryTracker? = nil) {
+    /// The level of librdkafka's own errors and log lines, at most: `.debug` for a
+    /// client whose failures reach its caller as thrown errors carrying the last
+    /// error text (the admin client), so that a person sees one clear message
+    /// instead of every reconnect attempt.
+    let loudest: Logger.Level
+
+    init(logger: Logger, deliveryTracker: ProducerDeliveryTracker? = nil, loudest: Logger.Level = .critical) {
         self.logger = logger
         self.deliveryTracker = deliveryTracker
+        self.loudest = loudest
     }
+
+    private func capped(_ level: Logger.Level) -> Logger.Level { min(level, loudest) }
 
     /// The most recent client-level error text, e.g. why a broker is unreachable.
     var lastErrorText: String? { lastError.withLock { $0 } }
@@ -35,7 +44,8 @@ final class RdKafkaCallbacks: @unchecked Sendable {
         let error = KafkaError.rdKafka(.underlying, reason, err)
         // Transport errors repeat every reconnect attempt; they are warnings until
         // the caller's own timeout turns them into a failure.
-        logger.warning("librdkafka: \(reason)", metadata: ["code": "\(error.rdKafkaName ?? "")"])
+        logger.log(
+            level: capped(.warning), "librdkafka: \(reason)", metadata: ["code": "\(error.rdKafkaName ?? "")"])
         onError?(error)
     }
 
@@ -45,7 +55,7 @@ final class RdKafkaCallbacks: @unchecked Sendable {
             guard let rk, let box = RdKafkaCallbacks.from(rk) else { return }
             let text = message.map { String(cString: $0) } ?? ""
             let fac = facility.map { String(cString: $0) } ?? ""
-            box.logger.log(level: RdKafkaCallbacks.logLevel(level), "librdkafka \(fac): \(text)")
+            box.logger.log(level: box.capped(RdKafkaCallbacks.logLevel(level)), "librdkafka \(fac): \(text)")
         }
         rd_kafka_conf_set_error_cb(conf) { rk, err, reason, _ in
             guard let rk, let box = RdKafkaCallbacks.from(rk) else { return }
