@@ -16,6 +16,12 @@ struct BrokerCommand: AsyncParsableCommand {
             scripts) and records it in $STREAMREC_HOME/broker (default ~/.streamrec/broker) so that \
             other streamrec commands on this machine find it. Stops on SIGINT or SIGTERM.
 
+            With --detach the broker runs in the background: the command prints the address and \
+            returns once the broker is ready, so that a script can write \
+            `addr=$(streamrec broker --detach)`. The broker's log goes to \
+            $STREAMREC_HOME/broker.log; stop it with `kill PID` (the pid is printed on standard \
+            error and is the second line of the address file).
+
             Limits of the embedded cluster: each partition keeps only about the last 5 MiB of \
             (compressed) records, so old data disappears on large replays and `--reset-to earliest` \
             reprocesses only what is retained; topic configs (cleanup.policy…) are not enforced; \
@@ -47,6 +53,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-address-file"), help: "Do not record the address for other commands.")
     var noAddressFile = false
 
+    @Flag(help: "Run in the background: print the address once the broker is ready, then return.")
+    var detach = false
+
     func validate() throws {
         for topic in extraTopics { _ = try Self.parseTopic(topic, defaultPartitions: 6) }
         guard (1...9).contains(brokers) else {
@@ -58,6 +67,7 @@ struct BrokerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if detach { return try Self.startDetached(arguments: Array(CommandLine.arguments.dropFirst())) }
         let context = try CommandContext(global, label: "broker")
         let topics =
             try TopicDirectory.resolve(option: topicsDirectory, configured: context.configuration.topics.directory)
@@ -125,6 +135,42 @@ struct EmbeddedBrokerService: Service {
 }
 
 extension BrokerCommand {
+    /// Starts this command again without `--detach`, in the background with its
+    /// standard error in `$STREAMREC_HOME/broker.log`, prints the address it
+    /// announces and returns. Its standard output is a pipe that the broker writes
+    /// nothing to after the address, so it outlives this process unharmed.
+    static func startDetached(arguments: [String]) throws {
+        let home = StreamRecHome.path()
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let logPath = (home as NSString).appendingPathComponent("broker.log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let child = Process()
+        // This very executable: argv[0] may be a bare name found through PATH.
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        child.executableURL = URL(fileURLWithPath: executable)
+        child.arguments = arguments.filter { $0 != "--detach" }
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = FileHandle(forWritingAtPath: logPath)
+        child.standardInput = FileHandle.nullDevice
+        try child.run()
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        let descriptor = output.fileHandleForReading.fileDescriptor
+        while read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
+        guard !line.isEmpty else {
+            child.waitUntilExit()
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw CommandError.failed("the broker did not start (exit \(child.terminationStatus)): \(log)")
+        }
+        print(String(decoding: line, as: UTF8.self))
+        printError(
+            "streamrec broker: running as pid \(child.processIdentifier), log in \(logPath); stop it with kill \(child.processIdentifier)"
+        )
+    }
+
     /// Parses `NAME[:PARTITIONS]`.
     static func parseTopic(_ text: String, defaultPartitions: Int) throws -> TopicDefinition {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

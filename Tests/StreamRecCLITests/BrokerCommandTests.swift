@@ -74,4 +74,28 @@ struct BrokerCommandTests {
         broker.send(signal: SIGTERM)
         #expect(await broker.waitForExit() == 0)
     }
+
+    @Test("The README's scripting idiom, as written: addr=$(streamrec broker --detach) returns, the broker serves")
+    func detachedIdiom() async throws {
+        let home = try temporaryHome()
+        let folder = URL(fileURLWithPath: streamrecExecutable).deletingLastPathComponent().path
+        let script = """
+            set -e
+            addr=$(streamrec broker --detach)
+            streamrec topics list -b "$addr"
+            kill $(sed -n 2p "$STREAMREC_HOME/broker")
+            """
+        let result = try await run(
+            ["-c", script], environment: ["STREAMREC_HOME": home, "PATH": folder + ":/usr/bin:/bin"],
+            executable: "/bin/bash", timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("streamrec.events"), "\(result.stdout)")
+        // The broker removes its address file when it stops.
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(10)
+        while FileManager.default.fileExists(atPath: home + "/broker"), clock.now < end {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!FileManager.default.fileExists(atPath: home + "/broker"), "the detached broker stopped on kill")
+    }
 }
