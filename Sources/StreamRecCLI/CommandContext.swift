@@ -88,14 +88,20 @@ struct CommandContext {
         return client
     }
 
+    /// A producer that refuses records over `kafka.max_record_bytes` (a
+    /// `message.max.bytes` given with -X still wins).
     func producerConfiguration() throws -> KafkaProducerConfiguration {
-        KafkaProducerConfiguration(client: try clientConfiguration())
+        var producer = KafkaProducerConfiguration(client: try clientConfiguration())
+        producer.maxRecordBytes = configuration.kafka.maxRecordBytes
+        return producer
     }
 
     func consumerConfiguration(groupID: String) throws -> KafkaConsumerConfiguration {
         var consumer = KafkaConsumerConfiguration(client: try clientConfiguration(), groupID: groupID)
         consumer.autoOffsetReset =
             KafkaConsumerConfiguration.AutoOffsetReset(rawValue: configuration.consumer.autoOffsetReset) ?? .earliest
+        consumer.sessionTimeoutMilliseconds = configuration.consumer.sessionTimeoutMilliseconds
+        consumer.instanceID = configuration.consumer.instanceID.isEmpty ? nil : configuration.consumer.instanceID
         if try bootstrap().embedded, configuration.kafka.properties["fetch.wait.max.ms"] == nil {
             consumer.fetchWaitMaxMilliseconds = EmbeddedKafkaCluster.recommendedFetchWaitMilliseconds
         }

@@ -67,7 +67,9 @@ struct ProduceCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, label: "produce")
         let schema = context.configuration.events
-        let records = user != nil ? [try recordFromFlags(schema)] : try recordsFromStandardInput(schema)
+        let maxBytes = context.configuration.kafka.maxRecordBytes
+        let records =
+            user != nil ? [try recordFromFlags(schema)] : try recordsFromStandardInput(schema, maxBytes: maxBytes)
         guard !records.isEmpty else {
             throw CommandError.usage("no events on standard input (or pass --user, --item and --type)")
         }
@@ -112,7 +114,7 @@ struct ProduceCommand: AsyncParsableCommand {
 
     /// Each line of standard input, as bytes: never decoded to text and back, so
     /// that what is validated is what is sent.
-    private func recordsFromStandardInput(_ schema: EventSchema) throws -> [Record] {
+    private func recordsFromStandardInput(_ schema: EventSchema, maxBytes: Int) throws -> [Record] {
         let decoder = EventDecoder(schema: schema)
         let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         var records: [Record] = []
@@ -120,6 +122,14 @@ struct ProduceCommand: AsyncParsableCommand {
             var line = line
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+            guard line.count <= maxBytes else {
+                throw CommandError.usage(
+                    """
+                    standard input line \(index + 1) is \(line.count) bytes, more than kafka.max_record_bytes \
+                    (\(maxBytes)); Kafka brokers refuse such records by default (message.max.bytes), and the \
+                    embedded broker would push out its partition's earlier records to keep it
+                    """)
+            }
             if raw {
                 records.append(Record(key: key.map { Array($0.utf8) }, value: Array(line), event: nil))
                 continue

@@ -69,6 +69,12 @@ struct RunCommand: AsyncParsableCommand {
     var group: String?
 
     @Option(
+        name: .customLong("instance-id"),
+        help: ArgumentHelp(
+            "Static group membership id, unique per instance (default: consumer.instance_id; none).", valueName: "id"))
+    var instanceID: String?
+
+    @Option(
         name: .customLong("status-interval"), parsing: .unconditional,
         help: ArgumentHelp("Seconds between status lines on stderr; 0 for none.", valueName: "seconds"))
     var statusInterval: Double = 10
@@ -86,6 +92,9 @@ struct RunCommand: AsyncParsableCommand {
         var overrides: [ConfigurationLoader.Override] = []
         if let model { overrides.append(.init(path: "model.name", value: model, origin: "--model")) }
         if let group { overrides.append(.init(path: "consumer.group_id", value: group, origin: "--group")) }
+        if let instanceID {
+            overrides.append(.init(path: "consumer.instance_id", value: instanceID, origin: "--instance-id"))
+        }
         if let stateDirectory {
             overrides.append(.init(path: "state.directory", value: stateDirectory, origin: "--state-dir"))
         }

@@ -26,8 +26,9 @@ final class StatusLine: Sendable {
         let rejected = s.rejected.values.reduce(0, +)
         let partitions = s.assignedPartitions.map(String.init).joined(separator: ",")
         let periodic = s.periodicRefreshes > 0 ? " (\(s.periodicRefreshes) periodic)" : ""
+        let resets = s.offsetResets > 0 ? ", \(s.offsetResets) offset resets (records skipped: see the log)" : ""
         return
             "\(s.eventsApplied) events\(rate), \(rejected) dead-lettered, \(s.recommendationsPublished) updates\(periodic), "
-            + "\(s.checkpoints) checkpoints; partitions [\(partitions)]"
+            + "\(s.checkpoints) checkpoints\(resets); partitions [\(partitions)]"
     }
 }

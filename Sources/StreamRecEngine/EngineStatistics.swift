@@ -19,6 +19,9 @@ package struct EngineStatistics: Sendable, Equatable {
     /// Records already applied before and delivered again (after a rebalance or a
     /// seek), skipped so that nothing is applied twice.
     package var duplicatesSkipped = 0
+    /// Times a partition's next offset was gone from the broker (retention) and
+    /// consumption restarted at `consumer.auto_offset_reset`: records were skipped.
+    package var offsetResets = 0
     /// Processing-thread time in this run, in nanoseconds: decoding records,
     /// applying events to the state, and ranking, encoding and sending updates.
     /// Where an instance's time goes, without a profiler.

@@ -30,8 +30,8 @@ package final class EventIngestor: Sendable {
     private let counters: [String: Counter]
 
     /// - Parameter deadLetters: the producer for dead letters. Its
-    ///   `message.max.bytes` must admit the largest record the consumer can receive
-    ///   (see ``deadLetterProducerProperties``), or the record cannot be kept.
+    ///   `maxRecordBytes` must admit the largest record the consumer can receive
+    ///   (``largestConsumedRecord``), or the record cannot be kept.
     package init(decoder: EventDecoder, deadLetters: KafkaProducer, deadLetterTopic: String, logger: Logger) {
         self.decoder = decoder
         self.deadLetters = deadLetters
@@ -43,9 +43,9 @@ package final class EventIngestor: Sendable {
             })
     }
 
-    /// Producer properties a dead-letter producer needs: room for the largest
-    /// record a consumer accepts (librdkafka's `receive.message.max.bytes`, 100 MB).
-    package static let deadLetterProducerProperties = ["message.max.bytes": "100000000"]
+    /// The largest record a consumer accepts (librdkafka's
+    /// `receive.message.max.bytes`, 100 MB): what a dead-letter producer must admit.
+    package static let largestConsumedRecord = 100_000_000
 
     /// The valid events of `batch`, in record order. Each invalid record is enqueued
     /// to the dead-letter topic, in record order, before this returns; when the

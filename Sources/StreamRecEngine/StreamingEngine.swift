@@ -76,7 +76,7 @@ package final class StreamingEngine: Service, Sendable {
     /// back. Properties the user set (`-X message.timeout.ms=…`) still win.
     static func outputProducer(_ configuration: KafkaProducerConfiguration) -> KafkaProducerConfiguration {
         var configuration = configuration
-        configuration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { mine, _ in mine }
+        configuration.maxRecordBytes = EventIngestor.largestConsumedRecord
         configuration.messageTimeoutMilliseconds = 0
         return configuration
     }

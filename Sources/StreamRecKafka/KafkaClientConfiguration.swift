@@ -56,6 +56,9 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
     public var batchMessages: Int = 10_000
     /// `message.timeout.ms`: when an undeliverable message fails. Default 30,000.
     public var messageTimeoutMilliseconds: Int = 30_000
+    /// `message.max.bytes`: a record larger than this is refused when sent, with
+    /// ``KafkaError/Code/recordTooLarge``. Default 1,000,000, as Kafka brokers'.
+    public var maxRecordBytes: Int = 1_000_000
 
     public enum Compression: String, Sendable, CaseIterable {
         case none, gzip, snappy, lz4, zstd
@@ -74,6 +77,7 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
             ("queue.buffering.max.messages", String(queueCapacity)),
             ("batch.num.messages", String(batchMessages)),
             ("message.timeout.ms", String(messageTimeoutMilliseconds)),
+            ("message.max.bytes", String(maxRecordBytes)),
         ]
         return result + client.properties.sorted { $0.key < $1.key }
     }
@@ -90,8 +94,14 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
     /// `fetch.wait.max.ms`. `nil` keeps librdkafka's default (500). The embedded
     /// cluster waits this long on every empty fetch, so use about 5 there.
     public var fetchWaitMaxMilliseconds: Int?
-    /// `session.timeout.ms`. Default 10,000.
-    public var sessionTimeoutMilliseconds: Int = 10_000
+    /// `session.timeout.ms`: how long the group waits for a silent member (one that
+    /// was killed) before its partitions move. Default 6,000, the broker's usual
+    /// minimum (`group.min.session.timeout.ms`).
+    public var sessionTimeoutMilliseconds: Int = 6_000
+    /// `heartbeat.interval.ms`. Default 1,000: well within the session timeout.
+    public var heartbeatIntervalMilliseconds: Int = 1_000
+    /// `group.instance.id`, for static membership; nil for none.
+    public var instanceID: String?
     /// `queued.min.messages`: records librdkafka prefetches into the local queue
     /// (bounded also by `queued.max.messages.kbytes`, 64 MiB). Default 1,000,000.
     ///
@@ -122,8 +132,10 @@ public struct KafkaConsumerConfiguration: Sendable, Equatable {
             ("enable.partition.eof", "false"),
             ("auto.offset.reset", autoOffsetReset.rawValue),
             ("session.timeout.ms", String(sessionTimeoutMilliseconds)),
+            ("heartbeat.interval.ms", String(heartbeatIntervalMilliseconds)),
             ("queued.min.messages", String(prefetchMessages)),
         ]
+        if let instanceID { result.append(("group.instance.id", instanceID)) }
         if let fetchWaitMaxMilliseconds {
             result.append(("fetch.wait.max.ms", String(fetchWaitMaxMilliseconds)))
         }

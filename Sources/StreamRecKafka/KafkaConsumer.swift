@@ -20,6 +20,7 @@ import Synchronization
 /// ```
 public final class KafkaConsumer: Sendable {
     private let handle: RdKafkaConsumerHandle
+    private let callbacks: RdKafkaCallbacks
     private let blocking: BlockingExecutor
     private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let closed = Atomic<Bool>(false)
@@ -46,6 +47,7 @@ public final class KafkaConsumer: Sendable {
         let client = try RdKafkaClient(
             type: RD_KAFKA_CONSUMER, properties: configuration.librdkafkaProperties(), callbacks: callbacks)
         self.handle = RdKafkaConsumerHandle(client: client)
+        self.callbacks = callbacks
         self.blocking = BlockingExecutor(label: "streamrec.kafka.consumer")
         self.events = events
         self.eventContinuation = continuation
@@ -77,6 +79,10 @@ public final class KafkaConsumer: Sendable {
         }
         return messages
     }
+
+    /// How many times a partition's position was not on the broker and consumption
+    /// restarted at `auto.offset.reset`, skipping what lay between.
+    public var offsetResets: Int { callbacks.offsetResets }
 
     /// ``poll(maxMessages:timeout:)`` run off the cooperative pool.
     public func nextBatch(

@@ -21,6 +21,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         public static let timedOut = Code("timedOut")
         /// The producer's local queue is full; retry after deliveries drain it.
         public static let queueFull = Code("queueFull")
+        /// A record larger than the producer's `message.max.bytes`, refused before sending.
+        public static let recordTooLarge = Code("recordTooLarge")
         /// The broker rejected or failed to store a produced message.
         public static let deliveryFailed = Code("deliveryFailed")
         /// The client was used after `close()`.

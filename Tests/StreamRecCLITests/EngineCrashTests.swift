@@ -75,7 +75,7 @@ struct EngineCrashTests {
         return try #require(checkpoint(in: stateDirectory))
     }
 
-    @Test("SIGKILL at random points during a stream: counters and the model equal an uninterrupted run's, bit for bit")
+    @Test("SIGKILL mid-stream, at checkpoint counts: counters and the model equal an uninterrupted run's, bit for bit")
     func killNine() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: Self.logger)
         let prefix = "crash-\(UUID().uuidString.prefix(6))"
@@ -84,17 +84,23 @@ struct EngineCrashTests {
         try cluster.createTopic("\(prefix).recommendations", partitions: 3)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: Self.logger)
         let encoder = EventEncoder()
-        let events = generatedEvents(count: 12_000, users: 300, items: 200, seed: 11)
+        // Kill points follow from the checkpoint count, not from timing: batches of at
+        // most 100 records, a checkpoint once 1,000 records are past the last one and
+        // never by the clock. Each start then has 1,100 new records plus fewer than
+        // 1,000 left over from the kill before (under 2,000 in all), so it writes
+        // exactly one checkpoint and is killed as soon as that checkpoint is on disk,
+        // with the rest of its records applied or not but never checkpointed.
+        let chunk = 1_100
         let chunks = 4
-        let chunkSize = events.count / chunks
-
+        let events = generatedEvents(count: chunk * chunks, users: 300, items: 200, seed: 11)
         let crashed = temporaryDirectory("\(prefix)-crashed")
         let crashedEnvironment = Self.environment(prefix: prefix, group: "\(prefix)-crashed")
-        var generator = SystemRandomNumberGenerator()
-        var kills = 0
-        for chunk in 0..<chunks {
-            // More of the stream arrives, then an engine starts and is killed mid-way through it.
-            for event in events[(chunk * chunkSize)..<((chunk + 1) * chunkSize)] {
+        var killedEnvironment = crashedEnvironment
+        killedEnvironment["STREAMREC_BATCH_SIZE"] = "100"
+        killedEnvironment["STREAMREC_CHECKPOINT_EVENTS"] = "1000"
+        killedEnvironment["STREAMREC_CHECKPOINT_INTERVAL_MS"] = "3600000"
+        for round in 0..<chunks {
+            for event in events[(round * chunk)..<((round + 1) * chunk)] {
                 try await producer.send(
                     KafkaProducerMessage(
                         topic: "\(prefix).events", key: Array(event.userID.utf8),
@@ -103,19 +109,15 @@ struct EngineCrashTests {
             try await producer.flush()
             let before = Self.checkpoint(in: crashed)?.recordsConsumed ?? 0
             let engine = try Self.startEngine(
-                bootstrap: cluster.bootstrapServers, stateDirectory: crashed, environment: crashedEnvironment)
-            // Killed once it has made progress, a random moment later, while the chunk is still being applied.
+                bootstrap: cluster.bootstrapServers, stateDirectory: crashed, environment: killedEnvironment)
             let progressed = await Self.waitForCheckpoint(in: crashed) { $0.recordsConsumed > before }
-            #expect(progressed != nil, "no progress before kill \(chunk); stderr: \(engine.stderr)")
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
             engine.send(signal: SIGKILL)
             _ = await engine.waitForExit(timeout: .seconds(10))
-            if let consumed = Self.checkpoint(in: crashed)?.recordsConsumed, consumed < (chunk + 1) * chunkSize {
-                kills += 1
-            }
+            let checkpointed = try #require(progressed, "no checkpoint in round \(round); stderr: \(engine.stderr)")
+            #expect(checkpointed.recordsConsumed < (round + 1) * chunk, "killed mid-stream in round \(round)")
+            #expect(Self.checkpoint(in: crashed)?.recordsConsumed == checkpointed.recordsConsumed)
         }
         try await producer.close()
-        #expect(kills >= 2, "at least two kills landed mid-stream")
 
         let total = Int64(events.count)
         let resumed = try await Self.runToEnd(

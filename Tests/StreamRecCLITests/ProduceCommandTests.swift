@@ -31,4 +31,21 @@ struct ProduceCommandTests {
         broker.send(signal: SIGTERM)
         _ = await broker.waitForExit()
     }
+
+    @Test("A record over kafka.max_record_bytes is refused before sending, naming the setting")
+    func oversizedRecordRefused() async throws {
+        let broker = try ChildProcess(["broker", "--no-address-file", "--topic", "big:1"])
+        let address = try await broker.firstLine()
+        let line = String(repeating: "x", count: 1_500_000)
+        let refused = try await run(["produce", "-b", address, "--topic", "big", "--raw"], stdin: line + "\n")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("more than kafka.max_record_bytes (1000000)"), "\(refused.stderr)")
+        let allowed = try await run(
+            ["produce", "-b", address, "--topic", "big", "--raw"],
+            environment: ["STREAMREC_MAX_RECORD_BYTES": "2000000"],
+            stdin: line + "\n")
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        broker.send(signal: SIGTERM)
+        _ = await broker.waitForExit()
+    }
 }

@@ -59,4 +59,35 @@ struct RunCommandTests {
         third.send(signal: SIGTERM)
         #expect(await third.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(third.stderr)")
     }
+
+    @Test("A restart right after kill -9 gets its partitions back, and says how long it took")
+    func restartAfterKill() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        let prefix = "restart-\(UUID().uuidString.prefix(6))"
+        for topic in ["events", "dlq", "recommendations"] {
+            try cluster.createTopic("\(prefix).\(topic)", partitions: 2)
+        }
+        let stateDirectory = temporaryDirectory("state")
+        let environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
+        let arguments = [
+            "run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval", "0",
+            "--log-level", "info",
+        ]
+        let first = try ChildProcess(arguments, environment: environment)
+        #expect(await first.waitForStderr(containing: "assigned [", timeout: .seconds(30)), "stderr: \(first.stderr)")
+        first.send(signal: SIGKILL)
+        _ = await first.waitForExit()
+
+        let clock = ContinuousClock()
+        let restarted = clock.now
+        let second = try ChildProcess(arguments, environment: environment)
+        // The group waits for the killed member's session (consumer.session_timeout_ms) to run out.
+        let assigned = await second.waitForStderr(containing: "assigned [", timeout: .seconds(40))
+        let took = clock.now - restarted
+        print("restart after kill -9: partitions assigned after \(took)")
+        #expect(assigned, "stderr: \(second.stderr)")
+        #expect(took < .seconds(10), "took \(took)")
+        second.send(signal: SIGTERM)
+        #expect(await second.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(second.stderr)")
+    }
 }

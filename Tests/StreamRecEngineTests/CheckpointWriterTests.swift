@@ -73,13 +73,13 @@ struct OutputProducerTests {
         let base = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: "localhost:9092"))
         let output = StreamingEngine.outputProducer(base)
         #expect(output.messageTimeoutMilliseconds == 0, "an update must never be dropped for taking too long")
-        #expect(output.client.properties["message.max.bytes"] == "100000000")
+        #expect(output.maxRecordBytes == 100_000_000)
 
         var custom = base
         custom.client.properties["message.max.bytes"] = "2000000"
         custom.client.properties["message.timeout.ms"] = "5000"
         let overridden = StreamingEngine.outputProducer(custom)
-        #expect(overridden.client.properties["message.max.bytes"] == "2000000")
+        #expect(overridden.client.properties["message.max.bytes"] == "2000000", "passed after the typed default")
         #expect(
             overridden.client.properties["message.timeout.ms"] == "5000", "passed to librdkafka after the typed default"
         )

@@ -98,7 +98,7 @@ struct DeadLetterIntegrationTests {
         try #require(badByKey.count == bad.count)
 
         var dlqProducerConfiguration = cluster.producerConfiguration()
-        dlqProducerConfiguration.client.properties.merge(EventIngestor.deadLetterProducerProperties) { $1 }
+        dlqProducerConfiguration.maxRecordBytes = EventIngestor.largestConsumedRecord
         let deadLetters = try KafkaProducer(configuration: dlqProducerConfiguration, logger: testLogger)
         let ingestor = EventIngestor(
             decoder: EventDecoder(), deadLetters: deadLetters, deadLetterTopic: deadLetterTopic, logger: testLogger)

@@ -54,6 +54,10 @@ public struct ConfigurationKey: Sendable {
         .integer(
             "kafka.connect_timeout_ms", "STREAMREC_CONNECT_TIMEOUT_MS",
             "how long to wait for the first broker answer", 100...600_000, \.kafka.connectTimeoutMilliseconds),
+        .integer(
+            "kafka.max_record_bytes", "STREAMREC_MAX_RECORD_BYTES",
+            "largest record the producers send (message.max.bytes); larger ones are refused", 1_000...100_000_000,
+            \.kafka.maxRecordBytes),
         .string("topics.events", "STREAMREC_TOPIC_EVENTS", "input topic of user-behaviour events", \.topics.events),
         .string(
             "topics.dead_letter", "STREAMREC_TOPIC_DEAD_LETTER", "where undecodable events go", \.topics.deadLetter),
@@ -66,6 +70,13 @@ public struct ConfigurationKey: Sendable {
             "consumer.auto_offset_reset", "STREAMREC_AUTO_OFFSET_RESET",
             "start of a partition with no committed offset", ["earliest", "latest", "error"], \.consumer.autoOffsetReset
         ),
+        .integer(
+            "consumer.session_timeout_ms", "STREAMREC_SESSION_TIMEOUT_MS",
+            "how long the group waits for a silent member before moving its partitions", 1_000...3_600_000,
+            \.consumer.sessionTimeoutMilliseconds),
+        .string(
+            "consumer.instance_id", "STREAMREC_INSTANCE_ID", "group.instance.id for static membership (empty: none)",
+            \.consumer.instanceID),
         .string("state.directory", "STREAMREC_STATE_DIR", "where checkpoints are written", \.state.directory),
         .integer(
             "engine.refresh_window_ms", "STREAMREC_REFRESH_WINDOW_MS",

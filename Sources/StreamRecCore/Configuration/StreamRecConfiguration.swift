@@ -13,6 +13,10 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var properties: [String: String] = [:]
         /// How long a command waits for the first broker answer before failing.
         public var connectTimeoutMilliseconds = 10_000
+        /// The largest record StreamRec's producers send (`message.max.bytes`):
+        /// Kafka brokers refuse larger ones by default, and the embedded broker,
+        /// which cannot refuse them, keeps only about 5 MiB per partition.
+        public var maxRecordBytes = 1_000_000
     }
 
     public struct Topics: Sendable, Equatable {
@@ -27,6 +31,13 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var groupID = "streamrec"
         /// `earliest`, `latest` or `error`: where a partition with no committed offset starts.
         public var autoOffsetReset = "earliest"
+        /// `session.timeout.ms`: how long the group waits for a member that stopped
+        /// heartbeating (one killed, say) before its partitions go to others.
+        public var sessionTimeoutMilliseconds = 6_000
+        /// `group.instance.id` (static membership), empty for none: a member that
+        /// restarts with the same id within the session timeout gets its partitions
+        /// back without a rebalance, on clusters that support it.
+        public var instanceID = ""
     }
 
     public struct State: Sendable, Equatable {

@@ -11,6 +11,7 @@ import Synchronization
 final class RdKafkaCallbacks: @unchecked Sendable {
     let logger: Logger
     private let lastError = Mutex<String?>(nil)
+    private let resets = Atomic<Int>(0)
 
     /// Counts every delivery report, on whichever thread polls the producer.
     /// A `let`, so that the per-record callback reads it without retaining it.
@@ -36,6 +37,17 @@ final class RdKafkaCallbacks: @unchecked Sendable {
 
     private func capped(_ level: Logger.Level) -> Logger.Level { min(level, loudest) }
 
+    /// Times a consumer's position was not on the broker any more and librdkafka
+    /// moved it to `auto.offset.reset`, skipping records.
+    var offsetResets: Int { resets.load(ordering: .relaxed) }
+
+    /// Whether an `OFFSET` log line is librdkafka resetting a position the broker
+    /// no longer holds ("offset reset … offset not available on the broker"), as
+    /// opposed to starting a partition that has no committed offset.
+    static func isLostPosition(_ text: String) -> Bool {
+        text.contains("offset reset") && (text.contains("not available") || text.contains("out of range"))
+    }
+
     /// The most recent client-level error text, e.g. why a broker is unreachable.
     var lastErrorText: String? { lastError.withLock { $0 } }
 
@@ -55,6 +67,16 @@ final class RdKafkaCallbacks: @unchecked Sendable {
             guard let rk, let box = RdKafkaCallbacks.from(rk) else { return }
             let text = message.map { String(cString: $0) } ?? ""
             let fac = facility.map { String(cString: $0) } ?? ""
+            if fac == "OFFSET", RdKafkaCallbacks.isLostPosition(text) {
+                box.resets.add(1, ordering: .relaxed)
+                box.logger.error(
+                    """
+                    librdkafka \(fac): \(text). The records between the position asked for and where consumption \
+                    restarts are no longer on the broker (its retention; on the embedded broker, about 5 MiB per \
+                    partition) and are skipped
+                    """)
+                return
+            }
             box.logger.log(level: box.capped(RdKafkaCallbacks.logLevel(level)), "librdkafka \(fac): \(text)")
         }
         rd_kafka_conf_set_error_cb(conf) { rk, err, reason, _ in

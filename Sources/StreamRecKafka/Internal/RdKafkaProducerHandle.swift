@@ -99,6 +99,11 @@ final class RdKafkaProducerHandle: @unchecked Sendable {
             rd_kafka_error_destroy(error)
             throw KafkaError(.queueFull, "producer queue is full (queue.buffering.max.messages reached)")
         }
+        if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE {
+            throw KafkaError.consuming(
+                error, .recordTooLarge,
+                "a record of \(value?.count ?? 0) bytes to '\(topic)' is larger than the producer's message.max.bytes")
+        }
         throw KafkaError.consuming(error, .underlying, "produce to '\(topic)' failed")
     }
 
