@@ -14,7 +14,8 @@ struct EventTimeSorter {
     private let encoder = EventEncoder()
     private let decoder: EventDecoder
     private var run: [Event] = []
-    private var runBytes = 0
+    /// Heap bytes of the run's events beyond their array slots (long strings, attributes).
+    private var heapBytes = 0
     private var spilled: [String] = []
     private(set) var count = 0
 
@@ -30,8 +31,9 @@ struct EventTimeSorter {
     mutating func append(_ event: Event) throws {
         run.append(event)
         count += 1
-        runBytes += Self.approximateBytes(of: event)
-        if runBytes >= memoryBudget { try spill() }
+        heapBytes += Self.heapBytes(of: event)
+        // The array's whole capacity counts: it grows by doubling.
+        if MemoryLayout<Event>.stride * run.capacity + heapBytes >= memoryBudget { try spill() }
     }
 
     /// Calls `body` with every event in time order, until it returns false; then
@@ -39,7 +41,7 @@ struct EventTimeSorter {
     mutating func drain(_ body: (Event) throws -> Bool) throws {
         defer { removeRunFiles() }
         if spilled.isEmpty {
-            for event in Self.sorted(run) where try !body(event) { return }
+            for index in Self.timeOrder(of: run) where try !body(run[Int(index)]) { return }
             return
         }
         if !run.isEmpty { try spill() }
@@ -48,9 +50,17 @@ struct EventTimeSorter {
 
     /// A stable sort by event time.
     static func sorted(_ events: [Event]) -> [Event] {
-        events.enumerated()
-            .sorted { ($0.element.timestampMilliseconds, $0.offset) < ($1.element.timestampMilliseconds, $1.offset) }
-            .map(\.element)
+        timeOrder(of: events).map { events[Int($0)] }
+    }
+
+    /// The positions of `events` in stable event-time order: sorting positions
+    /// rather than events costs four bytes an event instead of a second copy.
+    static func timeOrder(of events: [Event]) -> [Int32] {
+        var order = (0..<Int32(events.count)).map { $0 }
+        events.withUnsafeBufferPointer { events in
+            order.sort { (events[Int($0)].timestampMilliseconds, $0) < (events[Int($1)].timestampMilliseconds, $1) }
+        }
+        return order
     }
 
     private mutating func spill() throws {
@@ -61,16 +71,20 @@ struct EventTimeSorter {
         defer { fclose(file) }
         spilled.append(path)
         var line: [UInt8] = []
-        for event in Self.sorted(run) {
+        for index in Self.timeOrder(of: run) {
             line.removeAll(keepingCapacity: true)
-            encoder.encode(event, into: &line)
+            encoder.encode(run[Int(index)], into: &line)
             line.append(UInt8(ascii: "\n"))
             guard fwrite(line, 1, line.count, file) == line.count else {
                 throw CommandError.failed("cannot write a sort run to \(path): \(String(cString: strerror(errno)))")
             }
         }
-        run.removeAll(keepingCapacity: true)
-        runBytes = 0
+        // The next run gets as many slots as this one filled, and grows no further
+        // within the budget.
+        let filled = run.count
+        run = []
+        run.reserveCapacity(filled)
+        heapBytes = 0
     }
 
     /// The next event of each run in a heap; ties go to the earlier run, which
@@ -92,10 +106,16 @@ struct EventTimeSorter {
         for path in spilled { unlink(path) }
     }
 
-    /// What an event costs held in a run: the value and its strings' bytes.
-    static func approximateBytes(of event: Event) -> Int {
-        MemoryLayout<Event>.stride + event.userID.utf8.count + event.itemID.utf8.count + event.type.utf8.count
-            + (event.eventID?.utf8.count ?? 0) + 64 * (event.item.count + event.context.count)
+    /// What an event holds outside its slot in the run's array: strings too long
+    /// to be stored inline (over 15 bytes), and attribute tables.
+    static func heapBytes(of event: Event) -> Int {
+        func outOfLine(_ text: String?) -> Int {
+            guard let count = text?.utf8.count, count > 15 else { return 0 }
+            return count + 32
+        }
+        return outOfLine(event.userID) + outOfLine(event.itemID) + outOfLine(event.type) + outOfLine(event.eventID)
+            + (event.item.isEmpty ? 0 : 64 + 64 * event.item.count)
+            + (event.context.isEmpty ? 0 : 64 + 64 * event.context.count)
     }
 }
 

@@ -30,7 +30,7 @@ struct ReplayOrderTests {
             memoryBudget: budget, schema: EventSchema(),
             scratchDirectory: try makeTemporaryDirectory("runs"))
         for event in events { try sorter.append(event) }
-        let perEvent = EventTimeSorter.approximateBytes(of: events[0])
+        let perEvent = MemoryLayout<Event>.stride
         // No run holds more than the budget: the input needs at least this many.
         #expect(sorter.spilledRuns >= events.count * perEvent / budget)
         var out: [Event] = []
