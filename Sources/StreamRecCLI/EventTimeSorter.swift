@@ -29,11 +29,16 @@ struct EventTimeSorter {
     var spilledRuns: Int { spilled.count }
 
     mutating func append(_ event: Event) throws {
+        let stride = MemoryLayout<Event>.stride
+        // Growing the array copies it into one twice its size: both exist for a
+        // moment, so it grows only while the two fit in the budget together.
+        if run.count == run.capacity, !run.isEmpty, stride * run.capacity * 3 + heapBytes > memoryBudget {
+            try spill()
+        }
         run.append(event)
         count += 1
         heapBytes += Self.heapBytes(of: event)
-        // The array's whole capacity counts: it grows by doubling.
-        if MemoryLayout<Event>.stride * run.capacity + heapBytes >= memoryBudget { try spill() }
+        if stride * run.capacity + heapBytes >= memoryBudget { try spill() }
     }
 
     /// Calls `body` with every event in time order, until it returns false; then
