@@ -23,22 +23,19 @@ struct EventTimeSorter {
         self.memoryBudget = memoryBudget
         self.scratchDirectory = scratchDirectory
         decoder = EventDecoder(schema: schema)
+        // The whole budget's slots up front, so the array never grows by copying;
+        // untouched, they cost address space, not memory.
+        run.reserveCapacity(max(1, memoryBudget / MemoryLayout<Event>.stride))
     }
 
     /// Runs written to disk so far.
     var spilledRuns: Int { spilled.count }
 
     mutating func append(_ event: Event) throws {
-        let stride = MemoryLayout<Event>.stride
-        // Growing the array copies it into one twice its size: both exist for a
-        // moment, so it grows only while the two fit in the budget together.
-        if run.count == run.capacity, !run.isEmpty, stride * run.capacity * 3 + heapBytes > memoryBudget {
-            try spill()
-        }
         run.append(event)
         count += 1
         heapBytes += Self.heapBytes(of: event)
-        if stride * run.capacity + heapBytes >= memoryBudget { try spill() }
+        if MemoryLayout<Event>.stride * run.count + heapBytes >= memoryBudget { try spill() }
     }
 
     /// Calls `body` with every event in time order, until it returns false; then
@@ -84,11 +81,7 @@ struct EventTimeSorter {
                 throw CommandError.failed("cannot write a sort run to \(path): \(String(cString: strerror(errno)))")
             }
         }
-        // The next run gets as many slots as this one filled, and grows no further
-        // within the budget.
-        let filled = run.count
-        run = []
-        run.reserveCapacity(filled)
+        run.removeAll(keepingCapacity: true)
         heapBytes = 0
     }
 
