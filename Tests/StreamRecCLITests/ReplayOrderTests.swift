@@ -30,13 +30,13 @@ struct ReplayOrderTests {
             memoryBudget: budget, schema: EventSchema(),
             scratchDirectory: try makeTemporaryDirectory("runs"))
         for event in events { try sorter.append(event) }
-        let perEvent = MemoryLayout<Event>.stride
-        // No run holds more than the budget: the input needs at least this many.
-        #expect(sorter.spilledRuns >= events.count * perEvent / budget)
         var out: [Event] = []
         try sorter.drain {
-            out.append($0); return true
+            out.append($0)
+            return true
         }
+        // No run holds more than the budget: the input needs at least this many.
+        #expect(sorter.spilledRuns >= events.count * MemoryLayout<Event>.stride / budget)
         #expect(out == EventTimeSorter.sorted(events))
         // Stable: equal times keep their input order (the sort above is checked against it).
         let firstTime = out.prefix { $0.timestampMilliseconds == out[0].timestampMilliseconds }
