@@ -20,12 +20,12 @@ struct CommandContext {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         var logger = Logger(label: "streamrec.\(label)")
-        logger.logLevel = options.logLevel
+        logger.logLevel = options.local.logLevel
         self.logger = logger
         brokerFile = BrokerAddressFile(environment: environment)
 
         var file: (name: String, text: String)?
-        if let explicit = options.configFile ?? environment["STREAMREC_CONFIG"] {
+        if let explicit = options.local.configFile ?? environment["STREAMREC_CONFIG"] {
             guard let text = try? String(contentsOfFile: explicit, encoding: .utf8) else {
                 throw CommandError.usage(
                     "cannot read config file '\(explicit)': check the path given to -c/--config or STREAMREC_CONFIG")

@@ -11,22 +11,12 @@ package struct GlobalOptions: ParsableArguments, Sendable {
     var bootstrapServers: String?
 
     @Option(
-        name: [.customShort("c"), .customLong("config")],
-        help: ArgumentHelp(
-            "Configuration file (env STREAMREC_CONFIG; default config/streamrec.yaml when present).", valueName: "file")
-    )
-    var configFile: String?
-
-    @Option(
         name: .customShort("X", allowingJoined: true),
         help: ArgumentHelp(
             "Any librdkafka property, e.g. -X security.protocol=SASL_SSL (repeatable).", valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(
-        name: .customLong("log-level"),
-        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: Logger.Level = .warning
+    @OptionGroup var local: LocalOptions
 
     package init() {}
 
@@ -60,20 +50,9 @@ package struct GlobalOptions: ParsableArguments, Sendable {
     private static let joined = ["--bootstrap-servers=", "--config=", "--log-level=", "-X"]
 }
 
-/// What a command's context needs of its options: offline commands take only the
-/// configuration file and the log level.
-protocol CommandOptions {
-    var configFile: String? { get }
-    var logLevel: Logger.Level { get }
-    var bootstrapServers: String? { get }
-    var properties: [String] { get }
-}
-
-extension GlobalOptions: CommandOptions {}
-
-/// The options of commands that never connect to Kafka (`inspect`, `evaluate`):
-/// `-b` and `-X` would do nothing there, so they are refused.
-struct OfflineOptions: ParsableArguments, CommandOptions {
+/// The options every command takes, offline ones too: the configuration file and
+/// the log level.
+package struct LocalOptions: ParsableArguments, Sendable {
     @Option(
         name: [.customShort("c"), .customLong("config")],
         help: ArgumentHelp(
@@ -85,6 +64,24 @@ struct OfflineOptions: ParsableArguments, CommandOptions {
         name: .customLong("log-level"),
         help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .warning
+
+    package init() {}
+}
+
+/// What a command's context needs of its options: offline commands take only the
+/// configuration file and the log level.
+protocol CommandOptions {
+    var local: LocalOptions { get }
+    var bootstrapServers: String? { get }
+    var properties: [String] { get }
+}
+
+extension GlobalOptions: CommandOptions {}
+
+/// The options of commands that never connect to Kafka (`inspect`, `evaluate`):
+/// `-b` and `-X` would do nothing there, so they are refused.
+struct OfflineOptions: ParsableArguments, CommandOptions {
+    @OptionGroup var local: LocalOptions
 
     // Parsed only to refuse them with a message that says why.
     @Option(name: [.customShort("b"), .customLong("bootstrap-servers")], help: .hidden)

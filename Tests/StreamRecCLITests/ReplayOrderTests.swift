@@ -10,7 +10,7 @@ import Testing
 struct ReplayOrderTests {
     /// `count` events one second apart in event time, shuffled, several sharing a time.
     static func shuffledEvents(count: Int, seed: UInt64) -> [Event] {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var events = (0..<count).map { index in
             Event(
                 userID: "u\(index % 97)", itemID: "i\(index)", type: "view",
@@ -95,18 +95,5 @@ struct ReplayOrderTests {
 
         let asRead = try await run(["replay", "--dry-run", "--order", "file", file])
         #expect(asRead.stdout.contains("5 read out of event-time order (sent in file order)"), "\(asRead.stdout)")
-    }
-}
-
-/// A small deterministic generator for shuffles.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

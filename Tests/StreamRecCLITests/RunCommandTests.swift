@@ -6,20 +6,39 @@ import Testing
 /// `streamrec run` as a separate process: its services and their shutdown.
 @Suite("streamrec run as a service group", .serialized, .timeLimit(.minutes(2)), .temporaryDirectories)
 struct RunCommandTests {
+    /// An embedded cluster with one engine's topics, and what `streamrec run` needs
+    /// to use them: its environment and its arguments (info logs, no status lines).
+    struct Setup {
+        let cluster: EmbeddedKafkaCluster
+        let prefix: String
+        let stateDirectory: String
+        let environment: [String: String]
+        let arguments: [String]
+
+        init(_ name: String, partitions: Int32 = 1, statusInterval: String = "0") throws {
+            cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+            prefix = "\(name)-\(UUID().uuidString.prefix(6))"
+            for topic in ["events", "dlq", "recommendations"] {
+                try cluster.createTopic("\(prefix).\(topic)", partitions: partitions)
+            }
+            stateDirectory = temporaryDirectory("state")
+            environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
+            arguments = [
+                "run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval",
+                statusInterval,
+                "--log-level", "info",
+            ]
+        }
+    }
+
     @Test("SIGTERM with status lines on: every service ends, the engine checkpoints, exit 0")
     func gracefulStopWithStatusLines() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
-        let prefix = "svc-\(UUID().uuidString.prefix(6))"
-        for topic in ["events", "dlq", "recommendations"] {
-            try cluster.createTopic("\(prefix).\(topic)", partitions: 1)
-        }
+        let setup = try Setup("svc", statusInterval: "0.2")
         try await produce(
-            generatedEvents(count: 50, users: 5, items: 10, seed: 3), to: "\(prefix).events", cluster: cluster)
-        let stateDirectory = temporaryDirectory("state")
-        let environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
-        let engine = try ChildProcess(
-            ["run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval", "0.2"],
-            environment: environment)
+            generatedEvents(count: 50, users: 5, items: 10, seed: 3), to: "\(setup.prefix).events",
+            cluster: setup.cluster)
+        let stateDirectory = setup.stateDirectory
+        let engine = try ChildProcess(setup.arguments, environment: setup.environment)
 
         // A status line that counts every event: the engine and the reporter both run.
         #expect(
@@ -34,17 +53,8 @@ struct RunCommandTests {
 
     @Test("One engine per state directory: a second exits 2 naming the first's pid; after kill -9 the next one starts")
     func stateDirectoryLock() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
-        let prefix = "lock-\(UUID().uuidString.prefix(6))"
-        for topic in ["events", "dlq", "recommendations"] {
-            try cluster.createTopic("\(prefix).\(topic)", partitions: 1)
-        }
-        let stateDirectory = temporaryDirectory("state")
-        let environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
-        let arguments = [
-            "run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval", "0",
-            "--log-level", "info",
-        ]
+        let setup = try Setup("lock")
+        let (arguments, environment) = (setup.arguments, setup.environment)
         let first = try ChildProcess(arguments, environment: environment)
         #expect(await first.waitForStderr(containing: "consuming", timeout: .seconds(30)), "stderr: \(first.stderr)")
 
@@ -62,17 +72,8 @@ struct RunCommandTests {
 
     @Test("A restart right after kill -9 gets its partitions back, and says how long it took")
     func restartAfterKill() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
-        let prefix = "restart-\(UUID().uuidString.prefix(6))"
-        for topic in ["events", "dlq", "recommendations"] {
-            try cluster.createTopic("\(prefix).\(topic)", partitions: 2)
-        }
-        let stateDirectory = temporaryDirectory("state")
-        let environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
-        let arguments = [
-            "run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval", "0",
-            "--log-level", "info",
-        ]
+        let setup = try Setup("restart", partitions: 2)
+        let (arguments, environment) = (setup.arguments, setup.environment)
         let first = try ChildProcess(arguments, environment: environment)
         #expect(await first.waitForStderr(containing: "assigned [", timeout: .seconds(30)), "stderr: \(first.stderr)")
         first.send(signal: SIGKILL)
