@@ -6,17 +6,16 @@ import Synchronization
 /// line. An idle engine prints nothing: a line is printed only when something
 /// in it changed.
 final class StatusLine: Sendable {
-    private let last = Mutex<(time: Date, events: Int, text: String)?>(nil)
+    private let last = Mutex<(time: Date, statistics: EngineStatistics)?>(nil)
 
     func print(_ statistics: EngineStatistics) {
         let now = Date()
-        let text = Self.describe(statistics)
         let rate: String? = last.withLock { last in
-            guard last?.text != text else { return nil }
-            defer { last = (now, statistics.eventsApplied, text) }
+            guard last?.statistics != statistics else { return nil }
+            defer { last = (now, statistics) }
             guard let last, now > last.time else { return "" }
-            return String(
-                format: " (%.0f/s)", Double(statistics.eventsApplied - last.events) / now.timeIntervalSince(last.time))
+            let events = statistics.eventsApplied - last.statistics.eventsApplied
+            return String(format: " (%.0f/s)", Double(events) / now.timeIntervalSince(last.time))
         }
         guard let rate else { return }
         printError("streamrec run: \(Self.describe(statistics, rate: rate))")
