@@ -83,7 +83,11 @@ struct KcatInteropTests {
     @Test("kcat produces events into streamrec broker, streamrec run answers, kcat reads the recommendations")
     func kcatOnBothEndsOfTheEngine() async throws {
         let home = try temporaryHome()
-        let broker = try ChildProcess(["broker", "--no-address-file"], environment: ["STREAMREC_HOME": home])
+        // One partition: every batch is a prefix of the stream, so each user's last
+        // event comes after all nine items have been seen (see the check of the
+        // latest lists below).
+        let broker = try ChildProcess(
+            ["broker", "--no-address-file", "--partitions", "1"], environment: ["STREAMREC_HOME": home])
         let address = try await broker.firstLine()
         // Keyed by user, as applications should; one line is not an event and must go to the dead-letter topic.
         var lines = (0..<60).map { index in
@@ -123,11 +127,19 @@ struct KcatInteropTests {
             if users.count < 6 { try await Task.sleep(for: .milliseconds(500)) }
         }
         #expect(users == Set((0..<6).map { "u\($0)" }), "engine stderr: \(engine.stderr)")
+        var latest: [String: (offset: Int, items: Int)] = [:]
         for object in recommendations {
             #expect(object["version"] as? Int == 1)
             #expect(object["model"] as? String == "hybrid")
-            #expect((object["items"] as? [[String: Any]])?.isEmpty == false)
-            #expect((object["based_on"] as? [String: Any])?["offset"] is Int)
+            let offset = try #require((object["based_on"] as? [String: Any])?["offset"] as? Int)
+            let user = try #require(object["user_id"] as? String)
+            let items = (object["items"] as? [[String: Any]])?.count ?? 0
+            if offset >= latest[user]?.offset ?? -1 { latest[user] = (offset, items) }
+        }
+        // An early update may be empty (no item the user had not consumed was seen
+        // yet); each user's update for their last event has six items to offer.
+        for (user, update) in latest {
+            #expect(update.items > 0, "\(user)'s latest list is empty")
         }
         // `streamrec watch` shows the same updates: one Recommendation v1 per line with --json, filtered by user.
         let watched = try await run(
