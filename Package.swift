@@ -34,6 +34,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CRocksDB",
+            pkgConfig: "rocksdb",
+            providers: [.apt(["librocksdb-dev"])]
+        ),
         // Prefetch hints for the feature store's batch path (header only).
         .systemLibrary(name: "CCacheHints"),
         // Neighbour-table scans compiled for AVX2 as well, chosen at run time.
@@ -44,6 +49,12 @@ let package = Package(
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded key-value store of the engine's tiered user state.
+        .target(
+            name: "StreamRecStorage",
+            dependencies: ["CRocksDB"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -60,6 +71,7 @@ let package = Package(
             name: "StreamRecEngine",
             dependencies: [
                 "StreamRecCore",
+                "StreamRecStorage",
                 "StreamRecKafka",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -48,7 +48,6 @@ enum FeatureJSON {
             "late_dropped": statistics.lateDropped,
             "users": store.userCount,
             "items": store.itemCount,
-            "evicted_users": statistics.evictedForCapacity + statistics.evictedForTTL,
             "now": store.now == .min ? NSNull() : RFC3339.format(store.now) as Any,
         ]
     }

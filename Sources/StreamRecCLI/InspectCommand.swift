@@ -14,9 +14,10 @@ struct InspectCommand: AsyncParsableCommand {
             applies them to the feature store, and prints a summary, or the views asked for. Decays \
             are read at the newest event time in the log.
 
-            With --state-dir DIR, reads the engine's latest checkpoint instead of logs, so that live \
-            state can be looked at offline (the engine may keep running: checkpoints are replaced \
-            atomically). The summary then also gives the checkpoint's offsets and model.
+            With --state-dir DIR, reads the engine's latest checkpoint instead of logs, with the users \
+            it holds outside memory (DIR/users) as of that checkpoint, so that live state can be looked \
+            at offline (the engine may keep running: checkpoints are replaced atomically, the user store \
+            is read as of the checkpoint). The summary then also gives the checkpoint's offsets and model.
 
             With --json: one view prints that view alone (an object for --user/--item, an array for \
             --similar/--popular/--trending); several print one object keyed by view name.
@@ -75,19 +76,23 @@ struct InspectCommand: AsyncParsableCommand {
         let store: FeatureStore
         var summary: [String: Any] = [:]
         if let stateDirectory {
-            let checkpointStore = CheckpointStore(directory: stateDirectory)
-            guard let checkpoint = try checkpointStore.load() else {
+            guard var reader = try StateDirectoryReader(directory: stateDirectory, configuration: context.configuration)
+            else {
                 throw CommandError.failed(
                     "no checkpoint in \(stateDirectory): `streamrec run --state-dir \(stateDirectory)` writes one")
             }
-            let configuration = context.configuration
-            store = try checkpoint.featureStore(
-                schema: schema, features: configuration.features, settings: configuration.model.settings)
+            let checkpoint = reader.checkpoint
+            store = try reader.features(with: user)
             summary = FeatureJSON.summary(store, invalidLines: 0)
             summary["invalid_lines"] = nil
+            if user == nil {
+                let users = try reader.userCount()
+                summary["users"] = users.inMemory + users.inStore
+                summary["users_in_memory"] = users.inMemory
+            }
             summary["checkpoint"] =
                 [
-                    "path": checkpointStore.path, "topic": checkpoint.topic, "model": checkpoint.modelName,
+                    "path": reader.checkpointPath, "topic": checkpoint.topic, "model": checkpoint.modelName,
                     "written_at": RFC3339.format(checkpoint.writtenAt), "records_consumed": checkpoint.recordsConsumed,
                     "events_applied": checkpoint.eventsApplied,
                     "offsets": Dictionary(uniqueKeysWithValues: checkpoint.offsets.map { (String($0.key), $0.value) }),

@@ -10,11 +10,22 @@ import Synchronization
 /// of value types, so the copy is copy-on-write and costs nothing until the loop
 /// next mutates an array the writer still reads, which then is copied once.
 final class CheckpointWriter: Sendable {
+    /// What to write besides the state.
+    struct Job: Sendable {
+        var topic: String
+        var modelName: String
+        var writtenAt: Int64
+        /// The user store's generation the state goes with.
+        var storeGeneration: UInt64
+        /// Why, for the log.
+        var reason: String
+    }
+
     /// What one write did, for the loop to act on (commit the offsets, or fail).
     struct Outcome: Sendable {
+        var job: Job
         var offsets: [Int32: Int64]
         var eventsApplied: Int64
-        var reason: String
         var bytes = 0
         var encodeNanoseconds: UInt64 = 0
         var writeNanoseconds: UInt64 = 0
@@ -35,12 +46,11 @@ final class CheckpointWriter: Sendable {
 
     /// Starts writing `state` on a new thread. At most one write runs: call only
     /// when not ``isBusy``.
-    func start(_ state: EngineState, topic: String, modelName: String, writtenAt: Int64, reason: String) {
+    func start(_ state: EngineState, _ job: Job) {
         precondition(!isBusy, "a checkpoint is already being written")
         running.store(true, ordering: .releasing)
         let thread = Thread { [self] in
-            let outcome = Self.write(
-                state, to: store, topic: topic, modelName: modelName, writtenAt: writtenAt, reason: reason)
+            let outcome = Self.write(state, job, to: store)
             finished.withLock { $0 = outcome }
             running.store(false, ordering: .releasing)
             completion.signal()
@@ -65,13 +75,12 @@ final class CheckpointWriter: Sendable {
     }
 
     /// Encodes and writes on the calling thread.
-    static func write(
-        _ state: EngineState, to store: CheckpointStore, topic: String, modelName: String,
-        writtenAt: Int64, reason: String
-    ) -> Outcome {
-        var outcome = Outcome(offsets: state.offsets, eventsApplied: state.eventsApplied, reason: reason)
+    static func write(_ state: EngineState, _ job: Job, to store: CheckpointStore) -> Outcome {
+        var outcome = Outcome(job: job, offsets: state.offsets, eventsApplied: state.eventsApplied)
         let started = MonotonicClock.nanoseconds()
-        let parts = state.checkpoint(topic: topic, modelName: modelName, writtenAt: writtenAt).encodedParts()
+        let parts = state.checkpoint(
+            topic: job.topic, modelName: job.modelName, writtenAt: job.writtenAt, storeGeneration: job.storeGeneration
+        ).encodedParts()
         let encoded = MonotonicClock.nanoseconds()
         outcome.bytes = parts.reduce(0) { $0 + $1.count }
         outcome.encodeNanoseconds = encoded - started

@@ -30,18 +30,18 @@ extension EngineLoop {
             return
         }
         let writtenAt = Int64(Date().timeIntervalSince1970 * 1000)
+        // The users moved out so far are durable in the store before the file that
+        // names their generation is.
+        let generation = try users.endGeneration()
         recordsSinceCheckpoint = 0
         lastCheckpointAt = MonotonicClock.nanoseconds()
+        let job = CheckpointWriter.Job(
+            topic: configuration.topics.events, modelName: configuration.model.name, writtenAt: writtenAt,
+            storeGeneration: generation, reason: reason)
         if background {
-            writer.start(
-                state, topic: configuration.topics.events, modelName: configuration.model.name,
-                writtenAt: writtenAt, reason: reason)
+            writer.start(state, job)
         } else {
-            try finishCheckpoint(
-                CheckpointWriter.write(
-                    state, to: checkpoints, topic: configuration.topics.events,
-                    modelName: configuration.model.name, writtenAt: writtenAt,
-                    reason: reason))
+            try finishCheckpoint(CheckpointWriter.write(state, job, to: checkpoints))
         }
     }
 
@@ -50,11 +50,12 @@ extension EngineLoop {
     func finishCheckpoint(_ outcome: CheckpointWriter.Outcome?) throws(EngineError) {
         guard let outcome else { return }
         if let error = outcome.error { throw error }
+        try users.checkpointed(outcome.job.storeGeneration)
         stats.checkpoints += 1
         commitOwnedOffsets(outcome.offsets)
         logger.debug(
             """
-            checkpoint (\(outcome.reason)): \(outcome.eventsApplied) events, \(outcome.bytes / 1024) KiB, \
+            checkpoint (\(outcome.job.reason)): \(outcome.eventsApplied) events, \(outcome.bytes / 1024) KiB, \
             encoded in \(outcome.encodeNanoseconds / 1_000_000) ms, written in \(outcome.writeNanoseconds / 1_000_000) ms
             """)
     }

@@ -24,6 +24,8 @@ final class EngineLoop {
     let producer: KafkaProducer
     let ingestor: EventIngestor
     let consumer: KafkaConsumer
+    /// Users outside memory.
+    let users: UserStore
     /// What the run started from, for people: a restored checkpoint, or empty state.
     let origin: String
 
@@ -57,6 +59,7 @@ final class EngineLoop {
         checkpoints = CheckpointStore(directory: options.stateDirectory)
         writer = CheckpointWriter(store: checkpoints)
 
+        var storeGeneration: UInt64 = 0
         if options.fresh {
             let reset = options.resetTo ?? .earliest
             state = try EngineState(configuration: configuration)
@@ -71,6 +74,7 @@ final class EngineLoop {
                     """)
             }
             state = try EngineState(checkpoint: checkpoint, configuration: configuration)
+            storeGeneration = checkpoint.storeGeneration
             reset = nil
             let offsets = checkpoint.offsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }
             origin =
@@ -83,6 +87,11 @@ final class EngineLoop {
                 + (options.resetTo.map { "\($0)" } ?? "the committed offsets, else consumer.auto_offset_reset")
         }
         logger.info("\(origin)")
+        users = try UserStore(
+            directory: options.stateDirectory, checkpointGeneration: storeGeneration, fresh: options.fresh)
+        if users.rolledBack > 0 {
+            logger.info("user store: \(users.rolledBack) users written after the checkpoint rolled back to it")
+        }
         scheduler = RefreshScheduler(
             windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
         periodic = PeriodicRefresher(configuration: configuration.engine)
@@ -152,6 +161,7 @@ final class EngineLoop {
         let decodeStart = MonotonicClock.nanoseconds()
         let ingested = try ingestor.ingest(fresh)
         let applyStart = MonotonicClock.nanoseconds()
+        try bringIn(ingested.events)
         state.apply(ingested.events)
         stats.decodeNanoseconds += applyStart - decodeStart
         stats.applyNanoseconds += MonotonicClock.nanoseconds() - applyStart
@@ -177,6 +187,7 @@ final class EngineLoop {
             }
         }
         try publish(scheduler.schedule(touched, now: MonotonicClock.nanoseconds()))
+        try moveOutUsers()
     }
 
     /// The records of the events topic the state does not hold yet. Usually that is
@@ -218,6 +229,8 @@ final class EngineLoop {
     /// stops prefetching meanwhile.
     func publish(_ refreshes: [(user: String, source: Recommendation.Source)], causedByEvent: Bool = true) throws {
         guard !refreshes.isEmpty else { return }
+        // A periodic refresh may be of a user moved out of memory since their event.
+        if !causedByEvent { for refresh in refreshes { try bringIn(refresh.user) } }
         let start = MonotonicClock.nanoseconds()
         defer { stats.publishNanoseconds += MonotonicClock.nanoseconds() - start }
         let topic = configuration.topics.recommendations
@@ -288,6 +301,7 @@ final class EngineLoop {
     func publishStatistics() {
         stats.assignedPartitions = assigned.sorted()
         stats.offsetResets = consumer.offsetResets
+        stats.usersInMemory = state.features.userCount
         let current = stats
         control.published.withLock { $0 = current }
     }

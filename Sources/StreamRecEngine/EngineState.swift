@@ -88,10 +88,36 @@ struct EngineState: Sendable {
         return ranked.prefix(count).map { Recommendation.Item(itemID: $0.itemID, score: $0.score) }
     }
 
-    func checkpoint(topic: String, modelName: String, writtenAt: Int64) -> EngineCheckpoint {
+    func checkpoint(topic: String, modelName: String, writtenAt: Int64, storeGeneration: UInt64) -> EngineCheckpoint {
         EngineCheckpoint(
             topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
-            writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [], model: model.snapshot()
-        )
+            writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [],
+            model: model.snapshot(),
+            storeGeneration: storeGeneration)
+    }
+
+    // MARK: Users in and out of memory
+
+    /// Whether memory holds the user.
+    func holdsUser(_ user: String) -> Bool { features.holdsUser(user) }
+
+    /// Everything kept about the user (the engine's own features, the model's
+    /// state), or nil when memory does not hold them.
+    func exportUser(_ user: String) -> [UInt8]? {
+        guard holdsUser(user) else { return nil }
+        return UserExportParts.join([ownFeatures?.exportUser(user), model.exportUser(user)])
+    }
+
+    /// Takes the user out of memory.
+    mutating func removeUser(_ user: String) {
+        ownFeatures?.removeUser(user)
+        model.removeUser(user)
+    }
+
+    /// Puts a user of ``exportUser(_:)`` back into memory.
+    mutating func importUser(_ user: String, from bytes: [UInt8]) throws(StreamRecError) {
+        let parts = try UserExportParts.split(bytes, count: 2, user: user)
+        if let part = parts[0] { try ownFeatures?.importUser(user, from: part) }
+        if let part = parts[1] { try model.importUser(user, from: part) }
     }
 }

@@ -22,6 +22,11 @@ package struct EngineStatistics: Sendable, Equatable {
     /// Times a partition's next offset was gone from the broker (retention) and
     /// consumption restarted at `consumer.auto_offset_reset`: records were skipped.
     package var offsetResets = 0
+    /// Users moved from memory to the user store, and brought back, in this run.
+    package var usersMovedOut = 0
+    package var usersBroughtIn = 0
+    /// Users memory holds now.
+    package var usersInMemory = 0
     /// Processing-thread time in this run, in nanoseconds: decoding records,
     /// applying events to the state, and ranking, encoding and sending updates.
     /// Where an instance's time goes, without a profiler.

@@ -27,6 +27,9 @@ struct RefreshScheduler {
     /// Users whose refresh waits for its window to end.
     var pendingCount: Int { trailing.count }
 
+    /// Whether a trailing refresh of the user is waiting.
+    func isPending(_ user: String) -> Bool { trailing[user] != nil }
+
     /// When the earliest trailing refresh falls due.
     var nextDue: UInt64? {
         trailingOrder.first { trailing[$0.user]?.due == $0.due }?.due

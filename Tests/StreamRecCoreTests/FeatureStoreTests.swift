@@ -110,23 +110,19 @@ struct FeatureStoreTests {
     /// `onTwoThreads`: each batch in the hybrid's two steps, its last co-occurrence
     /// updates (past 8,192 of them in the large batches) applied on two threads.
     @Test(
-        "Applying a batch gives the same store as applying its events one by one, evictions included",
+        "Applying a batch gives the same store as applying its events one by one",
         arguments: [
-            (5 as UInt64, 1_000_000, false, false, false), (6, 12, false, false, false), (7, 3, false, false, false),
-            (8, 1_000_000, true, true, false), (9, 1_000_000, true, false, false),
-            (10, 1_000_000, true, true, true), (11, 1_000_000, true, false, true), (12, 12, false, false, true),
+            (5 as UInt64, false, false, false), (6, false, false, false), (7, false, false, false),
+            (8, true, true, false), (9, true, false, false),
+            (10, true, true, true), (11, true, false, true), (12, false, false, true),
         ])
     func batchEqualsOneByOne(
-        seed: UInt64, maxUsers: Int, crowdedNeighbours: Bool, movingLandmarks: Bool, onTwoThreads: Bool
+        seed: UInt64, crowdedNeighbours: Bool, movingLandmarks: Bool, onTwoThreads: Bool
     ) {
         var settings = FeatureSettings()
-        settings.maxUsers = maxUsers
-        settings.userTTLHours = 2
         if crowdedNeighbours {
-            // Full neighbour tables (replacements), and full recent lists (no idle
-            // eviction): the largest batch makes some 80,000 co-occurrence updates,
+            // Full neighbour tables (replacements), and full recent lists: the largest batch makes some 80,000 co-occurrence updates,
             // more than one-step batches hold, so they are also applied mid-batch.
-            settings.userTTLHours = 0
             settings.neighbours = 3
             settings.neighbourCapacity = 6
             settings.cooccurrenceWindow = 8
@@ -161,7 +157,6 @@ struct FeatureStoreTests {
         #expect(batched.statistics == oneByOne.statistics)
         let equal = batched == oneByOne
         #expect(equal)
-        if maxUsers < 20 { #expect(oneByOne.statistics.evictedForCapacity > 0) }
         if movingLandmarks {
             // The case is only meaningful if the landmark moved many times.
             #expect(oneByOne.cooccurrenceDecay.landmark > events[events.count / 2].timestampMilliseconds)
@@ -188,47 +183,6 @@ struct FeatureStoreTests {
         for light in 0..<40 { pair("hub", "l\(light)", user: "light-\(light)") }
         #expect(Set(store.similar(to: "hub", limit: 3).map(\.itemID)) == ["h1", "h2", "h3"])
         #expect(store.itemTable.records[Int(store.items.index(of: "hub")!)].neighbourCount == 6)
-    }
-
-    @Test("Eviction keeps a million distinct users under the cap", .timeLimit(.minutes(2)))
-    func capOnUsers() {
-        var settings = FeatureSettings()
-        settings.maxUsers = 10_000
-        settings.cooccurrence = false
-        var store = FeatureStore(schema: EventSchema(), settings: settings)
-        var maximum = 0
-        for index in 0..<1_000_000 {
-            store.apply(
-                Event(
-                    userID: "user-\(index)", itemID: "i\(index % 100)", type: "view",
-                    timestampMilliseconds: 1_700_000_000_000 + Int64(index)))
-            if index % 1_000 == 0 { maximum = max(maximum, store.userCount) }
-        }
-        maximum = max(maximum, store.userCount)
-        #expect(maximum <= 10_000)
-        #expect(store.userCount == 10_000)
-        #expect(store.statistics.evictedForCapacity == 990_000)
-        #expect(
-            store.userTable.slots <= 15_000, "evicted slots are reused: no growth past the step that reached the cap")
-        #expect(store.userFeatures("user-999999") != nil)
-        #expect(store.userFeatures("user-0") == nil)
-        #expect(store.itemFeatures("i5")?.events == 10_000, "item state outlives user eviction")
-    }
-
-    @Test("Users idle longer than the TTL (event time) are evicted; active ones stay")
-    func ttl() {
-        var settings = FeatureSettings()
-        settings.userTTLHours = 1
-        var store = FeatureStore(schema: EventSchema(), settings: settings)
-        let start: Int64 = 1_700_000_000_000
-        store.apply(Event(userID: "idle", itemID: "i", type: "view", timestampMilliseconds: start))
-        for minute in 1...180 {
-            store.apply(
-                Event(userID: "busy", itemID: "i", type: "view", timestampMilliseconds: start + Int64(minute) * 60_000))
-        }
-        #expect(store.userFeatures("idle") == nil)
-        #expect(store.userFeatures("busy")?.events == 180)
-        #expect(store.statistics.evictedForTTL == 1)
     }
 
     @Test("Event time only: decays read at the newest event time, not the wall clock")

@@ -33,7 +33,8 @@ struct CheckpointStoreTests {
         #expect(parts.count > 2, "the snapshots are parts of their own, not copied into one buffer")
         #expect(Array(parts.joined()) == checkpoint.encoded())
         let payload = Array(parts.dropFirst().dropLast().joined())
-        #expect(checkpoint.encoded() == SnapshotEnvelope.seal(kind: "CKPT", version: 1, payload: payload))
+        let sealed = checkpoint.encoded() == SnapshotEnvelope.seal(kind: "CKPT", version: 2, payload: payload)
+        #expect(sealed)
 
         let store = CheckpointStore(directory: temporaryDirectory("ckpt"))
         try store.write(parts: parts)

@@ -15,11 +15,11 @@ struct CheckpointWriterTests {
         let events = generatedEvents(count: 4_000, users: 50, items: 200)
         state.apply(Array(events.prefix(2_000)))
         state.offsets = [0: 2_000]
-        let handedOver = state.checkpoint(topic: "ckw.events", modelName: "hybrid", writtenAt: 1)
+        let handedOver = state.checkpoint(topic: "ckw.events", modelName: "hybrid", writtenAt: 1, storeGeneration: 3)
 
         let store = CheckpointStore(directory: temporaryDirectory("ckw"))
         let writer = CheckpointWriter(store: store)
-        writer.start(state, topic: "ckw.events", modelName: "hybrid", writtenAt: 1, reason: "test")
+        writer.start(state, job(model: "hybrid", generation: 3))
         // Mutating every array the writer reads: copy-on-write must keep its copy intact.
         state.apply(Array(events.suffix(2_000)))
         state.offsets = [0: 4_000]
@@ -28,6 +28,7 @@ struct CheckpointWriterTests {
         #expect(outcome.error == nil)
         #expect(outcome.offsets == [0: 2_000])
         #expect(outcome.eventsApplied == 2_000)
+        #expect(outcome.job.storeGeneration == 3)
         #expect(outcome.bytes > 0)
         #expect(try store.load() == handedOver)
         #expect(!writer.isBusy)
@@ -42,7 +43,8 @@ struct CheckpointWriterTests {
         var state = try EngineState(configuration: configuration)
         state.apply(generatedEvents(count: 2_000, users: 50, items: 200))
         let checkpoint = try EngineCheckpoint(
-            decoding: state.checkpoint(topic: "ckw.events", modelName: model, writtenAt: 1).encoded())
+            decoding: state.checkpoint(topic: "ckw.events", modelName: model, writtenAt: 1, storeGeneration: 1)
+                .encoded())
         #expect(checkpoint.features.isEmpty == (model != "bpr"))
         let store = try checkpoint.featureStore(
             schema: configuration.events, features: configuration.features,
@@ -53,13 +55,17 @@ struct CheckpointWriterTests {
         #expect(restored.features == state.features)
     }
 
+    private func job(model: String, generation: UInt64) -> CheckpointWriter.Job {
+        .init(topic: "ckw.events", modelName: model, writtenAt: 1, storeGeneration: generation, reason: "test")
+    }
+
     @Test("A write that cannot reach the disk reports an error naming the path")
     func reportsFailure() throws {
         let file = temporaryDirectory("ckw-file")
         try Data("not a directory".utf8).write(to: URL(fileURLWithPath: file))
         let writer = CheckpointWriter(store: CheckpointStore(directory: file + "/state"))
         let state = try EngineState(configuration: engineConfiguration(prefix: "ckw", model: "popularity"))
-        writer.start(state, topic: "ckw.events", modelName: "popularity", writtenAt: 1, reason: "test")
+        writer.start(state, job(model: "popularity", generation: 1))
         let outcome = try #require(writer.waitForCompletion())
         let error = try #require(outcome.error)
         #expect(error.message.contains(file))

@@ -20,11 +20,16 @@ package struct EngineCheckpoint: Sendable, Equatable {
     package var features: [UInt8]
     /// ``Recommender/snapshot()``.
     package var model: [UInt8]
+    /// The generation of the engine's user store this state goes with: users
+    /// outside memory are in the store as its writes up to this generation left
+    /// them. 0 when no user was ever moved out of memory.
+    package var storeGeneration: UInt64
 
     package init(
         topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
-        modelName: String, features: [UInt8], model: [UInt8]
+        modelName: String, features: [UInt8], model: [UInt8], storeGeneration: UInt64 = 0
     ) {
+        self.storeGeneration = storeGeneration
         self.topic = topic
         self.offsets = offsets
         self.recordsConsumed = recordsConsumed
@@ -52,7 +57,8 @@ package struct EngineCheckpoint: Sendable, Equatable {
     }
 
     static let kind = "CKPT"
-    static let version: UInt16 = 1
+    /// 2 added ``storeGeneration``; a version 1 file reads as generation 0.
+    static let version: UInt16 = 2
 
     /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
     package func encoded() -> [UInt8] {
@@ -78,6 +84,7 @@ package struct EngineCheckpoint: Sendable, Equatable {
         head.write(recordsConsumed)
         head.write(eventsApplied)
         head.write(writtenAt)
+        head.write(storeGeneration)
         head.write(modelName)
         head.write(UInt64(features.count))  // the features block's length; its bytes follow
         var modelLength = BinaryWriter()
@@ -89,7 +96,8 @@ package struct EngineCheckpoint: Sendable, Equatable {
 
     /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.
     package init(decoding bytes: [UInt8]) throws(StreamRecError) {
-        var reader = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.kind, version: Self.version))
+        let (payload, version) = try SnapshotEnvelope.open(bytes, kind: Self.kind, versions: 1...Self.version)
+        var reader = BinaryReader(payload)
         topic = try reader.readString()
         let count = Int(try reader.read(UInt32.self))
         guard count <= reader.remaining / 12 else {
@@ -104,6 +112,7 @@ package struct EngineCheckpoint: Sendable, Equatable {
         recordsConsumed = try reader.read(Int64.self)
         eventsApplied = try reader.read(Int64.self)
         writtenAt = try reader.read(Int64.self)
+        storeGeneration = version >= 2 ? try reader.read(UInt64.self) : 0
         modelName = try reader.readString()
         features = try reader.readBlock(UInt8.self)
         model = try reader.readBlock(UInt8.self)

@@ -211,7 +211,8 @@ public struct ConfigurationKey: Sendable {
             "features.recent_items", "STREAMREC_RECENT_ITEMS", "distinct recent items kept per user", 1...1_000,
             \.features.recentItems),
         .integer(
-            "features.consumed_items", "STREAMREC_CONSUMED_ITEMS", "consumed items remembered per user (for exclusion)",
+            "features.consumed_items", "STREAMREC_CONSUMED_ITEMS",
+            "consumed items remembered per user for exclusion (0: all)",
             0...100_000, \.features.consumedItems),
         .integer(
             "features.categories_per_user", "STREAMREC_CATEGORIES_PER_USER", "category affinities kept per user",
@@ -229,11 +230,12 @@ public struct ConfigurationKey: Sendable {
             "features.neighbour_capacity", "STREAMREC_NEIGHBOUR_CAPACITY", "neighbour candidates kept per item",
             1...60_000, \.features.neighbourCapacity),
         .integer(
-            "features.max_users", "STREAMREC_MAX_USERS", "users kept in memory (least recently active evicted)",
+            "features.max_users", "STREAMREC_MAX_USERS",
+            "users held in memory (the least recently active move to disk)",
             1...1_000_000_000, \.features.maxUsers),
         .number(
             "features.user_ttl_hours", "STREAMREC_USER_TTL_HOURS",
-            "evict users idle this long in event time (0: never)",
+            "move users idle this long in event time to disk (0: never)",
             0...1e7, \.features.userTTLHours),
         .number(
             "features.lateness_minutes", "STREAMREC_LATENESS_MINUTES",

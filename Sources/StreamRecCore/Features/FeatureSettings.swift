@@ -13,8 +13,9 @@ public struct FeatureSettings: Sendable, Equatable {
     public var trendingHalfLifeHours = 6.0
     /// Items kept in each user's recent-items list (distinct, newest first).
     public var recentItems = 10
-    /// Items remembered as consumed per user, for excluding them from ranking.
-    public var consumedItems = 500
+    /// Items remembered as consumed per user, for excluding them from ranking;
+    /// 0 remembers all of them (exclusion is then exact).
+    public var consumedItems = 0
     /// Categories tracked per user; beyond it the weakest is replaced.
     public var categoriesPerUser = 8
     /// Whether item co-occurrence is counted at all.
@@ -25,9 +26,11 @@ public struct FeatureSettings: Sendable, Equatable {
     public var neighbours = 50
     /// Neighbour candidates kept per item (space-saving); twice `neighbours` by default.
     public var neighbourCapacity = 100
-    /// Users kept in memory; the least recently active is evicted beyond it.
+    /// Users held in memory by the engine; beyond it the least recently active
+    /// move to its disk store (never dropped).
     public var maxUsers = 1_000_000
-    /// Users with no event for this long (event time) are evicted; 0 keeps them.
+    /// Users with no event for this long (event time) move from memory to the
+    /// engine's disk store; 0 keeps them in memory.
     public var userTTLHours = 720.0
     /// How far behind the newest event time an event may be and still count as on time.
     public var latenessMinutes = 60.0

@@ -18,9 +18,9 @@ extension FeatureStore {
                 w.write(statistics.mean)
                 w.write(statistics.sumOfSquaredDeviations)
             }
+            // Two reserved counters follow the four: the store once dropped users itself.
             for value in [
-                statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes,
-                statistics.evictedForCapacity, statistics.evictedForTTL,
+                statistics.applied, statistics.lateApplied, statistics.lateDropped, statistics.unknownTypes, 0, 0,
             ] { w.write(Int64(value)) }
             let u = userTable
             w.write(block: u.records); w.write(block: u.counters); w.write(block: u.recent);
@@ -66,7 +66,7 @@ extension FeatureStore {
         for _ in 0..<6 { counters.append(Int(try r.read(Int64.self))) }
         store.statistics = FeatureStoreStatistics(
             applied: counters[0], lateApplied: counters[1], lateDropped: counters[2],
-            unknownTypes: counters[3], evictedForCapacity: counters[4], evictedForTTL: counters[5])
+            unknownTypes: counters[3])
         var u = store.userTable
         u.records = try r.readBlock(); u.counters = try r.readBlock(); u.recent = try r.readBlock();
         u.affinities = try r.readBlock()

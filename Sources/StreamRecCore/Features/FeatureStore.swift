@@ -15,9 +15,11 @@ import Foundation
 /// of history builds the same features as live processing did. Decays are exact
 /// whatever the arrival order (``ForwardDecay``); events more than
 /// ``FeatureSettings/latenessMinutes`` behind `now` are counted as late and applied
-/// or dropped as configured. Memory is bounded: ids are interned to dense indices,
-/// state lives in flat arrays, users beyond ``FeatureSettings/maxUsers`` or idle
-/// longer than the TTL are evicted; items are kept (a catalogue is bounded).
+/// or dropped as configured. Ids are interned to dense indices and state lives in
+/// flat arrays. The store forgets nothing by itself: the engine moves users
+/// beyond ``FeatureSettings/maxUsers`` or idle longer than the TTL out of memory
+/// to its disk store and back (``exportUser(_:)``, ``importUser(_:from:)``);
+/// items are kept (a catalogue is bounded).
 ///
 /// ```swift
 /// var store = FeatureStore(schema: EventSchema(), settings: FeatureSettings())
@@ -147,15 +149,12 @@ public struct FeatureStore: Sendable, Equatable {
         // closure capturing `self` here copied the whole store.
         let hashes = UnsafeMutablePointer<(user: UInt64, item: UInt64)>.allocate(capacity: stages * window)
         let hints = UnsafeMutablePointer<(user: Int32, item: Int32)>.allocate(capacity: stages * window)
-        let evictionsAtLookup = UnsafeMutablePointer<Int>.allocate(capacity: stages)
         defer {
             hashes.deallocate()
             hints.deallocate()
-            evictionsAtLookup.deallocate()
         }
         func range(_ w: Int) -> Range<Int> { (w * window)..<min((w + 1) * window, events.count) }
         func ring(_ w: Int, _ index: Int) -> Int { (w % stages) * window + index - w * window }
-        var evictions: Int { statistics.evictedForCapacity + statistics.evictedForTTL }
 
         for w in 0..<(windows + stages - 1) {
             if w < windows {
@@ -176,7 +175,6 @@ public struct FeatureStore: Sendable, Equatable {
                     hints[ring(looked, index)] = (user, item)
                     warm(user: user, item: item)
                 }
-                evictionsAtLookup[looked % stages] = evictions
             }
             if case let listed = w - 2, listed >= 0, listed < windows {
                 for index in range(listed) where hints[ring(listed, index)].user >= 0 {
@@ -184,13 +182,12 @@ public struct FeatureStore: Sendable, Equatable {
                 }
             }
             if case let applying = w - 3, applying >= 0 {
-                // An eviction may free (and a new user reuse) a looked-up index: after
-                // one, user hints are dropped. Items are never removed.
-                let mark = evictionsAtLookup[applying % stages]
+                // Nothing leaves memory while a batch is applied (users move out
+                // between batches, see FeatureStore+Users), so a looked-up index stays valid.
                 for index in range(applying) {
                     let hint = hints[ring(applying, index)]
                     if apply(
-                        events.baseAddress! + index, userHint: evictions == mark ? hint.user : -1, itemHint: hint.item,
+                        events.baseAddress! + index, userHint: hint.user, itemHint: hint.item,
                         neighbourUpdates: neighbourUpdates)
                     {
                         applied += 1
@@ -291,7 +288,6 @@ public struct FeatureStore: Sendable, Equatable {
             recordCooccurrence(user: user, item: item, stored: decay.cooccurrence, neighbourUpdates: neighbourUpdates)
         }
         userTable.recordRecent(user, item: item, time: time)
-        evictIdleUsers(keeping: user)
         return true
     }
 
@@ -306,10 +302,6 @@ public struct FeatureStore: Sendable, Equatable {
         if let existing = users.index(of: id) {
             userTable.touch(existing)
             return existing
-        }
-        if users.count >= settings.maxUsers, let oldest = userTable.leastRecentlyActive() {
-            evict(oldest)
-            statistics.evictedForCapacity += 1
         }
         let (user, _) = users.intern(id)
         userTable.reset(user)
@@ -413,25 +405,6 @@ public struct FeatureStore: Sendable, Equatable {
         }
     }
 
-    /// Evicts users idle longer than the TTL, a couple per event so that the work
-    /// stays bounded.
-    private mutating func evictIdleUsers(keeping current: Int32) {
-        guard settings.userTTLHours > 0 else { return }
-        let horizon = now - Int64(settings.userTTLHours * 3_600_000)
-        for _ in 0..<2 {
-            guard let oldest = userTable.leastRecentlyActive(), oldest != current,
-                userTable.records[Int(oldest)].lastSeen < horizon
-            else { return }
-            evict(oldest)
-            statistics.evictedForTTL += 1
-        }
-    }
-
-    private mutating func evict(_ user: Int32) {
-        userTable.forget(user)
-        users.remove(user)
-    }
-
     /// Moves the decay landmarks forward and rescales stored sums, so that the
     /// exponents of forward decay never near Double's range.
     /// Held co-occurrence updates are applied first: they were weighed against
@@ -470,8 +443,6 @@ public struct FeatureStoreStatistics: Sendable, Equatable {
     /// Events later than the allowed lateness that were dropped.
     public var lateDropped = 0
     public var unknownTypes = 0
-    public var evictedForCapacity = 0
-    public var evictedForTTL = 0
 }
 
 extension FeatureStore {

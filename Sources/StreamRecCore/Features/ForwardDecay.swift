@@ -42,4 +42,9 @@ struct ForwardDecay: Sendable, Equatable {
         landmark = time
         return factor
     }
+
+    /// A sum stored against another landmark (of an exported user), stored against this one.
+    func rescale(_ stored: Double, from landmark: Int64) -> Double {
+        stored * exp2(Double(landmark - self.landmark) / halfLifeMilliseconds)
+    }
 }

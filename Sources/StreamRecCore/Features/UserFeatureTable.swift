@@ -54,7 +54,7 @@ struct UserFeatureTable: Sendable, Equatable {
     var counters: [UInt32] = []
     var recent: [Recent] = []  // user * recentCapacity + k, newest first
     var affinities: [Affinity] = []  // user * categoryCapacity + k
-    var consumed: [ContiguousArray<Int32>] = []  // oldest first, at most consumedCapacity
+    var consumed: [ContiguousArray<Int32>] = []  // oldest first, at most consumedCapacity (0 in the settings: all)
     /// Least recently active first; stale entries (an older stamp) are skipped.
     var activityQueue: [Activity] = []
     var activityHead = 0
@@ -64,7 +64,7 @@ struct UserFeatureTable: Sendable, Equatable {
         self.typeCount = typeCount
         recentCapacity = settings.recentItems
         categoryCapacity = settings.categoriesPerUser
-        consumedCapacity = settings.consumedItems
+        consumedCapacity = settings.consumedItems == 0 ? .max : settings.consumedItems
     }
 
     var slots: Int { records.count }
@@ -127,10 +127,24 @@ struct UserFeatureTable: Sendable, Equatable {
         return nil
     }
 
+    /// Calls `body` with each user present, least recently active first, until it
+    /// returns false.
+    func forEachLeastRecentlyActive(_ body: (Int32, Record) -> Bool) {
+        var k = activityHead
+        while k < activityQueue.count {
+            let entry = activityQueue[k]
+            k += 1
+            let record = records[Int(entry.user)]
+            guard record.activity == entry.stamp else { continue }
+            if !body(entry.user, record) { return }
+        }
+    }
+
     /// Takes the user out of the eviction order.
     mutating func forget(_ user: Int32) {
         records[Int(user)].activity = 0
         consumed[Int(user)] = []  // the one per-user allocation: give it back now
+        _ = leastRecentlyActive()  // moves the head past the user, who is usually there
     }
 
     /// The eviction queue without stale entries, least recently active first.
@@ -222,13 +236,13 @@ struct UserFeatureTable: Sendable, Equatable {
         let u = Int(user)
         // The list is the user's own, read front to back eight at a time: for the usual
         // few dozen items cheaper than a shared hash set (one more cache miss per event).
-        guard consumedCapacity > 0, consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else {
+        guard consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else {
             return false
         }
         if consumed[u].count >= consumedCapacity {
             consumed[u].removeFirst()
         } else if consumed[u].capacity == 0 {
-            consumed[u].reserveCapacity(min(16, consumedCapacity))  // skip the first few regrowths
+            consumed[u].reserveCapacity(16)  // skip the first few regrowths
         }
         consumed[u].append(item)
         return true

@@ -23,6 +23,16 @@ public struct FactorMatrix: Sendable, Equatable {
         for _ in factors..<stride { values.append(0) }
     }
 
+    /// Sets row `index` (appending rows up to it as needed) to `factors` values.
+    public mutating func setRow(_ index: Int, to row: some Collection<Float>) {
+        precondition(row.count == factors, "a row has \(factors) factors")
+        if rows <= index { values += repeatElement(0, count: (index + 1 - rows) * stride) }
+        values.replaceSubrange((index * stride)..<(index * stride + factors), with: row)
+    }
+
+    /// The `factors` values of row `row`.
+    public func row(_ row: Int) -> ArraySlice<Float> { values[(row * stride)..<(row * stride + factors)] }
+
     /// `a · b` over two rows of SIMD8 lanes.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int) -> Float {

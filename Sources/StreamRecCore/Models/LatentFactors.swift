@@ -1,7 +1,8 @@
 /// The state every matrix-factorization model shares: interned users and items,
 /// their factor rows and biases. New entities get a row on first sight, drawn
-/// from the model seed and the entity's index, so the same events always give
-/// the same initial factors.
+/// from the model seed and, for an item, its index, for a user, a hash of their
+/// id: the same events always give the same initial factors, also when users
+/// move out of memory and back (which reuses indices).
 public struct LatentFactors: Sendable, Equatable {
     var users = IDInterner()
     var items = IDInterner()
@@ -21,7 +22,14 @@ public struct LatentFactors: Sendable, Equatable {
 
     /// The user's row, added if new.
     public mutating func user(_ id: String) -> Int {
-        Self.row(id, &users, &userFactors, &userBias, seed: seed, stream: 1, scale: initScale)
+        let (index, isNew) = users.intern(id)
+        if isNew {
+            var random = SeededRandom(seed: seed, stream: 1, index: IDInterner.hash(id))
+            userFactors.setRow(Int(index), to: (0..<userFactors.factors).map { _ in random.normal() * initScale })
+            if userBias.count <= Int(index) { userBias += repeatElement(0, count: Int(index) + 1 - userBias.count) }
+            userBias[Int(index)] = 0
+        }
+        return Int(index)
     }
 
     /// The item's row, added if new.

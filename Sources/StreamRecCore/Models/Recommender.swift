@@ -29,6 +29,18 @@ public protocol Recommender: Sendable {
     /// reads user and item features from this one.
     var featureStore: FeatureStore? { get }
 
+    /// Everything the model keeps about one user (with its feature store's part,
+    /// when it keeps one), portable to another instance; nil when it keeps nothing
+    /// about them. The engine moves users out of memory with it.
+    func exportUser(_ user: String) -> [UInt8]?
+
+    /// Forgets the user: after ``exportUser(_:)`` when they move out of memory, or
+    /// for good when they are erased. What they contributed to item statistics stays.
+    mutating func removeUser(_ user: String)
+
+    /// Puts back a user of ``exportUser(_:)``, replacing what the model holds for them.
+    mutating func importUser(_ user: String, from bytes: [UInt8]) throws(StreamRecError)
+
     /// The whole model as a versioned, checksummed snapshot: equal state gives equal
     /// bytes. ``ModelCatalog/restore(_:snapshot:schema:features:settings:)`` reads it back.
     func snapshot() -> [UInt8]
@@ -42,6 +54,12 @@ extension Recommender {
     }
 
     public var featureStore: FeatureStore? { nil }
+
+    public func exportUser(_ user: String) -> [UInt8]? { nil }
+
+    public mutating func removeUser(_ user: String) {}
+
+    public mutating func importUser(_ user: String, from bytes: [UInt8]) throws(StreamRecError) {}
 
     public mutating func learn(contentsOf events: [Event]) {
         for event in events { learn(event) }

@@ -3,12 +3,12 @@ import CZlib
 /// CRC-32 (IEEE 802.3) for snapshot checksums, computed by zlib: a checkpoint of
 /// a large state is checksummed on the engine's thread, and zlib's table-sliced
 /// loop is several times faster than a byte-at-a-time one.
-enum CRC32 {
-    static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
+package enum CRC32 {
+    package static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }
     }
 
-    static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var value = UInt(crc)
         var rest = bytes
         // zlib takes a 32-bit length.

@@ -44,6 +44,14 @@ enum SnapshotEnvelope {
 
     /// The payload, after checking magic, kind, version, length and checksum.
     static func open(_ bytes: [UInt8], kind: String, version: UInt16) throws(StreamRecError) -> [UInt8] {
+        try open(bytes, kind: kind, versions: version...version).payload
+    }
+
+    /// ``open(_:kind:version:)`` for a reader of several format versions: the
+    /// payload and the version it is in.
+    static func open(
+        _ bytes: [UInt8], kind: String, versions: ClosedRange<UInt16>
+    ) throws(StreamRecError) -> (payload: [UInt8], version: UInt16) {
         guard bytes.count >= headerSize + 4 else {
             throw StreamRecError.snapshot(
                 "snapshot truncated: \(bytes.count) bytes is shorter than the \(headerSize + 4)-byte frame")
@@ -57,9 +65,11 @@ enum SnapshotEnvelope {
         }
         var reader = BinaryReader(bytes, offset: 8)
         let foundVersion = try reader.read(UInt16.self)
-        guard foundVersion == version else {
+        guard versions.contains(foundVersion) else {
+            let readable =
+                versions.count == 1 ? "\(versions.lowerBound)" : "\(versions.lowerBound) to \(versions.upperBound)"
             throw StreamRecError.snapshot(
-                "snapshot format version \(foundVersion) is not supported (this build reads \(version))")
+                "snapshot format version \(foundVersion) is not supported (this build reads \(readable))")
         }
         let length = try reader.read(UInt64.self)
         guard UInt64(bytes.count - headerSize - 4) == length else {
@@ -72,6 +82,6 @@ enum SnapshotEnvelope {
         guard try trailer.read(UInt32.self) == CRC32.checksum(payload) else {
             throw StreamRecError.snapshot("snapshot checksum mismatch: the file is corrupted")
         }
-        return payload
+        return (payload, foundVersion)
     }
 }

@@ -1,0 +1,42 @@
+import StreamRecCore
+
+extension EngineLoop {
+    /// Users moved out of memory per round at most, so that one round stays short.
+    static let moveOutRound = 10_000
+
+    /// Brings the users of `events` that memory does not hold back from the user
+    /// store, before the events are applied: an event always meets its user's
+    /// whole state.
+    func bringIn(_ events: [Event]) throws {
+        guard users.mayHoldUsers else { return }
+        var seen: Set<String> = []
+        for event in events where seen.insert(event.userID).inserted { try bringIn(event.userID) }
+    }
+
+    /// Brings the user back from the user store if memory does not hold them.
+    func bringIn(_ user: String) throws {
+        guard users.mayHoldUsers, !state.holdsUser(user), let export = try users.get(user) else { return }
+        do {
+            try state.importUser(user, from: export)
+        } catch {
+            throw EngineError("user '\(user)' in \(users.path) cannot be restored: \(error.message)")
+        }
+        stats.usersBroughtIn += 1
+    }
+
+    /// Moves users beyond `features.max_users`, or idle longer than
+    /// `features.user_ttl_hours`, from memory to the user store. Never a user whose
+    /// refresh is pending: a refresh ranks from memory.
+    func moveOutUsers() throws {
+        let leaving = state.features.usersToMoveOut(atMost: Self.moveOutRound) { scheduler.isPending($0) }
+        guard !leaving.isEmpty else { return }
+        var writes: [(id: String, export: [UInt8]?)] = []
+        writes.reserveCapacity(leaving.count)
+        for user in leaving {
+            writes.append((user, state.exportUser(user)))
+            state.removeUser(user)
+        }
+        try users.write(writes)
+        stats.usersMovedOut += leaving.count
+    }
+}
