@@ -43,6 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(topics.events, partitions: 6)
         try cluster.createTopic(topics.deadLetter, partitions: 3)
         try cluster.createTopic(topics.recommendations, partitions: 6)
+        try cluster.createTopic(topics.changelog, partitions: 6)
         print(
             "embedded cluster at \(cluster.bootstrapServers); topics \(topics.events), \(topics.deadLetter), \(topics.recommendations)"
         )

@@ -21,6 +21,13 @@ extension EngineLoop {
         if !background { try finishCheckpoint(writer.waitForCompletion()) }
         guard recordsSinceCheckpoint > 0, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
+        // Changed users go to the changelog first: the flush below acknowledges them
+        // with the output, before the offsets that include them are committed.
+        if let changelog {
+            stats.changelogRecords += try changelog.send(
+                state: state, users: users, producer: producer, whileFull: pauseForBackpressure)
+            try resumeIfPaused()
+        }
         if case .failure(let error) = Result(catching: { () throws(KafkaError) in
             try producer.flushSync(timeout: timeout)
         }) {

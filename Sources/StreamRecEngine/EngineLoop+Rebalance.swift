@@ -2,14 +2,18 @@ import StreamRecKafka
 
 extension EngineLoop {
     /// Where newly assigned partitions start: at the checkpointed (or in-memory)
-    /// offset when the state holds the partition; else at `--reset-to`; else at the
-    /// committed offset, then `auto.offset.reset` (librdkafka's default).
+    /// offset when the state holds the partition (after restoring it from the
+    /// changelog when another instance processed it further); else at `--reset-to`;
+    /// else at the committed offset, then `auto.offset.reset` (librdkafka's default).
     func partitionsAssigned(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: KafkaOffset] {
         let topic = configuration.topics.events
         var starts: [KafkaTopicPartition: KafkaOffset] = [:]
         var unknown: [KafkaTopicPartition] = []
+        let newlyAssigned = partitions.filter { $0.topic == topic && !assigned.contains($0.partition) }
+        for partition in partitions where partition.topic == topic { assigned.insert(partition.partition) }
+        letGoOfLostPartitions()
+        _ = restoreTakenOverPartitions(newlyAssigned.map(\.partition))
         for partition in partitions where partition.topic == topic {
-            assigned.insert(partition.partition)
             if let next = state.offsets[partition.partition] {
                 starts[partition] = KafkaOffset(next)
             } else {
@@ -43,6 +47,8 @@ extension EngineLoop {
     /// resumes exactly where this state ends.
     func partitionsRevoked(_ partitions: [KafkaTopicPartition]) {
         do {
+            // The lists of the last events go out before another instance may own their users.
+            try publish(scheduler.drain())
             try checkpoint(reason: "revocation")
         } catch {
             logger.error(
@@ -53,5 +59,28 @@ extension EngineLoop {
         periodic.forget(partitions: revoked)
         logger.info("revoked \(partitions.map(\.description).sorted())")
         publishStatistics()
+    }
+
+    /// Lets go of the users of partitions the state holds but this instance no
+    /// longer owns: whoever owns them now restores them from the changelog, and
+    /// each user lives on one instance. Runs after the revocation checkpoint, so
+    /// nothing of theirs is lost here.
+    func letGoOfLostPartitions() {
+        let held = Set(state.offsets.keys).union(state.userPartitions.values)
+        let lost = held.subtracting(assigned)
+        guard !lost.isEmpty else { return }
+        let leaving = state.userPartitions.filter { lost.contains($0.value) }.map(\.key)
+        for user in leaving {
+            state.removeUser(user)
+            scheduler.cancel(user)
+        }
+        do {
+            for partition in lost { try users.dropPartition(partition) }
+        } catch {
+            logger.error("cannot drop the users of partitions \(lost.sorted()) from \(users.path): \(error)")
+        }
+        for partition in lost { state.offsets[partition] = nil }
+        restoredUpTo = restoredUpTo.filter { !lost.contains($0.value.partition) }
+        logger.info("let go of \(leaving.count) users in memory of partitions \(lost.sorted()), now owned elsewhere")
     }
 }

@@ -7,17 +7,21 @@ extension EngineLoop {
     /// Brings the users of `events` that memory does not hold back from the user
     /// store, before the events are applied: an event always meets its user's
     /// whole state.
-    func bringIn(_ events: [Event]) throws {
+    func bringIn(_ batch: IngestedBatch) throws {
         guard users.mayHoldUsers else { return }
         var seen: Set<String> = []
-        for event in events where seen.insert(event.userID).inserted { try bringIn(event.userID) }
+        for (event, position) in zip(batch.events, batch.positions) where seen.insert(event.userID).inserted {
+            try bringIn(event.userID, partition: position.partition)
+        }
     }
 
     /// Brings the user back from the user store if memory does not hold them.
-    func bringIn(_ user: String) throws {
-        guard users.mayHoldUsers, !state.holdsUser(user), let export = try users.get(user) else { return }
+    func bringIn(_ user: String, partition: Int32) throws {
+        guard users.mayHoldUsers, !state.holdsUser(user),
+            let export = try users.get(.init(partition: partition, user: user))
+        else { return }
         do {
-            try state.importUser(user, from: export)
+            try state.importUser(user, partition: partition, from: export)
         } catch {
             throw EngineError("user '\(user)' in \(users.path) cannot be restored: \(error.message)")
         }
@@ -30,10 +34,13 @@ extension EngineLoop {
     func moveOutUsers() throws {
         let leaving = state.features.usersToMoveOut(atMost: Self.moveOutRound) { scheduler.isPending($0) }
         guard !leaving.isEmpty else { return }
-        var writes: [(id: String, export: [UInt8]?)] = []
+        var writes: [(key: UserStore.Key, export: [UInt8]?)] = []
         writes.reserveCapacity(leaving.count)
         for user in leaving {
-            writes.append((user, state.exportUser(user)))
+            guard let partition = state.userPartitions[user] else {
+                throw EngineError("user '\(user)' is held without a known partition")
+            }
+            writes.append((.init(partition: partition, user: user), state.exportUser(user)))
             state.removeUser(user)
         }
         try users.write(writes)

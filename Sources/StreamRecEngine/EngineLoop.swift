@@ -26,6 +26,13 @@ final class EngineLoop {
     let consumer: KafkaConsumer
     /// Users outside memory.
     let users: UserStore
+    /// Per-user state changes for other instances; nil with `engine.changelog` off.
+    let changelog: StateChangelog?
+    /// Where the changelog is read from when a partition is restored.
+    let clientConfiguration: KafkaClientConfiguration
+    /// Users restored from the changelog, and the offset (of their partition)
+    /// their state reaches: their events below it are not applied again.
+    var restoredUpTo: [String: (partition: Int32, upTo: Int64)] = [:]
     /// What the run started from, for people: a restored checkpoint, or empty state.
     let origin: String
 
@@ -92,6 +99,8 @@ final class EngineLoop {
         if users.rolledBack > 0 {
             logger.info("user store: \(users.rolledBack) users written after the checkpoint rolled back to it")
         }
+        changelog = configuration.engine.changelog ? StateChangelog(topic: configuration.topics.changelog) : nil
+        clientConfiguration = producerConfiguration.client
         scheduler = RefreshScheduler(
             windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
         periodic = PeriodicRefresher(configuration: configuration.engine)
@@ -112,6 +121,7 @@ final class EngineLoop {
     /// Processes until the handle asks to stop, then shuts down cleanly.
     func run() throws {
         waitForCrashedPredecessor()
+        try ensureChangelogTopic()
         try consumer.subscribe(topics: [configuration.topics.events])
         lastCheckpointAt = MonotonicClock.nanoseconds()
         logger.info("consuming \(configuration.topics.events) as group member; model \(configuration.model.name)")
@@ -159,9 +169,9 @@ final class EngineLoop {
     func process(_ batch: [KafkaConsumerMessage]) throws {
         let fresh = freshRecords(of: batch)
         let decodeStart = MonotonicClock.nanoseconds()
-        let ingested = try ingestor.ingest(fresh)
+        let ingested = try skippingRestored(ingestor.ingest(fresh))
         let applyStart = MonotonicClock.nanoseconds()
-        try bringIn(ingested.events)
+        try bringIn(ingested)
         state.apply(ingested.events)
         stats.decodeNanoseconds += applyStart - decodeStart
         stats.applyNanoseconds += MonotonicClock.nanoseconds() - applyStart
@@ -185,6 +195,10 @@ final class EngineLoop {
                 position[event.userID] = touched.count
                 touched.append((event.userID, source))
             }
+        }
+        for (user, source) in touched {
+            state.userPartitions[user] = source.partition
+            changelog?.noteApplied(user, partition: source.partition, offset: source.offset)
         }
         try publish(scheduler.schedule(touched, now: MonotonicClock.nanoseconds()))
         try moveOutUsers()
@@ -230,7 +244,9 @@ final class EngineLoop {
     func publish(_ refreshes: [(user: String, source: Recommendation.Source)], causedByEvent: Bool = true) throws {
         guard !refreshes.isEmpty else { return }
         // A periodic refresh may be of a user moved out of memory since their event.
-        if !causedByEvent { for refresh in refreshes { try bringIn(refresh.user) } }
+        if !causedByEvent {
+            for refresh in refreshes { try bringIn(refresh.user, partition: refresh.source.partition) }
+        }
         let start = MonotonicClock.nanoseconds()
         defer { stats.publishNanoseconds += MonotonicClock.nanoseconds() - start }
         let topic = configuration.topics.recommendations
@@ -248,13 +264,18 @@ final class EngineLoop {
         stats.recommendationsPublished += refreshes.count
         if !causedByEvent { stats.periodicRefreshes += refreshes.count }
         updatesCounter.increment(by: Int64(refreshes.count))
-        if paused {
-            try consumer.resume(consumer.assignment())
-            paused = false
-        }
+        try resumeIfPaused()
     }
 
-    private func pauseForBackpressure() throws(KafkaError) {
+    /// Resumes consumption paused by ``pauseForBackpressure()`` once the sends that
+    /// met a full queue are through.
+    func resumeIfPaused() throws(KafkaError) {
+        guard paused else { return }
+        try consumer.resume(consumer.assignment())
+        paused = false
+    }
+
+    func pauseForBackpressure() throws(KafkaError) {
         guard !paused else { return }
         try consumer.pause(consumer.assignment())
         paused = true

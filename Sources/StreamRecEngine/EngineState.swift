@@ -14,6 +14,8 @@ struct EngineState: Sendable {
     private var ownFeatures: FeatureStore?
     var model: any Recommender
     var offsets: [Int32: Int64] = [:]
+    /// The events partition of each user memory holds.
+    var userPartitions: [String: Int32] = [:]
     var recordsConsumed: Int64 = 0
     var eventsApplied: Int64 = 0
 
@@ -57,6 +59,7 @@ struct EngineState: Sendable {
             throw EngineError("the checkpoint's state cannot be restored: \(error.message)")
         }
         offsets = checkpoint.offsets
+        userPartitions = checkpoint.userPartitions
         recordsConsumed = checkpoint.recordsConsumed
         eventsApplied = checkpoint.eventsApplied
     }
@@ -93,7 +96,7 @@ struct EngineState: Sendable {
             topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
             writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [],
             model: model.snapshot(),
-            storeGeneration: storeGeneration)
+            storeGeneration: storeGeneration, userPartitions: userPartitions)
     }
 
     // MARK: Users in and out of memory
@@ -112,12 +115,14 @@ struct EngineState: Sendable {
     mutating func removeUser(_ user: String) {
         ownFeatures?.removeUser(user)
         model.removeUser(user)
+        userPartitions[user] = nil
     }
 
-    /// Puts a user of ``exportUser(_:)`` back into memory.
-    mutating func importUser(_ user: String, from bytes: [UInt8]) throws(StreamRecError) {
+    /// Puts a user of ``exportUser(_:)``, whose events are in `partition`, back into memory.
+    mutating func importUser(_ user: String, partition: Int32, from bytes: [UInt8]) throws(StreamRecError) {
         let parts = try UserExportParts.split(bytes, count: 2, user: user)
         if let part = parts[0] { try ownFeatures?.importUser(user, from: part) }
         if let part = parts[1] { try model.importUser(user, from: part) }
+        userPartitions[user] = partition
     }
 }

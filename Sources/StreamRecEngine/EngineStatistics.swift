@@ -27,6 +27,9 @@ package struct EngineStatistics: Sendable, Equatable {
     package var usersBroughtIn = 0
     /// Users memory holds now.
     package var usersInMemory = 0
+    /// User states sent to the changelog, and restored from it, in this run.
+    package var changelogRecords = 0
+    package var usersRestored = 0
     /// Processing-thread time in this run, in nanoseconds: decoding records,
     /// applying events to the state, and ranking, encoding and sending updates.
     /// Where an instance's time goes, without a profiler.

@@ -30,6 +30,9 @@ struct RefreshScheduler {
     /// Whether a trailing refresh of the user is waiting.
     func isPending(_ user: String) -> Bool { trailing[user] != nil }
 
+    /// Drops the user's waiting refresh (another instance owns them now).
+    mutating func cancel(_ user: String) { trailing[user] = nil }
+
     /// When the earliest trailing refresh falls due.
     var nextDue: UInt64? {
         trailingOrder.first { trailing[$0.user]?.due == $0.due }?.due

@@ -29,16 +29,16 @@ package struct StateDirectoryReader {
     /// The feature store with every user of the state in it (all in memory: for
     /// states that fit).
     package mutating func featuresWithEveryUser() throws -> FeatureStore {
-        var stored: [String] = []
-        try users?.forEachUserID { if !state.holdsUser($0) { stored.append($0) } }
-        for user in stored { try bringIn(user) }
+        var stored: [UserStore.Key] = []
+        try users?.forEachUser { if !state.holdsUser($0.user) { stored.append($0) } }
+        for key in stored { try bringIn(key) }
         return state.features
     }
 
     /// Every user of the state, wherever held.
     package func userIDs() throws -> Set<String> {
         var ids = Set(state.features.userIDs)
-        try users?.forEachUserID { ids.insert($0) }
+        try users?.forEachUser { ids.insert($0.user) }
         return ids
     }
 
@@ -49,10 +49,20 @@ package struct StateDirectoryReader {
         return state.exportUser(user)
     }
 
+    /// Brings the user in from the store, looking for them in each partition the
+    /// checkpoint knows (an offline reader does not know theirs).
     private mutating func bringIn(_ user: String) throws(EngineError) {
-        guard !state.holdsUser(user), let users, let export = try users.get(user) else { return }
+        guard !state.holdsUser(user) else { return }
+        for partition in checkpoint.offsets.keys.sorted() where !state.holdsUser(user) {
+            try bringIn(.init(partition: partition, user: user))
+        }
+    }
+
+    private mutating func bringIn(_ key: UserStore.Key) throws(EngineError) {
+        let user = key.user
+        guard !state.holdsUser(user), let users, let export = try users.get(key) else { return }
         do {
-            try state.importUser(user, from: export)
+            try state.importUser(user, partition: key.partition, from: export)
         } catch {
             throw EngineError("user '\(user)' in \(users.path) cannot be restored: \(error.message)")
         }
@@ -61,7 +71,7 @@ package struct StateDirectoryReader {
     /// Users of the state: those in memory and those in the user store.
     package func userCount() throws -> (inMemory: Int, inStore: Int) {
         var stored = 0
-        try users?.forEachUserID { if !state.holdsUser($0) { stored += 1 } }
+        try users?.forEachUser { if !state.holdsUser($0.user) { stored += 1 } }
         return (state.features.userCount, stored)
     }
 }

@@ -14,23 +14,30 @@ import StreamRecStorage
 /// generation with the undo records of every later one, so that store, memory
 /// and offsets are again one consistent cut.
 ///
-/// Keys: `u:` + user id → a user's export (``UserStore/seal(_:)``); `g` → the
-/// generation in progress; `x:` + generation (8 bytes, big-endian) + user id →
-/// the value before that generation's first write (empty: there was none).
+/// Keys: `u:` + partition (4 bytes, big-endian) + user id → a user's export
+/// (``UserStore/seal(_:)``), so that a partition's users are one key range; `g` →
+/// the generation in progress; `x:` + generation (8 bytes, big-endian) + partition
+/// + user id → the value before that generation's first write (empty: there was none).
 final class UserStore {
+    /// A user and the partition of their events.
+    struct Key: Hashable {
+        var partition: Int32
+        var user: String
+    }
+
     let path: String
     private let store: KeyValueStore
     /// The generation the next writes belong to.
     private(set) var generation: UInt64
     /// Users already written in `generation`: their undo record exists.
-    private var undone: Set<String> = []
+    private var undone: Set<Key> = []
     /// Whether any user was ever written: until then, looking users up is skipped.
     private(set) var mayHoldUsers: Bool
     /// Users whose writes after the checkpoint were undone when the store opened.
     private(set) var rolledBack = 0
     /// Read-only: each user's value as of the checkpoint where a later write
     /// changed it (empty: absent then), for reading the store while an engine writes.
-    private var asOfCheckpoint: [String: [UInt8]] = [:]
+    private var asOfCheckpoint: [Key: [UInt8]] = [:]
     private let readOnly: Bool
 
     /// Opens the store of `directory` and rolls it back to `checkpointGeneration`,
@@ -91,7 +98,7 @@ final class UserStore {
         mayHoldUsers = true
         do {
             store = try KeyValueStore(path: path, readOnly: true)
-            var asOf: [String: [UInt8]] = [:]
+            var asOf: [Key: [UInt8]] = [:]
             try store.scan(prefix: Self.undoPrefix) { key, value in
                 let (generation, user) = Self.decodeUndoKey(key)
                 if generation > checkpointGeneration, asOf[user] == nil { asOf[user] = value }
@@ -106,7 +113,7 @@ final class UserStore {
     /// Undoes every write of generations after `kept`, then starts the next one.
     /// Returns how many users it restored.
     private func rollBack(to kept: UInt64) throws -> Int {
-        var restore: [String: [UInt8]] = [:]
+        var restore: [Key: [UInt8]] = [:]
         // Ascending generations: a user's first undo record after `kept` holds
         // their value as of `kept`.
         try store.scan(prefix: Self.undoPrefix) { key, value in
@@ -114,8 +121,8 @@ final class UserStore {
             if generation > kept, restore[user] == nil { restore[user] = value }
             return true
         }
-        var changes: [KeyValueStore.Change] = restore.map { user, value in
-            value.isEmpty ? .delete(Self.userKey(user)) : .put(Self.userKey(user), value)
+        var changes: [KeyValueStore.Change] = restore.map { key, value in
+            value.isEmpty ? .delete(Self.userKey(key)) : .put(Self.userKey(key), value)
         }
         changes.append(.deleteRange(Self.undoPrefix, Self.undoPrefixEnd))
         changes.append(.put(Self.generationKey, Self.encodeGeneration(generation)))
@@ -123,36 +130,43 @@ final class UserStore {
         return restore.count
     }
 
-    /// The export of `user`, checked, or nil when the store has none.
-    func get(_ user: String) throws(EngineError) -> [UInt8]? {
+    /// The export of a user, checked, or nil when the store has none.
+    func get(_ key: Key) throws(EngineError) -> [UInt8]? {
         let sealed: [UInt8]?
-        if let old = asOfCheckpoint[user] {
+        if let old = asOfCheckpoint[key] {
             sealed = old.isEmpty ? nil : old
         } else {
-            do { sealed = try store.get(Self.userKey(user)) } catch { throw EngineError("\(error)") }
+            do { sealed = try store.get(Self.userKey(key)) } catch { throw EngineError("\(error)") }
         }
         guard let sealed else { return nil }
-        return try Self.open(sealed, user: user, path: path)
+        return try Self.open(sealed, user: key.user, path: path)
     }
 
     /// Writes users (an export each, or nil to delete them) in one atomic batch.
-    func write(_ users: [(id: String, export: [UInt8]?)]) throws(EngineError) {
+    func write(_ users: [(key: Key, export: [UInt8]?)]) throws(EngineError) {
         precondition(!readOnly, "the store was opened to read")
         guard !users.isEmpty else { return }
         var changes: [KeyValueStore.Change] = []
         do {
-            for (id, export) in users {
-                let key = Self.userKey(id)
-                if undone.insert(id).inserted {
-                    changes.append(.put(Self.undoKey(generation, id), try store.get(key) ?? []))
+            for (key, export) in users {
+                let stored = Self.userKey(key)
+                if undone.insert(key).inserted {
+                    changes.append(.put(Self.undoKey(generation, key), try store.get(stored) ?? []))
                 }
-                changes.append(export.map { .put(key, Self.seal($0)) } ?? .delete(key))
+                changes.append(export.map { .put(stored, Self.seal($0)) } ?? .delete(stored))
             }
             try store.write(changes, sync: false)
         } catch {
             throw EngineError("\(error)")
         }
         if users.contains(where: { $0.export != nil }) { mayHoldUsers = true }
+    }
+
+    /// Deletes every user of `partition` (another instance owns it now).
+    func dropPartition(_ partition: Int32) throws {
+        var keys: [Key] = []
+        try forEachUser(partition: partition) { keys.append($0) }
+        try write(keys.map { ($0, nil) })
     }
 
     /// Ends the generation in progress for a checkpoint, and returns it: once this
@@ -172,21 +186,23 @@ final class UserStore {
     /// Drops the undo records of generations up to `generation`, whose checkpoint is durable.
     func checkpointed(_ generation: UInt64) throws(EngineError) {
         do {
-            try store.write([.deleteRange(Self.undoPrefix, Self.undoKey(generation + 1, ""))], sync: false)
+            try store.write(
+                [.deleteRange(Self.undoPrefix, Self.undoPrefix + Self.encodeGeneration(generation + 1))], sync: false)
         } catch {
             throw EngineError("\(error)")
         }
     }
 
-    /// The id of every user in the store (as of the checkpoint, when read-only).
-    func forEachUserID(_ body: (String) throws -> Void) throws {
-        try store.scan(prefix: Self.userPrefix) { key, _ in
-            let user = String(decoding: key.dropFirst(Self.userPrefix.count), as: UTF8.self)
-            if asOfCheckpoint[user]?.isEmpty != true { try body(user) }
+    /// Every user in the store (as of the checkpoint, when read-only), or those of one partition.
+    func forEachUser(partition: Int32? = nil, _ body: (Key) throws -> Void) throws {
+        let prefix = Self.userPrefix + (partition.map(Self.encodePartition) ?? [])
+        try store.scan(prefix: prefix) { stored, _ in
+            let key = Self.decodeKey(stored.dropFirst(Self.userPrefix.count))
+            if asOfCheckpoint[key]?.isEmpty != true { try body(key) }
             return true
         }
-        for (user, value) in asOfCheckpoint where !value.isEmpty {
-            if try store.get(Self.userKey(user)) == nil { try body(user) }
+        for (key, value) in asOfCheckpoint where !value.isEmpty && (partition == nil || key.partition == partition) {
+            if try store.get(Self.userKey(key)) == nil { try body(key) }
         }
     }
 
@@ -197,15 +213,25 @@ final class UserStore {
     static let undoPrefixEnd = Array("x;".utf8)
     static let generationKey = Array("g".utf8)
 
-    static func userKey(_ user: String) -> [UInt8] { userPrefix + Array(user.utf8) }
+    static func userKey(_ key: Key) -> [UInt8] { userPrefix + encodePartition(key.partition) + Array(key.user.utf8) }
 
-    static func undoKey(_ generation: UInt64, _ user: String) -> [UInt8] {
-        undoPrefix + encodeGeneration(generation) + Array(user.utf8)
+    static func undoKey(_ generation: UInt64, _ key: Key) -> [UInt8] {
+        undoPrefix + encodeGeneration(generation) + encodePartition(key.partition) + Array(key.user.utf8)
     }
 
-    static func decodeUndoKey(_ key: [UInt8]) -> (generation: UInt64, user: String) {
+    static func decodeUndoKey(_ key: [UInt8]) -> (generation: UInt64, key: Key) {
         let body = key.dropFirst(undoPrefix.count)
-        return (decodeGeneration(Array(body.prefix(8))), String(decoding: body.dropFirst(8), as: UTF8.self))
+        return (decodeGeneration(Array(body.prefix(8))), decodeKey(body.dropFirst(8)))
+    }
+
+    static func encodePartition(_ partition: Int32) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: partition) >> (24 - 8 * $0)) }
+    }
+
+    /// A partition and user id, as after the prefix of a key.
+    static func decodeKey(_ bytes: ArraySlice<UInt8>) -> Key {
+        let partition = bytes.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return Key(partition: Int32(bitPattern: partition), user: String(decoding: bytes.dropFirst(4), as: UTF8.self))
     }
 
     /// Big-endian, so that keys sort by generation.

@@ -45,12 +45,22 @@ public final class KafkaAdmin: Sendable {
         _ topics: [KafkaNewTopic],
         timeout: Duration = .seconds(30)
     ) async throws(KafkaError) -> [(topic: KafkaNewTopic, result: Result<KafkaTopicCreation, KafkaError>)] {
-        let existing = try await metadata(timeout: timeout)
+        try await blocking.run { () throws(KafkaError) in try self.ensureTopicsSync(topics, timeout: timeout) }
+    }
+
+    /// ``ensureTopics(_:timeout:)`` on the calling thread, for a caller that owns
+    /// one (the engine's processing loop).
+    public func ensureTopicsSync(
+        _ topics: [KafkaNewTopic],
+        timeout: Duration = .seconds(30)
+    ) throws(KafkaError) -> [(topic: KafkaNewTopic, result: Result<KafkaTopicCreation, KafkaError>)] {
+        let ms = timeout.milliseconds
+        let existing = try client.metadata(timeoutMilliseconds: ms)
         let missing = topics.filter { existing.topic(named: $0.name) == nil }
         var created: [String: Result<KafkaTopicCreation, KafkaError>] = [:]
         if !missing.isEmpty {
             do {
-                created = try await createTopics(missing, timeout: timeout)
+                created = try RdKafkaAdminCalls.createTopics(client, missing, timeoutMilliseconds: ms)
             } catch {
                 // A request-level failure (no controller, timeout) fails each topic it carried.
                 for topic in missing {
@@ -71,5 +81,10 @@ public final class KafkaAdmin: Sendable {
                     ?? .failure(KafkaError(.topicOperationFailed, "no result for topic '\(topic.name)'"))
             )
         }
+    }
+
+    /// The cluster's metadata on the calling thread.
+    public func metadataSync(timeout: Duration = .seconds(10)) throws(KafkaError) -> KafkaClusterMetadata {
+        try client.metadata(timeoutMilliseconds: timeout.milliseconds)
     }
 }

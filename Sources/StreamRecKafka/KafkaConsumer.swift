@@ -119,6 +119,19 @@ public final class KafkaConsumer: Sendable {
         return try handle.offsets(forTimes: queries, timeoutMilliseconds: timeout.milliseconds)
     }
 
+    /// Reads exactly these partitions from these offsets, without the group's
+    /// assignment (for a consumer that never subscribes: restoring state, tools).
+    public func assign(_ positions: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        try handle.assign(positions)
+    }
+
+    /// The partition's first retained offset and the offset after its last record.
+    public func watermarks(
+        of partition: KafkaTopicPartition, timeout: Duration = .seconds(10)
+    ) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try handle.watermarks(partition, timeoutMilliseconds: timeout.milliseconds)
+    }
+
     /// Moves the fetch position of assigned partitions.
     public func seek(_ positions: [KafkaTopicPartitionOffset], timeout: Duration = .seconds(10)) throws(KafkaError) {
         try handle.seek(positions, timeoutMilliseconds: timeout.milliseconds)

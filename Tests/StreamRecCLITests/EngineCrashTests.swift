@@ -19,6 +19,7 @@ struct EngineCrashTests {
             "STREAMREC_TOPIC_EVENTS": "\(prefix).events",
             "STREAMREC_TOPIC_DEAD_LETTER": "\(prefix).dlq",
             "STREAMREC_TOPIC_RECOMMENDATIONS": "\(prefix).recommendations",
+            "STREAMREC_TOPIC_CHANGELOG": "\(prefix).changelog",
             "STREAMREC_GROUP_ID": group,
             "STREAMREC_MODEL": "bpr",
             "STREAMREC_CHECKPOINT_INTERVAL_MS": "300",
@@ -57,6 +58,29 @@ struct EngineCrashTests {
         return nil
     }
 
+    /// Waits until `topic` holds an update based on the event at `offset` (of the
+    /// one events partition).
+    static func waitForUpdate(
+        basedOnOffset offset: Int64, topic: String, cluster: EmbeddedKafkaCluster, timeout: Duration = .seconds(60)
+    ) async throws -> Bool {
+        let reader = try KafkaConsumer(
+            configuration: cluster.consumerConfiguration(groupID: "updates-\(UUID().uuidString.prefix(6))"),
+            logger: logger)
+        try reader.subscribe(topics: [topic])
+        defer { try? reader.closeSync() }
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            for message in try await reader.nextBatch(timeout: .milliseconds(100)) {
+                guard let value = message.value, let update = try? Recommendation(decoding: Array(value)) else {
+                    continue
+                }
+                if update.basedOn.offset == offset { return true }
+            }
+        }
+        return false
+    }
+
     /// Runs an engine to the end of `total` records, then stops it with SIGTERM.
     static func runToEnd(
         bootstrap: String, stateDirectory: String, environment: [String: String], total: Int64
@@ -86,6 +110,7 @@ struct EngineCrashTests {
         try cluster.createTopic("\(prefix).events", partitions: 1)
         try cluster.createTopic("\(prefix).dlq", partitions: 1)
         try cluster.createTopic("\(prefix).recommendations", partitions: 3)
+        try cluster.createTopic("\(prefix).changelog", partitions: 1)
         let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: Self.logger)
         let encoder = EventEncoder()
         // Kill points follow from the checkpoint count, not from timing: batches of at
@@ -94,7 +119,12 @@ struct EngineCrashTests {
         // 1,000 left over from the kill before (under 2,000 in all), so it writes
         // exactly one checkpoint and is killed as soon as that checkpoint is on disk,
         // with the rest of its records applied or not but never checkpointed.
-        let chunk = 1_100
+        //
+        // With a memory cap, chunks of 1,200 leave at least 200 records (two batches)
+        // after each checkpoint, and the kill waits for the update of the chunk's last
+        // record: the batch before it has then moved users out of memory after the
+        // checkpoint, so that the restart must undo those writes.
+        let chunk = memoryCap == nil ? 1_100 : 1_200
         let chunks = 4
         let events = generatedEvents(count: chunk * chunks, users: 300, items: 200, seed: 11)
         let crashed = temporaryDirectory("\(prefix)-crashed")
@@ -117,6 +147,13 @@ struct EngineCrashTests {
             let engine = try Self.startEngine(
                 bootstrap: cluster.bootstrapServers, stateDirectory: crashed, environment: killedEnvironment)
             let progressed = await Self.waitForCheckpoint(in: crashed) { $0.recordsConsumed > before }
+            if memoryCap != nil {
+                let last = Int64((round + 1) * chunk - 1)
+                #expect(
+                    try await Self.waitForUpdate(
+                        basedOnOffset: last, topic: "\(prefix).recommendations", cluster: cluster),
+                    "no update of offset \(last) in round \(round)")
+            }
             engine.send(signal: SIGKILL)
             _ = await engine.waitForExit(timeout: .seconds(10))
             if engine.stderr.contains("rolled back to it") { rollbacks += 1 }

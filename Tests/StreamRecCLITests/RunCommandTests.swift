@@ -18,7 +18,7 @@ struct RunCommandTests {
         init(_ name: String, partitions: Int32 = 1, statusInterval: String = "0") throws {
             cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
             prefix = "\(name)-\(UUID().uuidString.prefix(6))"
-            for topic in ["events", "dlq", "recommendations"] {
+            for topic in ["events", "dlq", "recommendations", "changelog"] {
                 try cluster.createTopic("\(prefix).\(topic)", partitions: partitions)
             }
             stateDirectory = temporaryDirectory("state")

@@ -27,9 +27,10 @@ struct BuiltInTopicsTests {
         }
     }
 
-    @Test("The built-in definitions parse: events, dead letters, recommendations")
+    @Test("The built-in definitions parse: events, dead letters, recommendations, state changelog")
     func parse() throws {
         let names = try BuiltInTopics.definitions().map(\.name)
-        #expect(names == ["streamrec.events", "streamrec.events.dlq", "streamrec.recommendations"])
+        #expect(
+            names == ["streamrec.events", "streamrec.events.dlq", "streamrec.recommendations", "streamrec.state.changelog"])
     }
 }

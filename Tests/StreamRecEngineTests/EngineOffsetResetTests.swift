@@ -14,6 +14,7 @@ struct EngineOffsetResetTests {
         try cluster.createTopic(configuration.topics.events, partitions: 1)
         try cluster.createTopic(configuration.topics.deadLetter, partitions: 1)
         try cluster.createTopic(configuration.topics.recommendations, partitions: 1)
+        try cluster.createTopic(configuration.topics.changelog, partitions: 1)
         let stateDirectory = temporaryDirectory("state")
         try await produce(
             generatedEvents(count: 100, users: 10, items: 20), to: configuration.topics.events, cluster: cluster)

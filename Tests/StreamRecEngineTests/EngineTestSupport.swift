@@ -50,17 +50,20 @@ func engineConfiguration(prefix: String, model: String = "hybrid") -> StreamRecC
     configuration.topics.events = "\(prefix).events"
     configuration.topics.deadLetter = "\(prefix).dlq"
     configuration.topics.recommendations = "\(prefix).recommendations"
+    configuration.topics.changelog = "\(prefix).changelog"
     configuration.consumer.groupID = "\(prefix)-engine"
     configuration.model.name = model
     configuration.engine.checkpointIntervalMilliseconds = 1_000
     return configuration
 }
 
-/// The three topics of `configuration`, partitioned as in `topics/`.
+/// The four topics of `configuration`, partitioned as in `topics/`. The embedded
+/// cluster does not create topics through the admin API, so the test makes the changelog too.
 func createTopics(of configuration: StreamRecConfiguration, on cluster: EmbeddedKafkaCluster) throws {
     try cluster.createTopic(configuration.topics.events, partitions: 6)
     try cluster.createTopic(configuration.topics.deadLetter, partitions: 3)
     try cluster.createTopic(configuration.topics.recommendations, partitions: 6)
+    try cluster.createTopic(configuration.topics.changelog, partitions: 6)
 }
 
 /// Reads every record of `topic` from the beginning until `expected` have arrived or `timeout` passes.

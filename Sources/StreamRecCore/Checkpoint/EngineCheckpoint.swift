@@ -24,12 +24,17 @@ package struct EngineCheckpoint: Sendable, Equatable {
     /// outside memory are in the store as its writes up to this generation left
     /// them. 0 when no user was ever moved out of memory.
     package var storeGeneration: UInt64
+    /// The events partition of each user held in memory, so that the users of a
+    /// partition another instance takes over can be let go.
+    package var userPartitions: [String: Int32]
 
     package init(
         topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
-        modelName: String, features: [UInt8], model: [UInt8], storeGeneration: UInt64 = 0
+        modelName: String, features: [UInt8], model: [UInt8], storeGeneration: UInt64 = 0,
+        userPartitions: [String: Int32] = [:]
     ) {
         self.storeGeneration = storeGeneration
+        self.userPartitions = userPartitions
         self.topic = topic
         self.offsets = offsets
         self.recordsConsumed = recordsConsumed
@@ -57,7 +62,8 @@ package struct EngineCheckpoint: Sendable, Equatable {
     }
 
     static let kind = "CKPT"
-    /// 2 added ``storeGeneration``; a version 1 file reads as generation 0.
+    /// 2 added ``storeGeneration`` and ``userPartitions``; a version 1 file reads
+    /// as generation 0 with no partitions known.
     static let version: UInt16 = 2
 
     /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
@@ -85,6 +91,9 @@ package struct EngineCheckpoint: Sendable, Equatable {
         head.write(eventsApplied)
         head.write(writtenAt)
         head.write(storeGeneration)
+        let users = userPartitions.keys.sorted()
+        head.write(users)
+        head.write(block: users.map { userPartitions[$0]! })
         head.write(modelName)
         head.write(UInt64(features.count))  // the features block's length; its bytes follow
         var modelLength = BinaryWriter()
@@ -113,6 +122,16 @@ package struct EngineCheckpoint: Sendable, Equatable {
         eventsApplied = try reader.read(Int64.self)
         writtenAt = try reader.read(Int64.self)
         storeGeneration = version >= 2 ? try reader.read(UInt64.self) : 0
+        var userPartitions: [String: Int32] = [:]
+        if version >= 2 {
+            let users = try reader.readStrings()
+            let partitions: [Int32] = try reader.readBlock()
+            guard users.count == partitions.count else {
+                throw StreamRecError.snapshot("inconsistent checkpoint: users and their partitions differ in count")
+            }
+            userPartitions = Dictionary(zip(users, partitions), uniquingKeysWith: { $1 })
+        }
+        self.userPartitions = userPartitions
         modelName = try reader.readString()
         features = try reader.readBlock(UInt8.self)
         model = try reader.readBlock(UInt8.self)

@@ -64,6 +64,9 @@ public struct ConfigurationKey: Sendable {
         .string(
             "topics.recommendations", "STREAMREC_TOPIC_RECOMMENDATIONS", "output topic of recommendations",
             \.topics.recommendations),
+        .string(
+            "topics.changelog", "STREAMREC_TOPIC_CHANGELOG", "per-user state changes, for handing partitions over",
+            \.topics.changelog),
         .string("topics.directory", "STREAMREC_TOPICS_DIR", "folder of topic definition files", \.topics.directory),
         .string("consumer.group_id", "STREAMREC_GROUP_ID", "consumer group of the engine", \.consumer.groupID),
         .choice(
@@ -89,6 +92,10 @@ public struct ConfigurationKey: Sendable {
         .integer(
             "engine.checkpoint_interval_ms", "STREAMREC_CHECKPOINT_INTERVAL_MS", "longest time between checkpoints",
             100...86_400_000, \.engine.checkpointIntervalMilliseconds),
+        .flag(
+            "engine.changelog", "STREAMREC_CHANGELOG",
+            "write user state changes to topics.changelog and restore taken-over partitions from it",
+            \.engine.changelog),
         .integer(
             "engine.checkpoint_events", "STREAMREC_CHECKPOINT_EVENTS", "most records between checkpoints",
             1...Int(Int32.max),

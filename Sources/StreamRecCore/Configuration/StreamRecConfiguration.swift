@@ -23,6 +23,9 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var events = "streamrec.events"
         public var deadLetter = "streamrec.events.dlq"
         public var recommendations = "streamrec.recommendations"
+        /// The engine's state changes per user, from which another instance restores
+        /// a partition it takes over. Created by the engine when missing.
+        public var changelog = "streamrec.state.changelog"
         /// Folder of topic definition files applied by `streamrec topics apply`.
         public var directory = "topics"
     }
@@ -52,6 +55,9 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var refreshWindowMilliseconds = 20
         /// Leave out items the user already consumed (the feature store's bounded set).
         public var excludeConsumed = true
+        /// Write each user's state changes to `topics.changelog` at every checkpoint,
+        /// and restore a partition taken over from another instance from it.
+        public var changelog = true
         /// A checkpoint is written when this much time or `checkpointEvents` records
         /// have passed since the last one, whichever comes first.
         public var checkpointIntervalMilliseconds = 10_000

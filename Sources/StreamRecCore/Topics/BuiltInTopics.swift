@@ -53,6 +53,25 @@ public enum BuiltInTopics {
               min.compaction.lag.ms: "60000"
             """#
         ),
+        (
+            "streamrec.state.changelog.yaml",
+            #"""
+            # The engine's per-user state (features, consumed items, recent items, factors),
+            # written at each checkpoint for the users that changed. An instance given a
+            # partition that another instance processed restores that partition's users from
+            # the same partition here. Compacted: the latest state per user is kept; a null
+            # value (`streamrec forget`) erases the user. The engine creates it when missing,
+            # with the events topic's partition count.
+            name: streamrec.state.changelog
+            partitions: 6
+            replication_factor: 1
+            key: user_id
+            description: Engine-internal binary user state (checksummed); not for applications.
+            configs:
+              cleanup.policy: compact
+              min.compaction.lag.ms: "60000"
+            """#
+        ),
     ]
 
     /// Each value schema's file name (as in `topics/schemas/`) and JSON text.

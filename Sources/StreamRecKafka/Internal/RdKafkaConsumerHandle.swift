@@ -213,6 +213,30 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         if let error = RdKafkaPartitionList.firstError(list, "seek") { throw error }
     }
 
+    /// Reads exactly these partitions from these offsets, outside any group's assignment.
+    func assign(_ positions: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        let list = RdKafkaPartitionList.make(positions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_assign(rk, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "assign", err)
+        }
+    }
+
+    /// The partition's low and high watermarks, asked of its leader.
+    func watermarks(
+        _ partition: KafkaTopicPartition, timeoutMilliseconds: Int32
+    ) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(
+            rk, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.rdKafka(.consumerOperationFailed, "query watermarks of \(partition)", err)
+        }
+        return (low, high)
+    }
+
     func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try changeFlow(partitions, pause: true)
     }
