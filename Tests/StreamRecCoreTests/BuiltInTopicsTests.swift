@@ -31,6 +31,8 @@ struct BuiltInTopicsTests {
     func parse() throws {
         let names = try BuiltInTopics.definitions().map(\.name)
         #expect(
-            names == ["streamrec.events", "streamrec.events.dlq", "streamrec.recommendations", "streamrec.state.changelog"])
+            names == [
+                "streamrec.events", "streamrec.events.dlq", "streamrec.recommendations", "streamrec.state.changelog",
+            ])
     }
 }
