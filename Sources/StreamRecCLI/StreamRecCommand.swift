@@ -22,7 +22,8 @@ package struct StreamRecCommand: AsyncParsableCommand {
         version: StreamRecVersion.current,
         subcommands: [
             DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self,
-            ReplayCommand.self, ProduceCommand.self, InspectCommand.self, EvaluateCommand.self, ConfigCommand.self,
+            ReplayCommand.self, ProduceCommand.self, ForgetCommand.self, InspectCommand.self, EvaluateCommand.self,
+            ConfigCommand.self,
         ]
     )
 

@@ -89,6 +89,7 @@ extension EngineLoop {
         }
         try users.write(erased)
         stats.usersRestored += restored
+        stateChangedSinceCheckpoint = true
         try moveOutUsers()
         let milliseconds = (MonotonicClock.nanoseconds() - started) / 1_000_000
         logger.info(

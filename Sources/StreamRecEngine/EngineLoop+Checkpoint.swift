@@ -19,7 +19,7 @@ extension EngineLoop {
     /// the next attempt covers it. Only the final checkpoint of a shutdown throws.
     func checkpoint(reason: String, final: Bool = false, background: Bool = false) throws {
         if !background { try finishCheckpoint(writer.waitForCompletion()) }
-        guard recordsSinceCheckpoint > 0, !writer.isBusy else { return }
+        guard recordsSinceCheckpoint > 0 || stateChangedSinceCheckpoint, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
         // Changed users go to the changelog first: the flush below acknowledges them
         // with the output, before the offsets that include them are committed.
@@ -41,6 +41,7 @@ extension EngineLoop {
         // names their generation is.
         let generation = try users.endGeneration()
         recordsSinceCheckpoint = 0
+        stateChangedSinceCheckpoint = false
         lastCheckpointAt = MonotonicClock.nanoseconds()
         let job = CheckpointWriter.Job(
             topic: configuration.topics.events, modelName: configuration.model.name, writtenAt: writtenAt,
@@ -69,8 +70,11 @@ extension EngineLoop {
 
     /// Commits the checkpointed positions of partitions still owned. A failed
     /// commit is logged, not fatal: the checkpoint, not the group offset, is what a
-    /// restart trusts.
-    private func commitOwnedOffsets(_ offsets: [Int32: Int64]) {
+    /// restart trusts. It is tried again (``retryFailedCommit()``): without it, a
+    /// commit refused during a rebalance would leave the group offset behind until
+    /// the next record, and with it where another instance would start.
+    func commitOwnedOffsets(_ offsets: [Int32: Int64]) {
+        failedCommit = nil
         let topic = configuration.topics.events
         let positions = assigned.sorted().compactMap { partition in
             offsets[partition].map {
@@ -81,7 +85,14 @@ extension EngineLoop {
         do {
             try consumer.commitSync(positions)
         } catch {
-            logger.warning("commit of \(positions) failed: \(error); the checkpoint holds them")
+            logger.warning("commit of \(positions) failed: \(error); the checkpoint holds them, tried again in 1 s")
+            failedCommit = (offsets, MonotonicClock.nanoseconds())
         }
+    }
+
+    /// Commits the positions of a failed commit again, a second after it failed.
+    func retryFailedCommit() {
+        guard let (offsets, at) = failedCommit, MonotonicClock.nanoseconds() &- at >= 1_000_000_000 else { return }
+        commitOwnedOffsets(offsets)
     }
 }

@@ -80,6 +80,7 @@ extension EngineLoop {
             logger.error("cannot drop the users of partitions \(lost.sorted()) from \(users.path): \(error)")
         }
         for partition in lost { state.offsets[partition] = nil }
+        stateChangedSinceCheckpoint = true
         restoredUpTo = restoredUpTo.filter { !lost.contains($0.value.partition) }
         logger.info("let go of \(leaving.count) users in memory of partitions \(lost.sorted()), now owned elsewhere")
     }

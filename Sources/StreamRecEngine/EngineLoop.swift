@@ -43,6 +43,11 @@ final class EngineLoop {
     let reset: ResetPosition?
     var assigned: Set<Int32> = []
     var recordsSinceCheckpoint = 0
+    /// State changed without a record (users restored from the changelog, or let
+    /// go): the next checkpoint must be written even if no record came.
+    var stateChangedSinceCheckpoint = false
+    /// Checkpointed positions whose group commit failed, and when it did.
+    var failedCommit: (offsets: [Int32: Int64], at: UInt64)?
     var lastCheckpointAt: UInt64 = 0
     private var lastTouchedAt: UInt64 = 0
     var stats = EngineStatistics()
@@ -134,6 +139,7 @@ final class EngineLoop {
                 causedByEvent: false)
             try finishCheckpoint(writer.takeFinished())
             if checkpointDue() { try checkpoint(reason: "interval", background: true) }
+            retryFailedCommit()
             publishStatistics()
             touchLockEverySecond()
         }
@@ -166,8 +172,21 @@ final class EngineLoop {
 
     /// Decodes, applies and schedules one batch. Records at offsets the state
     /// already holds (redelivered after a rebalance) are skipped, never re-applied.
+    /// Control records (``ControlRecord``) are acted on in their place among the events.
     func process(_ batch: [KafkaConsumerMessage]) throws {
         let fresh = freshRecords(of: batch)
+        guard fresh.contains(where: { ControlRecord.action(of: $0) != nil }) else { return try processEvents(fresh) }
+        var start = 0
+        for (k, record) in fresh.enumerated() where ControlRecord.action(of: record) != nil {
+            if k > start { try processEvents(Array(fresh[start..<k])) }
+            try perform(control: record)
+            start = k + 1
+        }
+        if start < fresh.count { try processEvents(Array(fresh[start...])) }
+    }
+
+    /// ``process(_:)`` for records that are all events (or not decodable).
+    private func processEvents(_ fresh: [KafkaConsumerMessage]) throws {
         let decodeStart = MonotonicClock.nanoseconds()
         let ingested = try skippingRestored(ingestor.ingest(fresh))
         let applyStart = MonotonicClock.nanoseconds()
@@ -292,7 +311,7 @@ final class EngineLoop {
     }
 
     private func checkpointDue() -> Bool {
-        guard recordsSinceCheckpoint > 0, !writer.isBusy else { return false }
+        guard recordsSinceCheckpoint > 0 || stateChangedSinceCheckpoint, !writer.isBusy else { return false }
         if recordsSinceCheckpoint >= configuration.engine.checkpointEvents { return true }
         let interval = UInt64(configuration.engine.checkpointIntervalMilliseconds) * 1_000_000
         return MonotonicClock.nanoseconds() &- lastCheckpointAt >= interval

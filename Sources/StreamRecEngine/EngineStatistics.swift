@@ -30,6 +30,8 @@ package struct EngineStatistics: Sendable, Equatable {
     /// User states sent to the changelog, and restored from it, in this run.
     package var changelogRecords = 0
     package var usersRestored = 0
+    /// Users erased by `streamrec forget` in this run.
+    package var usersForgotten = 0
     /// Processing-thread time in this run, in nanoseconds: decoding records,
     /// applying events to the state, and ranking, encoding and sending updates.
     /// Where an instance's time goes, without a profiler.

@@ -89,6 +89,11 @@ struct PeriodicRefresher {
         users = users.filter { !partitions.contains($0.value.source.partition) }
     }
 
+    /// Forgets one user (erased).
+    mutating func forget(user: String) {
+        users[user] = nil
+    }
+
     private mutating func forgetInactive(now: UInt64) {
         while let first = activity.first, now &- first.at >= activeWindow {
             activity.removeFirst()
