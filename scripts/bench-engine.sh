@@ -52,7 +52,8 @@ for load in $LOADS; do
 done
 topics=()
 for run in "${RUNS[@]}"; do
-  topics+=(--topic "l$run.events:6" --topic "l$run.dlq:3" --topic "l$run.recs:6" --topic "pipe-in-$run:6" --topic "pipe-out-$run:6")
+  topics+=(--topic "l$run.events:6" --topic "l$run.dlq:3" --topic "l$run.recs:6" --topic "l$run.changelog:6")
+  topics+=(--topic "pipe-in-$run:6" --topic "pipe-out-$run:6")
 done
 "$BIN/streamrec" broker --no-address-file "${topics[@]}" >"$WORK/broker.out" 2>"$WORK/broker.err" &
 BROKER=$!
@@ -103,6 +104,7 @@ for run in "${RUNS[@]}"; do
   ENGINES=()
   for k in $(seq 1 "$INSTANCES"); do
     STREAMREC_TOPIC_EVENTS=l$run.events STREAMREC_TOPIC_DEAD_LETTER=l$run.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$run.recs \
+      STREAMREC_TOPIC_CHANGELOG=l$run.changelog \
       ${ENGINE_PREFIX:-} "${ENGINE_BIN:-$BIN/streamrec}" run -b "$ADDR" --group "eng-$run" --model "$MODEL" --state-dir "$WORK/state-$run-$k" \
       --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 ${ENGINE_ARGS:-} \
       >"$WORK/engine-$run-$k.out" 2>"$WORK/engine-$run-$k.err" &
@@ -121,7 +123,7 @@ for run in "${RUNS[@]}"; do
     [ "$r" -gt "$RSS" ] && RSS=$r
   done
   kill -TERM "${ENGINES[@]}"; wait "${ENGINES[@]}" || true; ENGINE=
-  grep -ho "processing time: .*" "$WORK"/engine-"$run"-*.err | sed "s/^/  /" || true
+  grep -ho "users moved .*" "$WORK"/engine-"$run"-*.err | sed "s/^/  /" || true
   # With ENGINE_LOG_LEVEL=debug: each checkpoint's size and encode/write times
   # (off the event loop, but for the final one).
   cat "$WORK"/engine-"$run"-*.err | grep -o 'checkpoint (.*' | sed 's/^/  /' || true

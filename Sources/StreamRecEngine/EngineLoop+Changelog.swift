@@ -37,19 +37,18 @@ extension EngineLoop {
 
     /// For each newly assigned partition that another instance processed past this
     /// state (its committed offset is beyond the state's, or the state has none of
-    /// it), restores the partition's users from the changelog. Returns where those
-    /// partitions start: at the committed offset.
-    func restoreTakenOverPartitions(_ partitions: [Int32]) -> [Int32: Int64] {
-        guard let changelog, !partitions.isEmpty else { return [:] }
+    /// it), restores the partition's users from the changelog and moves the state's
+    /// position in it to the committed offset, where processing then starts.
+    func restoreTakenOverPartitions(_ partitions: [Int32]) {
+        guard let changelog, !partitions.isEmpty else { return }
         let topic = configuration.topics.events
         let committed: [KafkaTopicPartitionOffset]
         do {
             committed = try consumer.committed(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) })
         } catch {
             logger.warning("cannot read committed offsets to decide on restoring: \(error)")
-            return [:]
+            return
         }
-        var starts: [Int32: Int64] = [:]
         for position in committed where position.offset.rawValue >= 0 {
             let partition = position.topicPartition.partition
             let offset = position.offset.rawValue
@@ -57,12 +56,10 @@ extension EngineLoop {
             do {
                 try restore(partition: partition, from: changelog)
                 state.offsets[partition] = offset
-                starts[partition] = offset
             } catch {
                 logger.error("restoring partition \(partition) from \(changelog.topic) failed: \(error)")
             }
         }
-        return starts
     }
 
     private func restore(partition: Int32, from changelog: StateChangelog) throws {

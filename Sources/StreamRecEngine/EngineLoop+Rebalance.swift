@@ -12,7 +12,7 @@ extension EngineLoop {
         let newlyAssigned = partitions.filter { $0.topic == topic && !assigned.contains($0.partition) }
         for partition in partitions where partition.topic == topic { assigned.insert(partition.partition) }
         letGoOfLostPartitions()
-        _ = restoreTakenOverPartitions(newlyAssigned.map(\.partition))
+        restoreTakenOverPartitions(newlyAssigned.map(\.partition))
         for partition in partitions where partition.topic == topic {
             if let next = state.offsets[partition.partition] {
                 starts[partition] = KafkaOffset(next)

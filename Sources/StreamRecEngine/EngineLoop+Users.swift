@@ -1,9 +1,6 @@
 import StreamRecCore
 
 extension EngineLoop {
-    /// Users moved out of memory per round at most, so that one round stays short.
-    static let moveOutRound = 10_000
-
     /// Brings the users of `events` that memory does not hold back from the user
     /// store, before the events are applied: an event always meets its user's
     /// whole state.
@@ -32,7 +29,9 @@ extension EngineLoop {
     /// `features.user_ttl_hours`, from memory to the user store. Never a user whose
     /// refresh is pending: a refresh ranks from memory.
     func moveOutUsers() throws {
-        let leaving = state.features.usersToMoveOut(atMost: Self.moveOutRound) { scheduler.isPending($0) }
+        // All that are due, however many: memory must stay at the cap even when a
+        // batch brings a batch's worth of new users.
+        let leaving = state.features.usersToMoveOut(atMost: .max) { scheduler.isPending($0) }
         guard !leaving.isEmpty else { return }
         var writes: [(key: UserStore.Key, export: [UInt8]?)] = []
         writes.reserveCapacity(leaving.count)

@@ -331,7 +331,8 @@ final class EngineLoop {
         logger.info(
             """
             stopped after \(final.recordsConsumed) records, \(final.eventsApplied) events applied \
-            (\(rejected) dead-lettered), \(final.recommendationsPublished) updates; \
+            (\(rejected) dead-lettered), \(final.recommendationsPublished) updates; users moved to the store \
+            \(final.usersMovedOut), brought back \(final.usersBroughtIn), restored \(final.usersRestored); \
             processing time: decode \(final.decodeNanoseconds / 1_000_000) ms, \
             apply \(final.applyNanoseconds / 1_000_000) ms, rank and send \(final.publishNanoseconds / 1_000_000) ms
             """)

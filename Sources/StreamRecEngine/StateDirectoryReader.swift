@@ -15,6 +15,10 @@ package struct StateDirectoryReader {
         guard let checkpoint = try checkpoints.load() else { return nil }
         self.checkpoint = checkpoint
         checkpointPath = checkpoints.path
+        // Offline, the checkpoint says which topic and model it holds.
+        var configuration = configuration
+        configuration.topics.events = checkpoint.topic
+        configuration.model.name = checkpoint.modelName
         state = try EngineState(checkpoint: checkpoint, configuration: configuration)
         users = try UserStore(readingDirectory: directory, checkpointGeneration: checkpoint.storeGeneration)
     }
