@@ -68,7 +68,7 @@ extension EngineLoop {
         let (records, read) = try StateChangelog.read(
             partition: partition, topic: changelog.topic, client: clientConfiguration, logger: logger)
         var restored = 0
-        var erased: [(key: UserStore.Key, export: [UInt8]?)] = []
+        var erased: [(key: UserStore.Key, export: (bytes: [UInt8], lastSeen: Int64)?)] = []
         for (user, record) in records {
             if state.holdsUser(user) { state.removeUser(user) }
             guard let record else {

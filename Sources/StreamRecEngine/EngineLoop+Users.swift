@@ -33,13 +33,14 @@ extension EngineLoop {
         // batch brings a batch's worth of new users.
         let leaving = state.features.usersToMoveOut(atMost: .max) { scheduler.isPending($0) }
         guard !leaving.isEmpty else { return }
-        var writes: [(key: UserStore.Key, export: [UInt8]?)] = []
+        var writes: [(key: UserStore.Key, export: (bytes: [UInt8], lastSeen: Int64)?)] = []
         writes.reserveCapacity(leaving.count)
         for user in leaving {
             guard let partition = state.userPartitions[user] else {
                 throw EngineError("user '\(user)' is held without a known partition")
             }
-            writes.append((.init(partition: partition, user: user), state.exportUser(user)))
+            let export = state.exportUser(user).map { ($0, state.features.lastSeen(of: user) ?? .min) }
+            writes.append((.init(partition: partition, user: user), export))
             state.removeUser(user)
         }
         try users.write(writes)

@@ -48,6 +48,8 @@ final class EngineLoop {
     var stateChangedSinceCheckpoint = false
     /// Checkpointed positions whose group commit failed, and when it did.
     var failedCommit: (offsets: [Int32: Int64], at: UInt64)?
+    /// When users past the retention were last looked for.
+    var lastRetentionSweep: UInt64?
     var lastCheckpointAt: UInt64 = 0
     private var lastTouchedAt: UInt64 = 0
     var stats = EngineStatistics()

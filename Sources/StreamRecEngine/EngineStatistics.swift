@@ -32,6 +32,8 @@ package struct EngineStatistics: Sendable, Equatable {
     package var usersRestored = 0
     /// Users erased by `streamrec forget` in this run.
     package var usersForgotten = 0
+    /// Users erased for being idle past `state.user_retention_days`, in this run.
+    package var usersExpired = 0
     /// Processing-thread time in this run, in nanoseconds: decoding records,
     /// applying events to the state, and ranking, encoding and sending updates.
     /// Where an instance's time goes, without a profiler.

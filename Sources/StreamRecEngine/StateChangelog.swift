@@ -34,9 +34,9 @@ final class StateChangelog {
         changed[user] = Change(partition: partition, upTo: offset + 1)
     }
 
-    /// Notes that the user was erased by the control record at `offset`.
-    func noteErased(_ user: String, partition: Int32, offset: Int64) {
-        changed[user] = Change(partition: partition, upTo: offset + 1, erased: true)
+    /// Notes that the user was erased (a tombstone carries no offset).
+    func noteErased(_ user: String, partition: Int32) {
+        changed[user] = Change(partition: partition, upTo: 0, erased: true)
     }
 
     /// Sends every changed user's state (from memory, else from the user store).

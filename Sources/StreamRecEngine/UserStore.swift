@@ -14,8 +14,10 @@ import StreamRecStorage
 /// generation with the undo records of every later one, so that store, memory
 /// and offsets are again one consistent cut.
 ///
-/// Keys: `u:` + partition (4 bytes, big-endian) + user id → a user's export
-/// (``UserStore/seal(_:)``), so that a partition's users are one key range; `g` →
+/// Keys: `u:` + partition (4 bytes, big-endian) + user id → the user's last event
+/// time (8 bytes, little-endian), then their export (``UserStore/seal(_:)``), so
+/// that a partition's users are one key range and a retention sweep reads no
+/// export; `g` →
 /// the generation in progress; `x:` + generation (8 bytes, big-endian) + partition
 /// + user id → the value before that generation's first write (empty: there was none).
 final class UserStore {
@@ -138,12 +140,13 @@ final class UserStore {
         } else {
             do { sealed = try store.get(Self.userKey(key)) } catch { throw EngineError("\(error)") }
         }
-        guard let sealed else { return nil }
-        return try Self.open(sealed, user: key.user, path: path)
+        guard let sealed, sealed.count > 8 else { return nil }
+        return try Self.open(Array(sealed.dropFirst(8)), user: key.user, path: path)
     }
 
-    /// Writes users (an export each, or nil to delete them) in one atomic batch.
-    func write(_ users: [(key: Key, export: [UInt8]?)]) throws(EngineError) {
+    /// Writes users (an export and the time of their last event each, or nil to
+    /// delete them) in one atomic batch.
+    func write(_ users: [(key: Key, export: (bytes: [UInt8], lastSeen: Int64)?)]) throws(EngineError) {
         precondition(!readOnly, "the store was opened to read")
         guard !users.isEmpty else { return }
         var changes: [KeyValueStore.Change] = []
@@ -153,7 +156,11 @@ final class UserStore {
                 if undone.insert(key).inserted {
                     changes.append(.put(Self.undoKey(generation, key), try store.get(stored) ?? []))
                 }
-                changes.append(export.map { .put(stored, Self.seal($0)) } ?? .delete(stored))
+                changes.append(
+                    export.map {
+                        .put(stored, withUnsafeBytes(of: $0.lastSeen.littleEndian, Array.init) + Self.seal($0.bytes))
+                    }
+                        ?? .delete(stored))
             }
             try store.write(changes, sync: false)
         } catch {
@@ -191,6 +198,19 @@ final class UserStore {
         } catch {
             throw EngineError("\(error)")
         }
+    }
+
+    /// The users whose last event is older than `time`.
+    func users(lastSeenBefore time: Int64) throws -> [Key] {
+        var found: [Key] = []
+        try store.scan(prefix: Self.userPrefix) { stored, value in
+            let lastSeen = value.prefix(8).enumerated().reduce(Int64(0)) { $0 | Int64($1.element) << (8 * $1.offset) }
+            if value.count > 8, lastSeen < time {
+                found.append(Self.decodeKey(stored.dropFirst(Self.userPrefix.count)))
+            }
+            return true
+        }
+        return found
     }
 
     /// Every user in the store (as of the checkpoint, when read-only), or those of one partition.

@@ -81,29 +81,13 @@ public final class KeyValueStore {
         for change in changes {
             switch change {
             case .put(let key, let value):
-                key.withUnsafeBufferPointer { k in
-                    value.withUnsafeBufferPointer { v in
-                        k.withMemoryRebound(to: CChar.self) { k in
-                            v.withMemoryRebound(to: CChar.self) { v in
-                                rocksdb_writebatch_put(batch, k.baseAddress, k.count, v.baseAddress, v.count)
-                            }
-                        }
-                    }
-                }
+                Self.withChars(key, value) { rocksdb_writebatch_put(batch, $0, $1, $2, $3) }
             case .delete(let key):
                 key.withUnsafeBufferPointer { k in
                     k.withMemoryRebound(to: CChar.self) { rocksdb_writebatch_delete(batch, $0.baseAddress, $0.count) }
                 }
             case .deleteRange(let start, let end):
-                start.withUnsafeBufferPointer { s in
-                    end.withUnsafeBufferPointer { e in
-                        s.withMemoryRebound(to: CChar.self) { s in
-                            e.withMemoryRebound(to: CChar.self) { e in
-                                rocksdb_writebatch_delete_range(batch, s.baseAddress, s.count, e.baseAddress, e.count)
-                            }
-                        }
-                    }
-                }
+                Self.withChars(start, end) { rocksdb_writebatch_delete_range(batch, $0, $1, $2, $3) }
             }
         }
         let writeOptions = rocksdb_writeoptions_create()
@@ -144,6 +128,20 @@ public final class KeyValueStore {
         guard let text = rocksdb_property_value(db, "rocksdb.estimate-num-keys") else { return 0 }
         defer { rocksdb_free(text) }
         return Int(String(cString: text)) ?? 0
+    }
+
+    /// Two byte strings as the (pointer, length) pairs of RocksDB's C API.
+    private static func withChars(
+        _ a: [UInt8], _ b: [UInt8],
+        _ body: (UnsafePointer<CChar>?, Int, UnsafePointer<CChar>?, Int) -> Void
+    ) {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                a.withMemoryRebound(to: CChar.self) { a in
+                    b.withMemoryRebound(to: CChar.self) { b in body(a.baseAddress, a.count, b.baseAddress, b.count) }
+                }
+            }
+        }
     }
 
     /// An error string RocksDB allocated, as a Swift string, freed.

@@ -22,7 +22,7 @@ struct RunCommandTests {
                 try cluster.createTopic("\(prefix).\(topic)", partitions: partitions)
             }
             stateDirectory = temporaryDirectory("state")
-            environment = EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
+            environment = EngineProcessTests.EngineCrashTests.environment(prefix: prefix, group: "\(prefix)-engine")
             arguments = [
                 "run", "-b", cluster.bootstrapServers, "--state-dir", stateDirectory, "--status-interval",
                 statusInterval,
@@ -48,7 +48,7 @@ struct RunCommandTests {
         #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(engine.stderr)")
         #expect(engine.stderr.contains("streamrec run stopped: 50 events"), "stderr: \(engine.stderr)")
         #expect(!engine.stderr.contains("did not finish"), "the watchdog must not fire")
-        #expect(EngineCrashTests.checkpoint(in: stateDirectory)?.eventsApplied == 50)
+        #expect(EngineProcessTests.EngineCrashTests.checkpoint(in: stateDirectory)?.eventsApplied == 50)
     }
 
     @Test("One engine per state directory: a second exits 2 naming the first's pid; after kill -9 the next one starts")

@@ -77,4 +77,48 @@ struct EngineTieredStateTests {
         #expect(
             violations.isEmpty, "\(violations.count) updates recommend consumed items, e.g. to \(violations.prefix(5))")
     }
+
+    @Test(
+        """
+        With state.user_retention_days, users idle longer are erased from memory and from the user store, with \
+        tombstones on the recommendations topic; the others stay
+        """)
+    func retention() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        var configuration = engineConfiguration(prefix: "retain")
+        configuration.state.userRetentionDays = 2
+        configuration.state.retentionSweepMilliseconds = 1
+        configuration.features.maxUsers = 10  // most of the idle users are in the store
+        try createTopics(of: configuration, on: cluster)
+        let start: Int64 = 1_700_000_000_000
+        let day: Int64 = 86_400_000
+        // 40 users active on day 0 only; 5 users active every hour for 5 days.
+        var events = (0..<40).map {
+            Event(userID: "idle\($0)", itemID: "i\($0 % 7)", type: "view", timestampMilliseconds: start + Int64($0))
+        }
+        for hour in 0..<(5 * 24) {
+            for user in 0..<5 {
+                events.append(
+                    Event(
+                        userID: "busy\(user)", itemID: "i\(hour % 30)", type: "view",
+                        timestampMilliseconds: start + day / 2 + Int64(hour) * 3_600_000 + Int64(user)))
+            }
+        }
+        try await produce(events, to: configuration.topics.events, cluster: cluster)
+
+        let stateDirectory = temporaryDirectory("retain")
+        let running = try RunningEngine(cluster: cluster, configuration: configuration, stateDirectory: stateDirectory)
+        #expect(await running.waitForRecords(events.count))
+        try await running.stop()
+        #expect(running.engine.statistics.usersExpired == 40)
+
+        var reader = try #require(try StateDirectoryReader(directory: stateDirectory, configuration: configuration))
+        #expect(try reader.userIDs() == Set((0..<5).map { "busy\($0)" }))
+        #expect(try reader.exportUser("idle3") == nil)
+        let updates = try await readAll(configuration.topics.recommendations, from: cluster) { messages in
+            Set(messages.filter { $0.value == nil }.compactMap(\.keyString)).count >= 40
+        }
+        let tombstones = Set(updates.filter { $0.value == nil }.compactMap(\.keyString))
+        #expect(tombstones == Set((0..<40).map { "idle\($0)" }))
+    }
 }

@@ -81,6 +81,14 @@ public struct ConfigurationKey: Sendable {
             "consumer.instance_id", "STREAMREC_INSTANCE_ID", "group.instance.id for static membership (empty: none)",
             \.consumer.instanceID),
         .string("state.directory", "STREAMREC_STATE_DIR", "where checkpoints are written", \.state.directory),
+        .number(
+            "state.user_retention_days", "STREAMREC_USER_RETENTION_DAYS",
+            "erase users idle this many days of event time (0: keep every user)", 0...1e6,
+            \.state.userRetentionDays),
+        .integer(
+            "state.retention_sweep_ms", "STREAMREC_RETENTION_SWEEP_MS",
+            "how often at most to look for users past the retention", 1...Int(Int32.max),
+            \.state.retentionSweepMilliseconds),
         .integer(
             "engine.refresh_window_ms", "STREAMREC_REFRESH_WINDOW_MS",
             "a user's events this soon after a refresh coalesce into one trailing refresh", 0...3_600_000,

@@ -45,6 +45,11 @@ public struct StreamRecConfiguration: Sendable, Equatable {
 
     public struct State: Sendable, Equatable {
         public var directory = "state"
+        /// Users with no event for this many days of event time are erased, as by
+        /// `streamrec forget`; 0 keeps every user.
+        public var userRetentionDays = 0.0
+        /// How often, at most, the engine looks for users past the retention.
+        public var retentionSweepMilliseconds = 60_000
     }
 
     /// How `streamrec run` refreshes, checkpoints and stops.

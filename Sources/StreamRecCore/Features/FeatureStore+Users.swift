@@ -16,6 +16,21 @@ extension FeatureStore {
         (0..<Int32(users.capacity)).map { users.id(at: $0) }.filter { !$0.isEmpty }
     }
 
+    /// The time of the user's latest event, or nil when memory does not hold them.
+    public func lastSeen(of id: String) -> Int64? {
+        users.index(of: id).map { userTable.records[Int($0)].lastSeen }
+    }
+
+    /// Users in memory whose latest event is older than `time`.
+    public func users(lastSeenBefore time: Int64) -> [String] {
+        var found: [String] = []
+        userTable.forEachLeastRecentlyActive { user, record in
+            if record.lastSeen < time { found.append(users.id(at: user)) }
+            return true
+        }
+        return found
+    }
+
     /// The user's whole state, or nil when memory does not hold them.
     public func exportUser(_ id: String) -> [UInt8]? {
         guard let user = users.index(of: id) else { return nil }
