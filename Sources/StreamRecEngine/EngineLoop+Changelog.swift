@@ -38,17 +38,29 @@ extension EngineLoop {
     /// For each newly assigned partition that another instance processed past this
     /// state (its committed offset is beyond the state's, or the state has none of
     /// it), restores the partition's users from the changelog and moves the state's
-    /// position in it to the committed offset, where processing then starts.
-    func restoreTakenOverPartitions(_ partitions: [Int32]) {
-        guard let changelog, !partitions.isEmpty else { return }
+    /// position in it to the committed offset, where processing then starts. Where
+    /// this instance's durable checkpoint is ahead of the committed offset (a commit
+    /// refused during the rebalance that just ended), commits the checkpoint's.
+    func reconcileAssignedPartitions(_ partitions: [Int32]) {
+        guard !partitions.isEmpty else { return }
         let topic = configuration.topics.events
         let committed: [KafkaTopicPartitionOffset]
         do {
             committed = try consumer.committed(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) })
         } catch {
-            logger.warning("cannot read committed offsets to decide on restoring: \(error)")
+            logger.warning("cannot read committed offsets of \(partitions.sorted()): \(error)")
             return
         }
+        var behind: [Int32: Int64] = [:]
+        for position in committed {
+            let partition = position.topicPartition.partition
+            let offset = position.offset.rawValue
+            if let durable = durableOffsets[partition], durable > offset, state.offsets[partition] ?? -1 >= durable {
+                behind[partition] = durable
+            }
+        }
+        if !behind.isEmpty { commitOwnedOffsets(behind) }
+        guard let changelog else { return }
         for position in committed where position.offset.rawValue >= 0 {
             let partition = position.topicPartition.partition
             let offset = position.offset.rawValue

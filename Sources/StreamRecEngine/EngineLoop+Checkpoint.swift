@@ -60,6 +60,7 @@ extension EngineLoop {
         guard let outcome else { return }
         if let error = outcome.error { throw error }
         try users.checkpointed(outcome.job.storeGeneration)
+        durableOffsets.merge(outcome.offsets) { $1 }
         stats.checkpoints += 1
         commitOwnedOffsets(outcome.offsets)
         logger.debug(

@@ -12,7 +12,7 @@ extension EngineLoop {
         let newlyAssigned = partitions.filter { $0.topic == topic && !assigned.contains($0.partition) }
         for partition in partitions where partition.topic == topic { assigned.insert(partition.partition) }
         letGoOfLostPartitions()
-        restoreTakenOverPartitions(newlyAssigned.map(\.partition))
+        reconcileAssignedPartitions(newlyAssigned.map(\.partition))
         for partition in partitions where partition.topic == topic {
             if let next = state.offsets[partition.partition] {
                 starts[partition] = KafkaOffset(next)
@@ -79,7 +79,10 @@ extension EngineLoop {
         } catch {
             logger.error("cannot drop the users of partitions \(lost.sorted()) from \(users.path): \(error)")
         }
-        for partition in lost { state.offsets[partition] = nil }
+        for partition in lost {
+            state.offsets[partition] = nil
+            durableOffsets[partition] = nil
+        }
         stateChangedSinceCheckpoint = true
         restoredUpTo = restoredUpTo.filter { !lost.contains($0.value.partition) }
         logger.info("let go of \(leaving.count) users in memory of partitions \(lost.sorted()), now owned elsewhere")

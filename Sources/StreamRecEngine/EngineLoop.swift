@@ -48,6 +48,8 @@ final class EngineLoop {
     var stateChangedSinceCheckpoint = false
     /// Checkpointed positions whose group commit failed, and when it did.
     var failedCommit: (offsets: [Int32: Int64], at: UInt64)?
+    /// The offsets of the last checkpoint on disk, per partition.
+    var durableOffsets: [Int32: Int64] = [:]
     /// When users past the retention were last looked for.
     var lastRetentionSweep: UInt64?
     var lastCheckpointAt: UInt64 = 0
@@ -89,6 +91,7 @@ final class EngineLoop {
             }
             state = try EngineState(checkpoint: checkpoint, configuration: configuration)
             storeGeneration = checkpoint.storeGeneration
+            durableOffsets = checkpoint.offsets
             reset = nil
             let offsets = checkpoint.offsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }
             origin =

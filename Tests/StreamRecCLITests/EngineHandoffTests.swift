@@ -32,6 +32,11 @@ extension EngineProcessTests {
             return "committed \(committed.map(\.offset.rawValue)), ends \(ends.sorted { $0.key < $1.key }.map(\.value))"
         }
 
+        /// The engine's own log lines (not librdkafka's), for a failure message.
+        static func engineLines(_ stderr: String) -> String {
+            stderr.split(separator: "\n").filter { $0.contains("[StreamRecEngine]") }.suffix(40).joined(separator: "\n")
+        }
+
         @Test(
             """
             One of three instances is killed mid-stream: each user lives on one instance, with counters equal to a \
@@ -85,7 +90,13 @@ extension EngineProcessTests {
             _ = await engines[1].waitForExit(timeout: .seconds(10))
             let secondHalf = try await Self.waitForCommitted(
                 ends, group: "\(prefix)-engines", topic: "\(prefix).events", cluster: cluster)
-            #expect(secondHalf == nil, "the survivors processed and committed everything: \(secondHalf ?? "")")
+            #expect(
+                secondHalf == nil,
+                """
+                the survivors processed and committed everything: \(secondHalf ?? "")
+                \(Self.engineLines(engines[0].stderr))
+                \(Self.engineLines(engines[2].stderr))
+                """)
             try await producer.close()
             try probe.closeSync()
             for k in [0, 2] { engines[k].send(signal: SIGTERM) }
