@@ -122,14 +122,6 @@ public final class KeyValueStore {
         if let message = Self.take(error) { throw KeyValueStoreError(path: path, message) }
     }
 
-    /// RocksDB's estimate of the number of keys (exact for a store without
-    /// overwrites or deletions since its last compaction).
-    public var estimatedKeys: Int {
-        guard let text = rocksdb_property_value(db, "rocksdb.estimate-num-keys") else { return 0 }
-        defer { rocksdb_free(text) }
-        return Int(String(cString: text)) ?? 0
-    }
-
     /// Two byte strings as the (pointer, length) pairs of RocksDB's C API.
     private static func withChars(
         _ a: [UInt8], _ b: [UInt8],
