@@ -69,7 +69,14 @@ extension EngineLoop {
                 try restore(partition: partition, from: changelog)
                 state.offsets[partition] = offset
             } catch {
-                logger.error("restoring partition \(partition) from \(changelog.topic) failed: \(error)")
+                // Processing the partition without its users would start them from
+                // nothing: the engine stops instead, as Kafka Streams fails the task.
+                rebalanceFailure = EngineError(
+                    """
+                    restoring partition \(partition) from \(changelog.topic) failed: \(error); the partition was not \
+                    processed. Repair or delete the changelog topic, or set engine.changelog: false to start its users anew
+                    """)
+                return
             }
         }
     }

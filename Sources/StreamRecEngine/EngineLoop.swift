@@ -50,6 +50,9 @@ final class EngineLoop {
     var failedCommit: (offsets: [Int32: Int64], at: UInt64)?
     /// The offsets of the last checkpoint on disk, per partition.
     var durableOffsets: [Int32: Int64] = [:]
+    /// A failure inside a rebalance callback (which cannot throw), thrown by the
+    /// loop before it processes anything of the new assignment.
+    var rebalanceFailure: EngineError?
     /// When users past the retention were last looked for.
     var lastRetentionSweep: UInt64?
     var lastCheckpointAt: UInt64 = 0
@@ -137,6 +140,7 @@ final class EngineLoop {
         logger.info("consuming \(configuration.topics.events) as group member; model \(configuration.model.name)")
         while !control.stopRequested.load(ordering: .relaxed) {
             let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
+            if let rebalanceFailure { throw rebalanceFailure }
             if !batch.isEmpty { try process(batch) }
             try publish(scheduler.due(now: MonotonicClock.nanoseconds()))
             try publish(

@@ -37,6 +37,16 @@ final class RunningEngine: Sendable {
         return false
     }
 
+    /// Waits for the engine to end by itself; the error it ended with, if any.
+    func failure() async -> (any Error)? {
+        do {
+            try await task.value
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// Asks for a graceful stop and waits for it.
     func stop() async throws {
         engine.requestStop()
