@@ -108,6 +108,17 @@ struct CommandContext {
         return consumer
     }
 
+    /// A producer for `topic`, once the cluster has answered and has the topic: a
+    /// missing topic is reported before anything is sent.
+    func producer(to topic: String) async throws -> KafkaProducer {
+        let (_, metadata) = try await connectedAdmin()
+        guard metadata.topic(named: topic) != nil else {
+            throw KafkaError(
+                .topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
+        }
+        return try KafkaProducer(configuration: producerConfiguration(), logger: logger)
+    }
+
     /// An admin client that has answered once, so that an unreachable cluster is
     /// reported now, within `kafka.connect_timeout_ms`, and not as a hang later.
     func connectedAdmin() async throws -> (KafkaAdmin, KafkaClusterMetadata) {

@@ -39,12 +39,7 @@ struct ForgetCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CommandContext(global, label: "forget")
         let topic = context.configuration.topics.events
-        let (_, metadata) = try await context.connectedAdmin()
-        guard metadata.topic(named: topic) != nil else {
-            throw KafkaError(
-                .topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
-        }
-        let producer = try KafkaProducer(configuration: context.producerConfiguration(), logger: context.logger)
+        let producer = try await context.producer(to: topic)
         for user in users {
             let report = try await producer.sendAndAwaitDelivery(ControlRecord.forgetting(user, topic: topic))
             print("\(report.topicPartition)@\(report.offset)  forget \(user)")

@@ -75,12 +75,7 @@ struct ProduceCommand: AsyncParsableCommand {
         }
 
         let topic = self.topic ?? context.configuration.topics.events
-        let (_, metadata) = try await context.connectedAdmin()
-        guard metadata.topic(named: topic) != nil else {
-            throw KafkaError(
-                .topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
-        }
-        let producer = try KafkaProducer(configuration: context.producerConfiguration(), logger: context.logger)
+        let producer = try await context.producer(to: topic)
         for record in records {
             let report = try await producer.sendAndAwaitDelivery(
                 KafkaProducerMessage(

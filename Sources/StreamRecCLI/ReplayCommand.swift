@@ -118,12 +118,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if dryRun {
             sink = .dryRun
         } else {
-            let (_, metadata) = try await context.connectedAdmin()
-            guard metadata.topic(named: topic) != nil else {
-                throw KafkaError(
-                    .topicOperationFailed, "topic '\(topic)' does not exist; create it with `streamrec topics apply`")
-            }
-            sink = .kafka(try KafkaProducer(configuration: context.producerConfiguration(), logger: context.logger))
+            sink = .kafka(try await context.producer(to: topic))
         }
 
         var replay = Replay(

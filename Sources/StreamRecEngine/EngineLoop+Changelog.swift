@@ -128,8 +128,14 @@ extension EngineLoop {
             kept.events.append(event)
             kept.positions.append(position)
         }
-        // Entries the partitions have moved past are done with.
-        restoredUpTo = restoredUpTo.filter { state.offsets[$0.value.partition, default: 0] < $0.value.upTo }
         return kept
+    }
+
+    /// Drops restored users whose partition has moved past their `upTo`: nothing
+    /// of theirs is left to skip. Once per checkpoint, not per batch: the map can
+    /// hold a whole restored partition.
+    func pruneRestoredUsers() {
+        guard !restoredUpTo.isEmpty else { return }
+        restoredUpTo = restoredUpTo.filter { state.offsets[$0.value.partition, default: 0] < $0.value.upTo }
     }
 }

@@ -20,6 +20,7 @@ extension EngineLoop {
     func checkpoint(reason: String, final: Bool = false, background: Bool = false) throws {
         if !background { try finishCheckpoint(writer.waitForCompletion()) }
         try sweepExpiredUsers()
+        pruneRestoredUsers()
         guard recordsSinceCheckpoint > 0 || stateChangedSinceCheckpoint, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
         // Changed users go to the changelog first: the flush below acknowledges them

@@ -55,8 +55,9 @@ final class StateChangelog {
             try producer.sendSync(
                 topic: topic, partition: change.partition, key: Array(user.utf8), value: value, whileFull: whileFull)
         }
-        defer { changed = [:] }
-        return changed.count
+        let sent = changed.count
+        changed = [:]
+        return sent
     }
 
     /// The newest record of every user in `partition` (nil: erased), read from
