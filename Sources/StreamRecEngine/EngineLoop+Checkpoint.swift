@@ -63,6 +63,8 @@ extension EngineLoop {
         try users.checkpointed(outcome.job.storeGeneration)
         durableOffsets.merge(outcome.offsets) { $1 }
         stats.checkpoints += 1
+        stats.lastCheckpointAtMilliseconds = outcome.job.writtenAt
+        metrics.checkpoint.recordNanoseconds(Int64(outcome.encodeNanoseconds + outcome.writeNanoseconds))
         commitOwnedOffsets(outcome.offsets)
         logger.debug(
             """

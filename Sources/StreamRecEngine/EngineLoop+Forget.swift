@@ -33,6 +33,8 @@ extension EngineLoop {
         state.removeUser(user)
         scheduler.cancel(user)
         periodic.forget(user: user)
+        quality.forget(user)
+        receivedAt[user] = nil
         restoredUpTo[user] = nil
         try users.write([(.init(partition: partition, user: user), nil)])
         changelog?.noteErased(user, partition: partition)

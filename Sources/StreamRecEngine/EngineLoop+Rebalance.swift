@@ -10,6 +10,12 @@ extension EngineLoop {
         var starts: [KafkaTopicPartition: KafkaOffset] = [:]
         var unknown: [KafkaTopicPartition] = []
         let newlyAssigned = partitions.filter { $0.topic == topic && !assigned.contains($0.partition) }
+        stats.phase = .rebalancing
+        publishStatistics()
+        defer {
+            stats.phase = assigned.isEmpty ? .rebalancing : .processing
+            publishStatistics()
+        }
         for partition in partitions where partition.topic == topic { assigned.insert(partition.partition) }
         letGoOfLostPartitions()
         reconcileAssignedPartitions(newlyAssigned.map(\.partition))
@@ -56,6 +62,7 @@ extension EngineLoop {
         }
         let revoked = Set(partitions.filter { $0.topic == configuration.topics.events }.map(\.partition))
         assigned.subtract(revoked)
+        if assigned.isEmpty { stats.phase = .rebalancing }
         periodic.forget(partitions: revoked)
         logger.info("revoked \(partitions.map(\.description).sorted())")
         publishStatistics()
@@ -73,6 +80,8 @@ extension EngineLoop {
         for user in leaving {
             state.removeUser(user)
             scheduler.cancel(user)
+            quality.forget(user)
+            receivedAt[user] = nil
         }
         do {
             for partition in lost { try users.dropPartition(partition) }

@@ -42,8 +42,20 @@ extension EngineLoop {
             let export = state.exportUser(user).map { ($0, state.features.lastSeen(of: user) ?? .min) }
             writes.append((.init(partition: partition, user: user), export))
             state.removeUser(user)
+            quality.forget(user)
         }
         try users.write(writes)
         stats.usersMovedOut += leaving.count
+    }
+}
+
+extension EngineLoop {
+    /// The owned partition under which the user store holds the user, if any.
+    func storedPartition(of user: String) throws(EngineError) -> Int32? {
+        guard users.mayHoldUsers else { return nil }
+        for partition in assigned.sorted() where try users.get(.init(partition: partition, user: user)) != nil {
+            return partition
+        }
+        return nil
     }
 }

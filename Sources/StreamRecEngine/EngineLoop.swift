@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import StreamRecCore
 import StreamRecKafka
 
@@ -59,9 +58,18 @@ final class EngineLoop {
     private var lastTouchedAt: UInt64 = 0
     var stats = EngineStatistics()
     private var paused = false
-
-    private let appliedCounter = Counter(label: "streamrec_events_applied_total")
-    private let updatesCounter = Counter(label: "streamrec_recommendations_published_total")
+    let metrics = EngineMetrics()
+    var quality = LiveQuality()
+    /// When the newest event of each user with a refresh to come was taken off
+    /// Kafka, for the event-to-publish latency.
+    var receivedAt: [String: UInt64] = [:]
+    var latencies = LatencyWindow(capacity: 2_000)
+    /// When the last batch came out of `poll`.
+    private var batchReceivedAt: UInt64 = 0
+    /// Whether this thread holds ``EngineControl/gate`` for writing: all the time
+    /// but inside `poll`.
+    var holdsGate = false
+    var lastGaugesAt: UInt64 = 0
 
     init(
         configuration: StreamRecConfiguration,
@@ -133,14 +141,27 @@ final class EngineLoop {
 
     /// Processes until the handle asks to stop, then shuts down cleanly.
     func run() throws {
+        control.gate.lockForWriting()
+        holdsGate = true
+        defer {
+            stats.phase = .stopped
+            publishStatistics()
+            for work in control.takeHandedOff(ending: true) { work(self) }
+            holdsGate = false
+            control.gate.unlock()
+        }
         waitForCrashedPredecessor()
         try ensureChangelogTopic()
         try consumer.subscribe(topics: [configuration.topics.events])
         lastCheckpointAt = MonotonicClock.nanoseconds()
         logger.info("consuming \(configuration.topics.events) as group member; model \(configuration.model.name)")
         while !control.stopRequested.load(ordering: .relaxed) {
-            let batch = try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
+            let batch = try outsideGate { () throws(KafkaError) in
+                try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
+            }
+            batchReceivedAt = MonotonicClock.nanoseconds()
             if let rebalanceFailure { throw rebalanceFailure }
+            for work in control.takeHandedOff() { work(self) }
             if !batch.isEmpty { try process(batch) }
             try publish(scheduler.due(now: MonotonicClock.nanoseconds()))
             try publish(
@@ -149,6 +170,7 @@ final class EngineLoop {
             try finishCheckpoint(writer.takeFinished())
             if checkpointDue() { try checkpoint(reason: "interval", background: true) }
             retryFailedCommit()
+            updateGaugesEverySecond()
             publishStatistics()
             touchLockEverySecond()
         }
@@ -200,6 +222,7 @@ final class EngineLoop {
         let ingested = try skippingRestored(ingestor.ingest(fresh))
         let applyStart = MonotonicClock.nanoseconds()
         try bringIn(ingested)
+        measureQuality(before: ingested.events, now: applyStart)
         state.apply(ingested.events)
         stats.decodeNanoseconds += applyStart - decodeStart
         stats.applyNanoseconds += MonotonicClock.nanoseconds() - applyStart
@@ -208,7 +231,7 @@ final class EngineLoop {
         stats.recordsConsumed += fresh.count
         stats.eventsApplied += ingested.events.count
         recordsSinceCheckpoint += fresh.count
-        appliedCounter.increment(by: Int64(ingested.events.count))
+        countApplied(ingested.positions)
 
         // Each touched user once, in order of first touch, with its newest event.
         var touched: [(user: String, source: Recommendation.Source)] = []
@@ -227,9 +250,11 @@ final class EngineLoop {
         for (user, source) in touched {
             state.userPartitions[user] = source.partition
             changelog?.noteApplied(user, partition: source.partition, offset: source.offset)
+            receivedAt[user] = batchReceivedAt
         }
         try publish(scheduler.schedule(touched, now: MonotonicClock.nanoseconds()))
         try moveOutUsers()
+        metrics.batch.recordNanoseconds(Int64(MonotonicClock.nanoseconds() - decodeStart))
     }
 
     /// The records of the events topic the state does not hold yet. Usually that is
@@ -260,8 +285,10 @@ final class EngineLoop {
         var k = 0
         while k < records.count {
             let partition = records[k].partition
+            let first = k
             while k + 1 < records.count, records[k + 1].partition == partition { k += 1 }
             state.offsets[partition] = records[k].offset + 1
+            metrics.consumed(k + 1 - first, partition: partition)
             k += 1
         }
     }
@@ -281,9 +308,14 @@ final class EngineLoop {
         let updates = encodedUpdates(refreshes)
         for (k, (user, source)) in refreshes.enumerated() {
             try producer.sendSync(
-                topic: topic, key: Array(user.utf8), value: updates[k],
+                topic: topic, key: Array(user.utf8), value: updates[k].bytes,
                 whileFull: pauseForBackpressure)
             let now = MonotonicClock.nanoseconds()
+            quality.published(user, items: updates[k].items)
+            if let received = receivedAt.removeValue(forKey: user) {
+                metrics.eventToPublish.recordNanoseconds(Int64(now &- received))
+                latencies.add(milliseconds: Double(now &- received) / 1e6)
+            }
             scheduler.refreshed(user, now: now)
             periodic.noteUpdate(
                 user, source: source, eventsApplied: state.eventsApplied, now: now,
@@ -291,7 +323,7 @@ final class EngineLoop {
         }
         stats.recommendationsPublished += refreshes.count
         if !causedByEvent { stats.periodicRefreshes += refreshes.count }
-        updatesCounter.increment(by: Int64(refreshes.count))
+        metrics.published.increment(by: Int64(refreshes.count))
         try resumeIfPaused()
     }
 
@@ -329,6 +361,8 @@ final class EngineLoop {
     /// Finish what is in hand: publish every waiting refresh, checkpoint, commit,
     /// leave the group and flush the producer.
     private func shutDown() throws {
+        stats.phase = .stopping
+        publishStatistics()
         logger.info("stopping: publishing \(scheduler.pendingCount) pending refreshes, then a final checkpoint")
         try publish(scheduler.drain())
         try checkpoint(reason: "shutdown", final: true)

@@ -41,5 +41,24 @@ package struct EngineStatistics: Sendable, Equatable {
     package var applyNanoseconds: UInt64 = 0
     package var publishNanoseconds: UInt64 = 0
 
+    /// Where the run is: ready to serve only while `processing`.
+    package var phase = EnginePhase.starting
+    /// Records behind each owned partition's high watermark (as of the last fetch).
+    package var consumerLag: [Int32: Int64] = [:]
+    /// About how many users the user store holds (RocksDB's estimate).
+    package var usersOnDisk = 0
+    /// Of recent events whose user had a published list, the share whose item was
+    /// in it (the last 10,000 such events); nil before any.
+    package var liveHitRate: Double?
+    /// Prequential Recall@10 of the live model on a sample of recent events,
+    /// ranked before the event is applied; nil before any.
+    package var liveRecall: Double?
+    /// From taking an event off Kafka to sending the update it caused, over the
+    /// last 2,000 updates, in milliseconds.
+    package var eventToPublishP50Milliseconds: Double?
+    package var eventToPublishP99Milliseconds: Double?
+    /// Wall-clock time of the last durable checkpoint, epoch milliseconds.
+    package var lastCheckpointAtMilliseconds: Int64?
+
     package init() {}
 }

@@ -38,7 +38,7 @@ package final class EventIngestor: Sendable {
         self.logger = logger
         counters = Dictionary(
             uniqueKeysWithValues: EventDecodingError.Reason.all.map {
-                ($0.code, Counter(label: "streamrec_events_rejected_total", dimensions: [("reason", $0.code)]))
+                ($0.code, Counter(label: "streamrec_dead_letters_total", dimensions: [("reason", $0.code)]))
             })
     }
 

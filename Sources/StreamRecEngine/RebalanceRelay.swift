@@ -10,10 +10,17 @@ final class RebalanceRelay {
     /// A listener whose callbacks run the loop's rebalance handling.
     func listener() -> KafkaRebalanceListener {
         // librdkafka runs the callbacks inside `poll`, on the loop's own thread:
-        // the loop is never reached from two threads.
+        // the loop is never reached from two threads. They change the state, so
+        // they close the gate to HTTP reads, which `poll` leaves open.
         let relay = UnsafeTransfer(self)
         return KafkaRebalanceListener(
-            onAssigned: { relay.wrappedValue.loop?.partitionsAssigned($0) ?? [:] },
-            onRevoked: { relay.wrappedValue.loop?.partitionsRevoked($0) })
+            onAssigned: { partitions in
+                guard let loop = relay.wrappedValue.loop else { return [:] }
+                return loop.holdingGate { loop.partitionsAssigned(partitions) }
+            },
+            onRevoked: { partitions in
+                guard let loop = relay.wrappedValue.loop else { return }
+                loop.holdingGate { loop.partitionsRevoked(partitions) }
+            })
     }
 }

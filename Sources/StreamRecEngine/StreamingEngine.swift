@@ -43,10 +43,13 @@ package final class StreamingEngine: Service, Sendable {
 
     /// What the run started from, for people: a restored checkpoint, or empty state.
     package let origin: String
-    private let control = EngineControl()
+    let control = EngineControl()
     private let ingestor: EventIngestor
     /// The loop until a run takes it: it runs once, on the thread that took it.
     private let pendingLoop: Mutex<UnsafeTransfer<EngineLoop>?>
+    /// The loop for reads of its state: only inside ``EngineControl/gate``'s read
+    /// lock, or in work handed to its thread (`StreamingEngine+Reads.swift`).
+    let readableLoop: UnsafeTransfer<EngineLoop>
 
     /// Restores or creates the state and connects; fails on unreadable state, a
     /// state directory that does not match the configuration, or a client that
@@ -64,8 +67,9 @@ package final class StreamingEngine: Service, Sendable {
             control: control, logger: logger)
         origin = loop.origin
         ingestor = loop.ingestor
-        // Handed over whole: nothing else holds the loop.
+        // Handed over whole: besides the run, only reads under the gate reach it.
         pendingLoop = Mutex(UnsafeTransfer(loop))
+        readableLoop = UnsafeTransfer(loop)
     }
 
     /// The engine's producer (updates and dead letters): room for the largest

@@ -169,6 +169,9 @@ final class UserStore {
         if users.contains(where: { $0.export != nil }) { mayHoldUsers = true }
     }
 
+    /// About how many users the store holds (RocksDB's estimate, undo records included).
+    var estimatedUserCount: Int { store.estimatedKeyCount }
+
     /// Deletes every user of `partition` (another instance owns it now).
     func dropPartition(_ partition: Int32) throws {
         var keys: [Key] = []

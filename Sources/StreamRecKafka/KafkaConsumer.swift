@@ -132,6 +132,12 @@ public final class KafkaConsumer: Sendable {
         try handle.watermarks(partition, timeoutMilliseconds: timeout.milliseconds)
     }
 
+    /// The partition's high watermark as the last fetch saw it, without asking the
+    /// broker (for lag gauges); nil before the first fetch.
+    public func cachedHighWatermark(of partition: KafkaTopicPartition) -> Int64? {
+        handle.cachedHighWatermark(partition)
+    }
+
     /// Moves the fetch position of assigned partitions.
     public func seek(_ positions: [KafkaTopicPartitionOffset], timeout: Duration = .seconds(10)) throws(KafkaError) {
         try handle.seek(positions, timeoutMilliseconds: timeout.milliseconds)

@@ -122,6 +122,14 @@ public final class KeyValueStore {
         if let message = Self.take(error) { throw KeyValueStoreError(path: path, message) }
     }
 
+    /// RocksDB's estimate of the keys stored (it counts overwritten and deleted
+    /// keys until compaction merges them away): for a gauge, not for logic.
+    public var estimatedKeyCount: Int {
+        guard let text = rocksdb_property_value(db, "rocksdb.estimate-num-keys") else { return 0 }
+        defer { rocksdb_free(text) }
+        return Int(String(cString: text)) ?? 0
+    }
+
     /// Two byte strings as the (pointer, length) pairs of RocksDB's C API.
     private static func withChars(
         _ a: [UInt8], _ b: [UInt8],

@@ -65,6 +65,12 @@ public struct ScoredItem: Sendable, Equatable {
     public var score: Double
     /// The item's event count, for context.
     public var events: Int
+
+    public init(itemID: String, score: Double, events: Int) {
+        self.itemID = itemID
+        self.score = score
+        self.events = events
+    }
 }
 
 extension FeatureStore {

@@ -237,6 +237,15 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The partition's high watermark as of the last fetch response, without a
+    /// request; nil before the first.
+    func cachedHighWatermark(_ partition: KafkaTopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_get_watermark_offsets(rk, partition.topic, partition.partition, &low, &high)
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+    }
+
     func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try changeFlow(partitions, pause: true)
     }

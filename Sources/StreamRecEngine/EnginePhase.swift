@@ -1,0 +1,13 @@
+/// Where an engine's run is, for readiness probes.
+package enum EnginePhase: String, Sendable, Equatable {
+    /// Connecting and joining the group; nothing assigned yet.
+    case starting
+    /// Restoring assigned partitions from the changelog, or between a revocation
+    /// and the next assignment.
+    case rebalancing
+    /// Partitions assigned and state in place: events flow.
+    case processing
+    /// Finishing: publishing pending refreshes, the final checkpoint.
+    case stopping
+    case stopped
+}
