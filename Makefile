@@ -10,9 +10,11 @@ SWIFT ?= swift
 deps:
 	@scripts/install-deps.sh
 
-# A Python Kafka client for the interop tests only.
+# For the tests only: a Python Kafka client and Prometheus parser (interop), and
+# Chromium (the dashboard test).
 test-deps: deps
 	@scripts/install-python-client.sh
+	@scripts/install-browser.sh
 
 build: deps
 	$(SWIFT) build

@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -80,12 +82,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP API, metrics and dashboard, over the engine's live state or the
+        // recommendations topic (`streamrec serve`).
+        .target(
+            name: "StreamRecHTTP",
+            dependencies: [
+                "StreamRecCore",
+                "StreamRecEngine",
+                "StreamRecKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "StreamRecCLI",
             dependencies: [
                 "StreamRecCore",
                 "StreamRecKafka",
                 "StreamRecEngine",
+                "StreamRecHTTP",
                 "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -141,6 +160,16 @@ let package = Package(
             name: "StreamRecCLITests",
             dependencies: [
                 "StreamRecCLI", "StreamRecKafka", "StreamRecCore", "StreamRecEngine", "StreamRecTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamRecHTTPTests",
+            dependencies: [
+                "StreamRecHTTP", "StreamRecCore", "StreamRecEngine", "StreamRecTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,6 +17,9 @@ struct DemoCommand: AsyncParsableCommand {
             prints how a few users' top-5 lists change as their events arrive. It ends with a \
             summary: events, dead letters, updates, events/s, and event-to-update latency p50/p99 \
             (from an event's send time to the receipt of the update it caused, by a separate consumer).
+
+            While it runs, the live dashboard and the HTTP API are at engine.http (127.0.0.1:8080 \
+            unless --http says otherwise); with --stay they stay up after the summary until Ctrl-C.
             """
     )
 
@@ -27,17 +30,26 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Users whose lists are shown as they change.", valueName: "id,…"))
     var follow = "user-3,user-7,user-12"
 
+    @Option(
+        help: ArgumentHelp(
+            "Dashboard and HTTP API: HOST:PORT, port 0 for any free one, or off (default: engine.http).",
+            valueName: "host:port"))
+    var http: String?
+
+    @Flag(help: "Keep the engine, the dashboard and the HTTP API running after the summary, until Ctrl-C.")
+    var stay = false
+
     func validate() throws {
         guard events > 0, rate > 0 else { throw ValidationError("--events and --rate must be positive") }
     }
 
     func run() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        let context = try CommandContext(
-            global, label: "demo",
-            commandOverrides: [
-                .init(path: "kafka.bootstrap_servers", value: cluster.bootstrapServers, origin: "streamrec demo")
-            ])
+        var overrides: [ConfigurationLoader.Override] = [
+            .init(path: "kafka.bootstrap_servers", value: cluster.bootstrapServers, origin: "streamrec demo")
+        ]
+        if let http { overrides.append(.init(path: "engine.http", value: http, origin: "--http")) }
+        let context = try CommandContext(global, label: "demo", commandOverrides: overrides)
         let configuration = context.configuration
         let topics = configuration.topics
         try cluster.createTopic(topics.events, partitions: 6)
@@ -97,6 +109,18 @@ struct DemoCommand: AsyncParsableCommand {
             producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory),
             logger: context.logger)
         let engineTask = Task { try await engine.run() }
+        let server = try EngineHTTP.server(
+            engine: engine, configuration: configuration, producer: cluster.producerConfiguration(),
+            logger: context.logger,
+            announce: { print("dashboard and HTTP API at \($0) (live while the demo runs)") })
+        let serverTask = Task {
+            do {
+                try await server?.run()
+            } catch {
+                printError("error: \(error); the demo goes on without its dashboard")
+            }
+        }
+        defer { serverTask.cancel() }
         let printer = DemoListPrinter(follow: Set(follow.split(separator: ",").map(String.init)))
         let watcher = try RecommendationTail(
             consumer: cluster.consumerConfiguration(groupID: "streamrec-demo-watch"),
@@ -141,6 +165,10 @@ struct DemoCommand: AsyncParsableCommand {
         // for trailing updates below is not part of the pace.
         let elapsed = clock.now - start
         try await Task.sleep(for: .milliseconds(Int64(configuration.engine.refreshWindowMilliseconds) + 500))
+        if stay, server != nil {
+            print("\nthe sample is sent; the engine and the dashboard keep running until Ctrl-C")
+            await Interrupt.wait()
+        }
         engine.requestStop()
         try await engineTask.value
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

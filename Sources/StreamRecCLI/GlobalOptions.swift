@@ -46,8 +46,10 @@ package struct GlobalOptions: ParsableArguments, Sendable {
         return rest
     }
 
-    private static let takesValue: Set = ["-b", "--bootstrap-servers", "-c", "--config", "-X", "--log-level"]
-    private static let joined = ["--bootstrap-servers=", "--config=", "--log-level=", "-X"]
+    private static let takesValue: Set = [
+        "-b", "--bootstrap-servers", "-c", "--config", "-X", "--log-level", "--log-format",
+    ]
+    private static let joined = ["--bootstrap-servers=", "--config=", "--log-level=", "--log-format=", "-X"]
 }
 
 /// The options every command takes, offline ones too: the configuration file and
@@ -65,8 +67,16 @@ package struct LocalOptions: ParsableArguments, Sendable {
         help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .warning
 
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp(
+            "text, or json for one JSON object per line (env STREAMREC_LOG_FORMAT).", valueName: "format"))
+    var logFormat: LogOutputFormat?
+
     package init() {}
 }
+
+extension LogOutputFormat: ExpressibleByArgument {}
 
 /// What a command's context needs of its options: offline commands take only the
 /// configuration file and the log level.

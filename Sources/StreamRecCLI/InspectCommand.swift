@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StreamRecCore
 import StreamRecEngine
+import StreamRecHTTP
 
 /// `streamrec inspect`: build the feature store from a log and show what it holds.
 struct InspectCommand: AsyncParsableCommand {

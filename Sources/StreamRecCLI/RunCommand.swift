@@ -33,6 +33,11 @@ struct RunCommand: AsyncParsableCommand {
             Scale out by starting more instances with the same group id, each with its own state \
             directory: Kafka assigns partitions, and user state follows the user-keyed partitions.
 
+            HTTP (engine.http, --http; 127.0.0.1:8080 by default, off to disable): the live \
+            dashboard at /, recommendations at GET /v1/users/{id}/recommendations and POST /recommend, \
+            items, features, POST /v1/events, /healthz, /readyz and Prometheus metrics at /metrics; \
+            docs/http-api.md and openapi/streamrec.yaml describe every route.
+
             SIGINT/SIGTERM: finish the batch, publish pending updates, checkpoint, commit and close, \
             within engine.shutdown_timeout_ms.
 
@@ -75,6 +80,12 @@ struct RunCommand: AsyncParsableCommand {
     var instanceID: String?
 
     @Option(
+        help: ArgumentHelp(
+            "HTTP API, /metrics and dashboard: HOST:PORT, port 0 for any free one, or off (default: engine.http, 127.0.0.1:8080).",
+            valueName: "host:port"))
+    var http: String?
+
+    @Option(
         name: .customLong("status-interval"), parsing: .unconditional,
         help: ArgumentHelp("Seconds between status lines on stderr; 0 for none.", valueName: "seconds"))
     var statusInterval: Double = 10
@@ -98,6 +109,7 @@ struct RunCommand: AsyncParsableCommand {
         if let stateDirectory {
             overrides.append(.init(path: "state.directory", value: stateDirectory, origin: "--state-dir"))
         }
+        if let http { overrides.append(.init(path: "engine.http", value: http, origin: "--http")) }
         let context = try CommandContext(global, label: "run", commandOverrides: overrides)
         let configuration = context.configuration
         if resetTo != nil, !fresh,
@@ -143,6 +155,13 @@ struct RunCommand: AsyncParsableCommand {
         // Graceful shutdown reaches services in reverse order: the watchdog starts
         // its clock first, the engine finishes last. The engine ending ends the group.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: engine)]
+        if let server = try EngineHTTP.server(
+            engine: engine, configuration: configuration, producer: context.producerConfiguration(),
+            logger: context.logger,
+            announce: { printError("streamrec run: HTTP API, metrics and dashboard at \($0)") })
+        {
+            services.append(.init(service: server))
+        }
         if statusInterval > 0 {
             let reporter = StatusReporter(
                 engine: engine, interval: .milliseconds(Int64(statusInterval * 1000)),

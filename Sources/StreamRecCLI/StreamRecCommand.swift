@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StreamRecCore
 import StreamRecEngine
+import StreamRecHTTP
 import StreamRecKafka
 
 /// The `streamrec` command line.
@@ -22,7 +23,8 @@ package struct StreamRecCommand: AsyncParsableCommand {
         version: StreamRecVersion.current,
         subcommands: [
             DemoCommand.self, BrokerCommand.self, TopicsCommand.self, RunCommand.self, WatchCommand.self,
-            ReplayCommand.self, ProduceCommand.self, ForgetCommand.self, InspectCommand.self, EvaluateCommand.self,
+            ReplayCommand.self, ProduceCommand.self, ForgetCommand.self, ServeCommand.self, InspectCommand.self,
+            EvaluateCommand.self,
             ConfigCommand.self,
         ]
     )
@@ -32,11 +34,21 @@ package struct StreamRecCommand: AsyncParsableCommand {
     /// Parses `arguments`, runs the command and exits with StreamRec's status codes.
     package static func main(arguments: [String]) async -> Never {
         let level = (try? GlobalOptionsProbe.parse(arguments)) ?? .warning
+        let format =
+            GlobalOptionsProbe.value(of: "--log-format", in: arguments).flatMap(LogOutputFormat.init(rawValue:))
+            ?? ProcessInfo.processInfo.environment["STREAMREC_LOG_FORMAT"].flatMap(LogOutputFormat.init(rawValue:))
+            ?? .text
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, logLevel: level)
+            }
         }
+        MetricsSetup.bootstrap()
         do {
             var command = try parseAsRoot(GlobalOptions.movedAfterSubcommand(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -76,6 +88,7 @@ package struct StreamRecCommand: AsyncParsableCommand {
         case let error as KafkaError:
             (error.description, [.invalidProperty, .invalidConfiguration].contains(error.code) ? 2 : 1)
         case let error as EngineError: (error.message, error.code == .stateDirectoryInUse ? 2 : 1)
+        case let error as APIAddressError: (error.description, 2)
         default: nil
         }
     }
@@ -85,14 +98,16 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Finds `--log-level` before the real parse, so that logging is set up first.
+/// Finds `--log-level` and `--log-format` before the real parse, so that logging
+/// is set up first.
 enum GlobalOptionsProbe {
     static func parse(_ arguments: [String]) throws -> Logger.Level? {
-        guard let index = arguments.firstIndex(of: "--log-level"), index + 1 < arguments.count else {
-            return arguments.first { $0.hasPrefix("--log-level=") }.flatMap {
-                Logger.Level(rawValue: String($0.dropFirst(12)))
-            }
-        }
-        return Logger.Level(rawValue: arguments[index + 1])
+        value(of: "--log-level", in: arguments).flatMap(Logger.Level.init(rawValue:))
+    }
+
+    /// The value given to `option`, as `option value` or `option=value`.
+    static func value(of option: String, in arguments: [String]) -> String? {
+        if let index = arguments.firstIndex(of: option), index + 1 < arguments.count { return arguments[index + 1] }
+        return arguments.first { $0.hasPrefix(option + "=") }.map { String($0.dropFirst(option.count + 1)) }
     }
 }

@@ -37,6 +37,8 @@ final class ChildProcess: Sendable {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STREAMREC_") }
+        // Any free port: tests run side by side, and each engine serves HTTP.
+        env["STREAMREC_HTTP"] = "127.0.0.1:0"
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe()

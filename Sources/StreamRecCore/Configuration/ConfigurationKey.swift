@@ -97,6 +97,18 @@ public struct ConfigurationKey: Sendable {
             "engine.exclude_consumed", "STREAMREC_EXCLUDE_CONSUMED",
             "leave items the user consumed out of recommendations",
             \.engine.excludeConsumed),
+        .string(
+            "engine.http", "STREAMREC_HTTP",
+            "HTTP API, metrics and dashboard of `streamrec run`: host:port, or off", \.http.engineAddress),
+        .string(
+            "serve.http", "STREAMREC_SERVE_HTTP", "where `streamrec serve` listens, host:port", \.http.serveAddress),
+        .string("http.token", "STREAMREC_HTTP_TOKEN", "bearer token POST requests need (empty: none)", \.http.token),
+        .string(
+            "http.read_token", "STREAMREC_HTTP_READ_TOKEN", "bearer token reads need (empty: reads are open)",
+            \.http.readToken),
+        .integer(
+            "http.max_body_bytes", "STREAMREC_HTTP_MAX_BODY_BYTES", "largest request body accepted (else 413)",
+            1...(64 << 20), \.http.maxBodyBytes),
         .integer(
             "engine.checkpoint_interval_ms", "STREAMREC_CHECKPOINT_INTERVAL_MS", "longest time between checkpoints",
             100...86_400_000, \.engine.checkpointIntervalMilliseconds),

@@ -19,8 +19,9 @@ extension StreamRecConfiguration {
                             origin: origins[key.path] ?? "default"))
                 }
             } else {
-                rows.append(
-                    ConfigurationRow(key: key.path, value: key.value(in: self), origin: origins[key.path] ?? "default"))
+                let value = key.value(in: self)
+                let masked = Self.isSecret(property: key.path) && !value.isEmpty ? "****" : value
+                rows.append(ConfigurationRow(key: key.path, value: masked, origin: origins[key.path] ?? "default"))
             }
         }
         return rows

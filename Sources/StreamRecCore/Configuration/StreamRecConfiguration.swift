@@ -83,6 +83,21 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         public var periodicRefreshMaxUsers = 1_000
     }
 
+    /// The HTTP API of `streamrec run` and `streamrec serve`.
+    public struct HTTP: Sendable, Equatable {
+        /// Where `streamrec run` (and `demo`) listens, `host:port`, or `off`.
+        public var engineAddress = "127.0.0.1:8080"
+        /// Where `streamrec serve` listens, `host:port`.
+        public var serveAddress = "127.0.0.1:8081"
+        /// Bearer token every `POST` must carry; empty: none required.
+        public var token = ""
+        /// Bearer token reads must carry (the write token is accepted too); empty:
+        /// reads are open.
+        public var readToken = ""
+        /// Largest request body accepted; larger ones get 413.
+        public var maxBodyBytes = 1_048_576
+    }
+
     /// Recommendation model settings; read by the engine.
     public struct Model: Sendable, Equatable {
         public var name = "hybrid"
@@ -96,6 +111,7 @@ public struct StreamRecConfiguration: Sendable, Equatable {
     public var consumer = Consumer()
     public var state = State()
     public var engine = Engine()
+    public var http = HTTP()
     public var model = Model()
     /// What a valid event is; the `events` section.
     public var events = EventSchema()

@@ -59,7 +59,7 @@ public struct EventDecoder: Sendable {
 
     /// An event's members, looked up by a scan: for the handful an event has,
     /// comparing a few short keys is cheaper than hashing each into a dictionary.
-    private struct Fields {
+    struct Fields {
         let members: [(key: String, value: JSONValue)]
 
         subscript(name: String) -> JSONValue? {
@@ -69,7 +69,7 @@ public struct EventDecoder: Sendable {
     }
 
     /// The first key that appears twice, if any: pairwise for a few members, hashed beyond.
-    private static func firstRepeatedKey(_ members: [(key: String, value: JSONValue)]) -> String? {
+    static func firstRepeatedKey(_ members: [(key: String, value: JSONValue)]) -> String? {
         if members.count <= 16 {
             for later in members.indices.dropFirst() {
                 for earlier in 0..<later where members[earlier].key == members[later].key { return members[later].key }
@@ -81,7 +81,7 @@ public struct EventDecoder: Sendable {
         return nil
     }
 
-    private func event(from fields: Fields) throws(EventDecodingError) -> Event {
+    func event(from fields: Fields) throws(EventDecodingError) -> Event {
         var eventID: String?
         if let raw = fields["event_id"], raw != .null {
             eventID = try string("event_id", fields)

@@ -57,7 +57,8 @@ public struct EventSchema: Sendable, Equatable {
         }
     }
 
-    private func validateID(_ id: String, field: String) throws(EventDecodingError) {
+    /// Checks an id as an event's `user_id` or `item_id` is checked.
+    package func validateID(_ id: String, field: String) throws(EventDecodingError) {
         guard !id.isEmpty else { throw EventDecodingError(.emptyID, field: field, "must not be empty") }
         let length = id.utf8.count
         guard length <= maxIDBytes else {

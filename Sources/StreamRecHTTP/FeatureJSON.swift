@@ -2,8 +2,8 @@ import Foundation
 import StreamRecCore
 
 /// Feature views as JSON-ready dictionaries, with snake_case keys.
-enum FeatureJSON {
-    static func user(_ user: UserFeatures) -> [String: Any] {
+package enum FeatureJSON {
+    package static func user(_ user: UserFeatures) -> [String: Any] {
         [
             "user_id": user.userID,
             "events": user.events,
@@ -19,7 +19,7 @@ enum FeatureJSON {
         ]
     }
 
-    static func item(_ item: ItemFeatures) -> [String: Any] {
+    package static func item(_ item: ItemFeatures) -> [String: Any] {
         var result: [String: Any] = [
             "item_id": item.itemID,
             "events": item.events,
@@ -35,11 +35,11 @@ enum FeatureJSON {
         return result
     }
 
-    static func scored(_ item: ScoredItem) -> [String: Any] {
+    package static func scored(_ item: ScoredItem) -> [String: Any] {
         ["item_id": item.itemID, "score": item.score, "events": item.events]
     }
 
-    static func summary(_ store: FeatureStore, invalidLines: Int) -> [String: Any] {
+    package static func summary(_ store: FeatureStore, invalidLines: Int) -> [String: Any] {
         let statistics = store.statistics
         return [
             "events_applied": statistics.applied,
@@ -50,36 +50,5 @@ enum FeatureJSON {
             "items": store.itemCount,
             "now": store.now == .min ? NSNull() : RFC3339.format(store.now) as Any,
         ]
-    }
-}
-
-/// Feature views as aligned text for people.
-enum FeatureText {
-    static func render(_ name: String, _ value: Any) -> String {
-        switch value {
-        case let list as [[String: Any]] where ["similar", "popular", "trending"].contains(name):
-            let rows = list.enumerated().map { index, row in
-                String(
-                    format: "%3d. %@  score %.6g  events %d", index + 1, "\(row["item_id"]!)", row["score"] as! Double,
-                    row["events"] as! Int)
-            }
-            return "\(name):\n" + (rows.isEmpty ? "  (none)" : rows.joined(separator: "\n"))
-        case let object as [String: Any]:
-            return "\(name):\n"
-                + object.keys.sorted().map { "  \($0): \(describe(object[$0]!))" }.joined(separator: "\n")
-        default:
-            return "\(name): \(value)"
-        }
-    }
-
-    private static func describe(_ value: Any) -> String {
-        switch value {
-        case let number as Double: String(format: "%.6g", number)
-        case let list as [Any]: "[" + list.map(describe).joined(separator: ", ") + "]"
-        case let object as [String: Any]:
-            "{" + object.keys.sorted().map { "\($0): \(describe(object[$0]!))" }.joined(separator: ", ") + "}"
-        case is NSNull: "-"
-        default: "\(value)"
-        }
     }
 }
