@@ -1,3 +1,4 @@
+import Foundation
 import StreamRecCore
 
 /// What the HTTP API answers from. `streamrec run` answers from the live engine
@@ -53,6 +54,8 @@ package struct ServedRecommendations: Sendable, Equatable {
 /// fills what it knows.
 package struct APIStats: Sendable, Equatable, Codable {
     package var role: String
+    /// The server's wall clock, epoch milliseconds: rates are taken over it.
+    package var timeMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
     package var eventsConsumed: Int?
     package var eventsApplied: Int?
     package var deadLetters: Int?
@@ -75,6 +78,7 @@ package struct APIStats: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case role
+        case timeMilliseconds = "time_ms"
         case eventsConsumed = "events_consumed"
         case eventsApplied = "events_applied"
         case deadLetters = "dead_letters"

@@ -55,7 +55,9 @@ package struct APIServer: Service {
             },
             logger: logger)
         do {
-            try await application.runService()
+            // As a service of the caller's group (or task), not a group of its own:
+            // the caller's signal handling decides when it stops.
+            try await application.run()
         } catch {
             throw APIAddressError(
                 "cannot serve HTTP on \(host):\(port): \(error). Choose another HOST:PORT (--http, engine.http, serve.http) or off"

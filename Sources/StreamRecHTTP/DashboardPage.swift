@@ -31,6 +31,7 @@ enum DashboardPage {
           li.new::after { content: " new"; font-size: 11px; color: #0a7d38; }
           input { font: inherit; padding: 4px 6px; width: 180px; }
           #errors { color: #b00020; white-space: pre-wrap; }
+          #errors.muted { color: #7a8591; }
           .muted { color: #7a8591; }
         </style>
         </head>
@@ -104,7 +105,8 @@ enum DashboardPage {
         async function poll() {
           try {
             const stats = await getJSON("/v1/stats");
-            const now = Date.now() / 1000;
+            // The server's clock, not the page's: rates stay right however late a poll is.
+            const now = (stats.time_ms ?? Date.now()) / 1000;
             document.getElementById("role").textContent = stats.role === "serve" ? "read service" : "engine";
             const previous = history[history.length - 1];
             const consumed = stats.events_consumed ?? stats.users_served ?? 0;
@@ -129,7 +131,7 @@ enum DashboardPage {
             draw("chart-lag", [history.map(h => [h.t, h.lag])], ["#cc6622"]);
             draw("chart-latency", [history.map(h => [h.t, h.p50]), history.map(h => [h.t, h.p99])], ["#2266cc", "#cc2255"]);
             draw("chart-quality", [history.map(h => [h.t, h.hit]), history.map(h => [h.t, h.recall])],
-              ["#0a7d38", "#7a3fc0"], 1);
+              ["#0a7d38", "#7a3fc0"]);
             if (stats.role === "engine") await trending();
           } catch (e) {
             report(String(e));
