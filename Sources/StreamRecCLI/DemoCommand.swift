@@ -109,18 +109,17 @@ struct DemoCommand: AsyncParsableCommand {
             producer: cluster.producerConfiguration(), options: .init(stateDirectory: stateDirectory),
             logger: context.logger)
         let engineTask = Task { try await engine.run() }
-        let server = try EngineHTTP.server(
+        let http = try EngineHTTP.make(
             engine: engine, configuration: configuration, producer: cluster.producerConfiguration(),
             logger: context.logger,
             announce: { print("dashboard and HTTP API at \($0) (live while the demo runs)") })
         let serverTask = Task {
             do {
-                try await server?.run()
+                try await http?.server.run()
             } catch {
                 printError("error: \(error); the demo goes on without its dashboard")
             }
         }
-        defer { serverTask.cancel() }
         let printer = DemoListPrinter(follow: Set(follow.split(separator: ",").map(String.init)))
         let watcher = try RecommendationTail(
             consumer: cluster.consumerConfiguration(groupID: "streamrec-demo-watch"),
@@ -165,12 +164,16 @@ struct DemoCommand: AsyncParsableCommand {
         // for trailing updates below is not part of the pace.
         let elapsed = clock.now - start
         try await Task.sleep(for: .milliseconds(Int64(configuration.engine.refreshWindowMilliseconds) + 500))
-        if stay, server != nil {
+        if stay, http != nil {
             print("\nthe sample is sent; the engine and the dashboard keep running until Ctrl-C")
             await Interrupt.wait()
         }
         engine.requestStop()
         try await engineTask.value
+        // Its producer closes before the cluster goes.
+        serverTask.cancel()
+        await serverTask.value
+        try? await http?.producer.close(timeout: .seconds(5))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Outcome(
             statistics: engine.statistics, updates: LatencyPercentiles(watcher.stop()), seconds: seconds,

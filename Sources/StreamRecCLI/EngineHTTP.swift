@@ -5,14 +5,18 @@ import StreamRecEngine
 import StreamRecHTTP
 import StreamRecKafka
 
-/// Starting the HTTP API beside an engine (`run`, `demo`).
-enum EngineHTTP {
-    /// The server for `engine` at `configuration.http.engineAddress`, or nil when
-    /// it is `off`. `announce` receives the dashboard's URL once listening.
-    static func server(
+/// The HTTP API beside an engine (`run`, `demo`): the server, and the producer
+/// of `POST /v1/events`, to close once the server has stopped.
+struct EngineHTTP {
+    let server: APIServer
+    let producer: KafkaProducer
+
+    /// The API for `engine` at `configuration.http.engineAddress`, or nil when it
+    /// is `off`. `announce` receives the dashboard's URL once listening.
+    static func make(
         engine: StreamingEngine, configuration: StreamRecConfiguration, producer: KafkaProducerConfiguration,
         logger: Logger, announce: @escaping @Sendable (String) -> Void
-    ) throws -> APIServer? {
+    ) throws -> EngineHTTP? {
         let address: (host: String, port: Int)?
         do {
             address = try APIServer.address(configuration.http.engineAddress, setting: "engine.http (--http)")
@@ -20,14 +24,14 @@ enum EngineHTTP {
             throw CommandError.usage(error.description)
         }
         guard let address else { return nil }
-        let backend = LiveEngineBackend(
-            engine: engine, producer: try KafkaProducer(configuration: producer, logger: logger),
-            configuration: configuration)
+        let events = try KafkaProducer(configuration: producer, logger: logger)
+        let backend = LiveEngineBackend(engine: engine, producer: events, configuration: configuration)
         let settings = APISettings(configuration)
-        return APIServer(
+        let server = APIServer(
             host: address.host, port: address.port,
             makeRouter: { APIRouter.make(backend: backend, settings: settings, metrics: MetricsSetup.registry) },
             logger: logger,
             onListening: { announce("http://\($0)/") })
+        return EngineHTTP(server: server, producer: events)
     }
 }

@@ -155,13 +155,11 @@ struct RunCommand: AsyncParsableCommand {
         // Graceful shutdown reaches services in reverse order: the watchdog starts
         // its clock first, the engine finishes last. The engine ending ends the group.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: engine)]
-        if let server = try EngineHTTP.server(
+        let http = try EngineHTTP.make(
             engine: engine, configuration: configuration, producer: context.producerConfiguration(),
             logger: context.logger,
             announce: { printError("streamrec run: HTTP API, metrics and dashboard at \($0)") })
-        {
-            services.append(.init(service: server))
-        }
+        if let http { services.append(.init(service: http.server)) }
         if statusInterval > 0 {
             let reporter = StatusReporter(
                 engine: engine, interval: .milliseconds(Int64(statusInterval * 1000)),
@@ -176,6 +174,7 @@ struct RunCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: context.logger))
         try await serviceGroup.run()
+        try? await http?.producer.close(timeout: .seconds(5))
         let final = engine.statistics
         printError("streamrec run stopped: \(StatusLine.describe(final))")
     }

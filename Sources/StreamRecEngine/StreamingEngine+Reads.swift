@@ -21,8 +21,8 @@ extension StreamingEngine {
     /// user must come back from the store and the engine has stopped, or their
     /// stored state is damaged.
     package func recommendations(for user: String, count: Int) async throws(EngineError) -> LiveRecommendations {
-        let exclude = readableLoop.wrappedValue.configuration.engine.excludeConsumed
-        let first = await read { loop -> Result<LiveRecommendations, EngineError>? in
+        let first = try await read { loop -> Result<LiveRecommendations, EngineError>? in
+            let exclude = loop.configuration.engine.excludeConsumed
             if loop.state.holdsUser(user) {
                 return .success(Self.ranked(loop, user, count, exclude))
             }
@@ -34,22 +34,23 @@ extension StreamingEngine {
         }
         if let first { return try first.get() }
         return try await onProcessingThread { loop in
+            let exclude = loop.configuration.engine.excludeConsumed
             if let partition = try loop.storedPartition(of: user) { try loop.bringIn(user, partition: partition) }
             return loop.state.holdsUser(user) ? Self.ranked(loop, user, count, exclude) : Self.cold(loop, user, count)
         }
     }
 
     /// Items most often consumed with `item`; nil for an item the engine has not seen.
-    package func similarItems(to item: String, count: Int) async -> [ScoredItem]? {
-        await read { loop in
+    package func similarItems(to item: String, count: Int) async throws(EngineError) -> [ScoredItem]? {
+        try await read { loop in
             let features = loop.state.features
             return features.itemFeatures(item) == nil ? nil : features.similar(to: item, limit: count)
         }
     }
 
     /// The most popular items (time-decayed), or those trending now.
-    package func popularItems(count: Int, trending: Bool) async -> [ScoredItem] {
-        await read { loop in
+    package func popularItems(count: Int, trending: Bool) async throws(EngineError) -> [ScoredItem] {
+        try await read { loop in
             trending ? loop.state.features.trending(limit: count) : loop.state.features.popular(limit: count)
         }
     }
@@ -57,7 +58,7 @@ extension StreamingEngine {
     /// The user's features, bringing them back from the store if needed; nil for
     /// a user the engine does not hold.
     package func userFeatures(_ user: String) async throws(EngineError) -> UserFeatures? {
-        let inMemory = await read { loop in loop.state.features.userFeatures(user) }
+        let inMemory = try await read { loop in loop.state.features.userFeatures(user) }
         if let inMemory { return inMemory }
         return try await onProcessingThread { loop in
             guard let partition = try loop.storedPartition(of: user) else { return nil }
@@ -79,9 +80,10 @@ extension StreamingEngine {
             cold: true)
     }
 
-    /// `body` under the gate's read lock, on a dispatch thread.
-    private func read<T: Sendable>(_ body: @escaping @Sendable (EngineLoop) -> T) async -> T {
-        let loop = readableLoop
+    /// `body` under the gate's read lock, on a dispatch thread; fails once the
+    /// run has ended.
+    private func read<T: Sendable>(_ body: @escaping @Sendable (EngineLoop) -> T) async throws(EngineError) -> T {
+        guard let loop = readableLoop.withLock({ $0 }) else { throw Self.stopped }
         let gate = control.gate
         return await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
@@ -100,11 +102,10 @@ extension StreamingEngine {
                 continuation.resume(
                     returning: Result { try body(loop) }.mapError { ($0 as? EngineError) ?? EngineError("\($0)") })
             }
-            if !accepted {
-                continuation.resume(
-                    returning: .failure(EngineError("the engine has stopped", code: .lifecycle)))
-            }
+            if !accepted { continuation.resume(returning: .failure(Self.stopped)) }
         }
         return try result.get()
     }
+
+    private static var stopped: EngineError { EngineError("the engine has stopped", code: .lifecycle) }
 }

@@ -47,9 +47,10 @@ package final class StreamingEngine: Service, Sendable {
     private let ingestor: EventIngestor
     /// The loop until a run takes it: it runs once, on the thread that took it.
     private let pendingLoop: Mutex<UnsafeTransfer<EngineLoop>?>
-    /// The loop for reads of its state: only inside ``EngineControl/gate``'s read
+    /// The loop for reads of its state, until its run ends (then it lets go of
+    /// the state directory): reached only inside ``EngineControl/gate``'s read
     /// lock, or in work handed to its thread (`StreamingEngine+Reads.swift`).
-    let readableLoop: UnsafeTransfer<EngineLoop>
+    let readableLoop: Mutex<UnsafeTransfer<EngineLoop>?>
 
     /// Restores or creates the state and connects; fails on unreadable state, a
     /// state directory that does not match the configuration, or a client that
@@ -69,7 +70,7 @@ package final class StreamingEngine: Service, Sendable {
         ingestor = loop.ingestor
         // Handed over whole: besides the run, only reads under the gate reach it.
         pendingLoop = Mutex(UnsafeTransfer(loop))
-        readableLoop = UnsafeTransfer(loop)
+        readableLoop = Mutex(UnsafeTransfer(loop))
     }
 
     /// The engine's producer (updates and dead letters): room for the largest
@@ -104,6 +105,7 @@ package final class StreamingEngine: Service, Sendable {
         guard let loop = pendingLoop.withLock({ $0.take() }) else {
             throw EngineError("the engine has already run: create a new StreamingEngine to run again", code: .lifecycle)
         }
+        defer { readableLoop.withLock { $0 = nil } }
         try loop.wrappedValue.run()
     }
 

@@ -63,11 +63,11 @@ package struct LiveEngineBackend: APIBackend, EngineBackend {
     }
 
     package func similarItems(to item: String, count: Int) async throws -> [ScoredItem]? {
-        await streaming.similarItems(to: item, count: count)
+        try await streaming.similarItems(to: item, count: count)
     }
 
     package func popularItems(count: Int, trending: Bool) async throws -> [ScoredItem] {
-        await streaming.popularItems(count: count, trending: trending)
+        try await streaming.popularItems(count: count, trending: trending)
     }
 
     package func userFeatures(_ user: String) async throws -> UserFeatures? {
