@@ -1,7 +1,8 @@
 # StreamRec. `make demo` and `make test` install what is missing first
-# (librdkafka-dev, pkg-config, kcat through apt-get; for the tests also
-# confluent-kafka through pip, in a venv under .build), so both work on a fresh
-# Debian machine with the Swift toolchain.
+# (librdkafka-dev, librocksdb-dev, zlib1g-dev, pkg-config, kcat, curl through
+# apt-get; for the tests also chromium, and confluent-kafka and prometheus-client
+# through pip, in a venv under .build), so both work on a fresh Debian machine
+# with the Swift toolchain.
 
 SWIFT ?= swift
 
@@ -10,11 +11,11 @@ SWIFT ?= swift
 deps:
 	@scripts/install-deps.sh
 
-# For the tests only: a Python Kafka client and Prometheus parser (interop), and
-# Chromium (the dashboard test).
-test-deps: deps
+# For the tests also Chromium (the dashboard test), and a Python Kafka client and
+# Prometheus parser (interop), in one apt-get run.
+test-deps:
+	@scripts/install-deps.sh --test
 	@scripts/install-python-client.sh
-	@scripts/install-browser.sh
 
 build: deps
 	$(SWIFT) build

@@ -17,7 +17,9 @@
 # its own on fresh topics, and prints every pair's ratio and their median: the
 # bare pipe's rate alone moves by a fifth between runs on a shared machine.
 # ENGINE_ARGS adds arguments to `streamrec run` (e.g. "-X queued.max.messages.kbytes=8192").
-# ENGINE_BIN runs another build of the engine (A/B comparisons in one session).
+# ENGINE_BIN runs another build of the engine (A/B comparisons); HTTP_ARGS= (empty)
+# for a build older than the HTTP API, which has no --http (each engine otherwise
+# serves HTTP on a free port, as instances on one machine must).
 # INSTANCES=2 runs two engines in one consumer group (peak RSS is the larger one).
 # ENGINE_LOG_LEVEL=debug also prints each checkpoint's size and durations.
 # ENGINE_PREFIX runs the engine under a profiler, e.g.
@@ -106,7 +108,7 @@ for run in "${RUNS[@]}"; do
     STREAMREC_TOPIC_EVENTS=l$run.events STREAMREC_TOPIC_DEAD_LETTER=l$run.dlq STREAMREC_TOPIC_RECOMMENDATIONS=l$run.recs \
       STREAMREC_TOPIC_CHANGELOG=l$run.changelog \
       ${ENGINE_PREFIX:-} "${ENGINE_BIN:-$BIN/streamrec}" run -b "$ADDR" --group "eng-$run" --model "$MODEL" --state-dir "$WORK/state-$run-$k" \
-      --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 ${ENGINE_ARGS:-} \
+      --status-interval 0 --log-level "${ENGINE_LOG_LEVEL:-info}" -X fetch.wait.max.ms=5 ${HTTP_ARGS---http 127.0.0.1:0} ${ENGINE_ARGS:-} \
       >"$WORK/engine-$run-$k.out" 2>"$WORK/engine-$run-$k.err" &
     ENGINES+=($!)
     ENGINE="${ENGINES[*]}"

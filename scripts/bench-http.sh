@@ -22,11 +22,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 USERS=${USERS:-943}             # ids 1…USERS are asked for (ML-100K has 943 users)
 
-command -v wrk >/dev/null 2>&1 || {
-  echo "installing: wrk" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
-}
+command -v wrk >/dev/null 2>&1 || scripts/apt-install.sh wrk
 swift build -c release --product streamrec >/dev/null
 swift build -c release --product streamrec-bench >/dev/null
 BIN=$(swift build -c release --show-bin-path)
@@ -75,7 +71,10 @@ report_wrk() {
   rps=$(awk '/Requests\/sec/ { print $2 }' "$file")
   p50=$(awk '$1 == "50%" { print $2 }' "$file")
   p99=$(awk '$1 == "99%" { print $2 }' "$file")
-  echo "  $label: $rps requests/s, HTTP latency p50 $p50, p99 $p99 ($(grep -o '[0-9]* requests in' "$file" | cut -d' ' -f1) requests, $(grep -c 'Non-2xx' "$file" || true) lines of non-2xx)"
+  local total non2xx
+  total=$(grep -o '[0-9]* requests in' "$file" | cut -d' ' -f1)
+  non2xx=$(awk '/Non-2xx/ { print $NF }' "$file")
+  echo "  $label: $rps requests/s, HTTP latency p50 $p50, p99 $p99 ($total requests, ${non2xx:-0} not 2xx)"
 }
 
 echo "broker $ADDR; $FILE at $RATE events/s for $SECONDS_PER_RUN s per run; wrk -t$THREADS -c$CONNECTIONS"

@@ -80,7 +80,7 @@ engine() {
   shift 3
   env STREAMREC_TOPIC_EVENTS=$topics.events STREAMREC_TOPIC_DEAD_LETTER=$topics.dlq \
     STREAMREC_TOPIC_RECOMMENDATIONS=$topics.recs STREAMREC_TOPIC_CHANGELOG=$topics.changelog "$@" \
-    "$BIN/streamrec" run -b "$ADDR" --group "$topics-engine" --state-dir "$state" --status-interval 0 --log-level info \
+    "$BIN/streamrec" run -b "$ADDR" --group "$topics-engine" --state-dir "$state" --http 127.0.0.1:0 --status-interval 0 --log-level info \
     -X fetch.wait.max.ms=5 >/dev/null 2>"$log" &
   ENGINE=$!
   for _ in $(seq 1 300); do grep -q "assigned" "$log" && break; sleep 0.1; done

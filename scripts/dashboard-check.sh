@@ -6,7 +6,7 @@
 #
 # Without a URL it starts `streamrec demo --stay` on a free port, waits for
 # the sample to flow, checks, and stops the demo. The screenshot defaults to
-# dashboard.png. Needs chromium (scripts/install-browser.sh).
+# dashboard.png. Needs chromium (scripts/install-deps.sh --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

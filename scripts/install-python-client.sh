@@ -11,13 +11,6 @@ if [ -x "$VENV/bin/python3" ] && "$VENV/bin/python3" -c "import confluent_kafka,
   exit 0
 fi
 
-if ! python3 -m venv --help >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  echo "installing: python3-venv" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq python3-venv python3-pip >/dev/null
-fi
 mkdir -p .build
 [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"
 echo "installing: confluent-kafka, prometheus-client (pip, into $VENV)" >&2

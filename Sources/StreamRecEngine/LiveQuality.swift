@@ -12,7 +12,9 @@ import StreamRecCore
 /// ``samplesPerSecond``), not in events: its cost stays a few percent at any rate.
 struct LiveQuality {
     static let samplesPerSecond = 200.0
-    private var lastPublished: [String: [String]] = [:]
+    /// Each user's last published items, as hashes: half the memory of short ids
+    /// or less, kept for every user memory holds.
+    private var lastPublished: [String: [Int]] = [:]
     private(set) var hits = RollingShare(capacity: 10_000)
     private(set) var recall = RollingShare(capacity: 2_000)
     private var budget = 0.0
@@ -25,7 +27,7 @@ struct LiveQuality {
         var checked = 0
         for event in events {
             guard let list = lastPublished[event.userID] else { continue }
-            let hit = list.contains(event.itemID)
+            let hit = list.contains(event.itemID.hashValue)
             hits.add(hit)
             checked += 1
             if hit { found += 1 }
@@ -34,7 +36,7 @@ struct LiveQuality {
     }
 
     mutating func published(_ user: String, items: [String]) {
-        lastPublished[user] = items
+        lastPublished[user] = items.map(\.hashValue)
     }
 
     /// Forgets a user whose list no longer matters here (moved elsewhere, erased).

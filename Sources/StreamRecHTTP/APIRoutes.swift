@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import StreamRecCore
 
 /// The routes every backend answers: recommendations (also as a live stream),
@@ -46,7 +47,8 @@ struct APIRoutes: Sendable {
     /// Server-Sent Events: the user's list now, then again whenever it changes
     /// (checked every `interval_ms`, default 1000), and a comment every 15 s to
     /// keep proxies from closing the stream. Each event is the body of
-    /// `GET /v1/users/{id}/recommendations`.
+    /// `GET /v1/users/{id}/recommendations`. The stream ends when the server
+    /// shuts down, so an open dashboard never holds up a stop.
     func recommendationStream(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let user = try id(context, field: "user_id")
         let count = try self.count(request)
@@ -59,7 +61,7 @@ struct APIRoutes: Sendable {
             var last: ServedRecommendations?
             var quietSince = ContinuousClock.now
             let encoder = APIJSON.encoder
-            while !Task.isCancelled {
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 let now = try await backend.recommendations(for: user, count: count)
                 if let now, now.items != last?.items || now.cold != last?.cold {
                     let json = try encoder.encode(UserRecommendationsBody(now))

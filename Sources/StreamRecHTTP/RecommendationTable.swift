@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import StreamRecCore
 import StreamRecKafka
 import Synchronization
@@ -24,6 +25,8 @@ package final class RecommendationTable: Sendable {
     private let topic: String
     private let logger: Logger
     private let progress = Mutex(Progress())
+    private let lagGauge = Gauge(label: "streamrec_serve_lag_records")
+    private let usersGauge = Gauge(label: "streamrec_serve_users")
 
     /// Assigns `partitions` (all of `topic`'s) from their first retained record
     /// and starts reading on a thread of its own.
@@ -83,7 +86,13 @@ package final class RecommendationTable: Sendable {
 
     private func readUntilStopped() {
         defer { try? consumer.closeSync() }
+        var gaugesAt = ContinuousClock.now
         while !progress.withLock({ $0.stopped }) {
+            if ContinuousClock.now - gaugesAt >= .seconds(1) {
+                gaugesAt = .now
+                lagGauge.record(lag)
+                usersGauge.record(userCount)
+            }
             let batch: [KafkaConsumerMessage]
             do {
                 batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))

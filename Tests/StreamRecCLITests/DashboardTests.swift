@@ -11,7 +11,7 @@ struct DashboardTests {
     func dashboardRendersLiveData() async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
-            "run scripts/install-browser.sh (make test does) to get chromium")
+            "run scripts/install-deps.sh --test (make test does) to get chromium")
         let screenshot = try makeTemporaryDirectory("shot") + "/dashboard.png"
         let result = try await run(
             [packageRoot + "/scripts/dashboard-check.sh", "", screenshot],

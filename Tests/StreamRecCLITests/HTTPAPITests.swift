@@ -73,8 +73,16 @@ struct HTTPAPITests {
 
         try await expectMetrics(at: base, applied: history.count + 1)
 
+        // An open stream (a dashboard left open) must not hold up a clean stop.
+        let listener = try ChildProcess(
+            ["-s", "-N", "--max-time", "120", base + "/v1/users/t/recommendations/stream"], executable: "/usr/bin/curl")
+        _ = try await listener.firstLine()
+        let stopping = ContinuousClock.now
         engine.send(signal: SIGTERM)
         #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(engine.stderr)")
+        #expect(ContinuousClock.now - stopping < .seconds(15), "stopped in \(ContinuousClock.now - stopping)")
+        #expect(engine.stderr.contains("streamrec run stopped"), "stderr: \(engine.stderr)")
+        #expect(await listener.waitForExit(timeout: .seconds(10)) != nil, "the stream ended with the server")
 
         // The read service answers the same lists from the topic, without the engine.
         let serve = try ChildProcess(

@@ -91,4 +91,23 @@ struct RunCommandTests {
         second.send(signal: SIGTERM)
         #expect(await second.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(second.stderr)")
     }
+
+    @Test("--log-format json: every log line is one JSON object with time, level, logger and message")
+    func jsonLogLines() async throws {
+        let setup = try Setup("jsonlog")
+        let engine = try ChildProcess(setup.arguments + ["--log-format", "json"], environment: setup.environment)
+        #expect(await engine.waitForStderr(containing: "assigned [", timeout: .seconds(30)), "stderr: \(engine.stderr)")
+        engine.send(signal: SIGTERM)
+        #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(engine.stderr)")
+        // The plain lines are the command's own narration for people (printError), not log records.
+        let logLines = engine.stderr.split(separator: "\n").filter { !$0.hasPrefix("streamrec run") }
+        #expect(logLines.count >= 3, "stderr: \(engine.stderr)")
+        for line in logLines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] as? String != nil && object?["message"] as? String != nil, "\(line)")
+            #expect((object?["logger"] as? String)?.hasPrefix("streamrec.") == true, "\(line)")
+            #expect(object?["time"] as? String != nil, "\(line)")
+        }
+        #expect(logLines.contains { $0.contains(#""message":"assigned ["#) })
+    }
 }
