@@ -50,6 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         ]
         if let http { overrides.append(.init(path: "engine.http", value: http, origin: "--http")) }
         let context = try CommandContext(global, label: "demo", commandOverrides: overrides)
+        _ = try EngineHTTP.address(context.configuration)
         let configuration = context.configuration
         let topics = configuration.topics
         try cluster.createTopic(topics.events, partitions: 6)

@@ -17,13 +17,7 @@ struct EngineHTTP {
         engine: StreamingEngine, configuration: StreamRecConfiguration, producer: KafkaProducerConfiguration,
         logger: Logger, announce: @escaping @Sendable (String) -> Void
     ) throws -> EngineHTTP? {
-        let address: (host: String, port: Int)?
-        do {
-            address = try APIServer.address(configuration.http.engineAddress, setting: "engine.http (--http)")
-        } catch {
-            throw CommandError.usage(error.description)
-        }
-        guard let address else { return nil }
+        guard let address = try address(configuration) else { return nil }
         let events = try KafkaProducer(configuration: producer, logger: logger)
         let backend = LiveEngineBackend(engine: engine, producer: events, configuration: configuration)
         let settings = APISettings(configuration)
@@ -33,5 +27,15 @@ struct EngineHTTP {
             logger: logger,
             onListening: { announce("http://\($0)/") })
         return EngineHTTP(server: server, producer: events)
+    }
+
+    /// `engine.http` as host and port, nil for `off`; a usage error otherwise, so
+    /// that commands can check it before connecting anywhere.
+    static func address(_ configuration: StreamRecConfiguration) throws -> (host: String, port: Int)? {
+        do {
+            return try APIServer.address(configuration.http.engineAddress, setting: "engine.http (--http)")
+        } catch {
+            throw CommandError.usage(error.description)
+        }
     }
 }

@@ -121,7 +121,9 @@ struct RunCommand: AsyncParsableCommand {
                 add --fresh to discard it, or give an empty --state-dir
                 """)
         }
-        // An unknown model is a usage error: report it before connecting anywhere.
+        // An unknown model or a malformed address is a usage error: report it
+        // before connecting anywhere.
+        _ = try EngineHTTP.address(configuration)
         _ = try ModelCatalog.make(
             configuration.model.name, schema: configuration.events,
             features: configuration.features, settings: configuration.model.settings)

@@ -29,6 +29,18 @@ struct BadInputTests {
         #expect(result.stderr.contains("'fetch.wait.max.msec'"))
     }
 
+    @Test("A malformed HTTP address: exit 2 before connecting, the setting and the accepted forms named")
+    func malformedHTTPAddress() async throws {
+        for arguments in [["run", "--http", "8080"], ["serve", "--http", "localhost:http"]] {
+            let result = try await run(arguments + ["-b", "127.0.0.1:1"], timeout: .seconds(20))
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("must be HOST:PORT"), "\(result.stderr)")
+            #expect(!result.stderr.contains("cannot reach Kafka"), "checked before connecting")
+        }
+        let outOfRange = try await run(["serve", "--http", "127.0.0.1:99999", "-b", "127.0.0.1:1"])
+        #expect(outOfRange.status == 2 && outOfRange.stderr.contains("serve.http (--http)"), "\(outOfRange.stderr)")
+    }
+
     @Test("An unreachable bootstrap server: exit 1 within the connect timeout, address and cause named")
     func unreachableServer() async throws {
         let started = ContinuousClock.now
