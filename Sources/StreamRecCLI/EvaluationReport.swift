@@ -22,10 +22,28 @@ enum EvaluationReport {
                     "evaluated": result.evaluated,
                 ] as [String: Any]
             }
-            emit(["dataset": dataset, "events": events, "protocol": "prequential", "top_n": topN, "models": models])
+            var object: [String: Any] = [
+                "dataset": dataset, "events": events, "protocol": "prequential", "top_n": topN, "models": models,
+            ]
+            if let first = results.first {
+                object["unreachable"] = [
+                    "new_item": first.unreachableNewItem, "repeat_of_consumed": first.unreachableRepeat,
+                    "reachable_recall": first.reachableRecall,
+                ]
+            }
+            emit(object)
             return
         }
         print("dataset \(dataset): \(events) events, prequential, top-\(topN), consumed items excluded")
+        if let first = results.first, first.evaluated > 0 {
+            let share = { (count: Int) in String(format: "%.1f%%", 100 * Double(count) / Double(first.evaluated)) }
+            print(
+                """
+                of \(first.evaluated) positives, \(first.unreachableNewItem) (\(share(first.unreachableNewItem))) are an \
+                item's first appearance and \(first.unreachableRepeat) (\(share(first.unreachableRepeat))) repeat an item \
+                the user consumed: no ranking can hit those, so Recall@\(topN) is at most \(f(first.reachableRecall))
+                """)
+        }
         let header = [
             "model", "recall@\(topN)", "ndcg@\(topN)", "mrr@\(topN)", "recall(known)", "coverage", "rmse", "mae",
             "learn ev/s", "rank ms/ev",

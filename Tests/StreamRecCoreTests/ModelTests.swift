@@ -168,6 +168,25 @@ struct ModelTests {
         }
     }
 
+    @Test("Prequential evaluation counts the positives no ranking can hit: new items and repeats of consumed ones")
+    func unreachablePositives() {
+        func event(_ user: String, _ item: String, _ t: Int64) -> Event {
+            Event(userID: user, itemID: item, type: "view", timestampMilliseconds: 1_700_000_000_000 + t)
+        }
+        // a, b new; a again for u2 reachable; a for u1 a repeat; c new; b for u2 reachable.
+        let events = [
+            event("u1", "a", 0), event("u1", "b", 1), event("u2", "a", 2), event("u1", "a", 3), event("u2", "c", 4),
+            event("u2", "b", 5),
+        ]
+        let results = PrequentialEvaluation.run(
+            models: [PopularityRecommender(schema: EventSchema(), halfLifeHours: nil)], events: events,
+            ratingRange: 0...5, options: PrequentialEvaluation.Options())
+        #expect(results[0].unreachableNewItem == 3)
+        #expect(results[0].unreachableRepeat == 1)
+        #expect(results[0].reachableRecall == 2.0 / 6.0)
+        #expect(results[0].hits <= 2)
+    }
+
     @Test("Biased MF's error on held-out synthetic ratings approaches the noise level")
     func biasedMFApproachesNoise() {
         var random = SeededRandom(seed: 5)

@@ -25,6 +25,11 @@ public struct PrequentialEvaluation {
         public var evaluatedKnown = 0
         public var hits = 0
         public var hitsKnown = 0
+        /// Positives no ranking can hit under this protocol: the item's first
+        /// appearance in the stream (no model has seen it), and an item the user
+        /// already consumed (left out of every list). The same for every model.
+        public var unreachableNewItem = 0
+        public var unreachableRepeat = 0
         public var ndcgSum = 0.0
         public var reciprocalRankSum = 0.0
         public var recommendedItems = Set<String>()
@@ -38,6 +43,10 @@ public struct PrequentialEvaluation {
         public var rolling: [(time: Int64, recall: Double)] = []
 
         public var recall: Double { evaluated > 0 ? Double(hits) / Double(evaluated) : 0 }
+        /// The Recall@N a perfect ranking would reach: the share of positives that can be hits.
+        public var reachableRecall: Double {
+            evaluated > 0 ? Double(evaluated - unreachableNewItem - unreachableRepeat) / Double(evaluated) : 0
+        }
         public var recallKnown: Double { evaluatedKnown > 0 ? Double(hitsKnown) / Double(evaluatedKnown) : 0 }
         public var ndcg: Double { evaluated > 0 ? ndcgSum / Double(evaluated) : 0 }
         public var mrr: Double { evaluated > 0 ? reciprocalRankSum / Double(evaluated) : 0 }
@@ -75,6 +84,11 @@ public struct PrequentialEvaluation {
                     let rank = ranked.firstIndex { $0.itemID == event.itemID }.map { $0 + 1 }
                     results[m].evaluated += 1
                     if !seen.isEmpty { results[m].evaluatedKnown += 1 }
+                    if !catalog.contains(event.itemID) {
+                        results[m].unreachableNewItem += 1
+                    } else if seen.contains(event.itemID) {
+                        results[m].unreachableRepeat += 1
+                    }
                     for item in ranked { results[m].recommendedItems.insert(item.itemID) }
                     if let rank {
                         results[m].hits += 1

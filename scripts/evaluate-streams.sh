@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prequential evaluation over four kinds of stream, one table each: movies
+# (ML-100K, ML-latest-small), news (the first 500,000 Globo clicks) and shopping
+# (the Taobao UserBehavior head, pv/fav/cart/buy as view/click/add_to_cart/purchase).
+# Each table says how many positives no ranking can hit (an item's first
+# appearance; a repeat of a consumed item), so that its figures can be read.
+#
+#   scripts/evaluate-streams.sh [MODELS]
+#   e.g. scripts/evaluate-streams.sh popularity,cooccurrence,bpr,hybrid
+# DATA (default ../shared/data) is where the datasets are; LIMIT caps every stream.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODELS=${1:-popularity,cooccurrence,bpr,hybrid}
+DATA=${DATA:-../shared/data}
+swift build -c release --product streamrec >/dev/null 2>&1 || swift build -c release --product streamrec
+BIN=$(swift build -c release --show-bin-path)/streamrec
+# Globo is cut at 500,000 clicks unless LIMIT says otherwise.
+GLOBO_LIMIT=${LIMIT:-500000}
+limit=()
+[ -n "${LIMIT:-}" ] && limit=(--limit "$LIMIT")
+
+evaluate() {
+  echo
+  "$BIN" evaluate --no-progress --models "$MODELS" "$@"
+}
+
+evaluate "$DATA/movielens-100k/u.data" "${limit[@]}"
+evaluate "$DATA/movielens-latest-small/ratings.csv" "${limit[@]}" \
+  --map user=userId,item=movieId,timestamp=timestamp,value=rating --type rating
+evaluate "$DATA/globo-news-clicks/clicks.csv.gz" --limit "$GLOBO_LIMIT" \
+  --map user=user_id,item=click_article_id,timestamp=click_timestamp --type click
+evaluate "$DATA/taobao-userbehavior-head/UserBehavior_head.csv" "${limit[@]}" \
+  --columns user,item,category,behavior,ts --map user=user,item=item,timestamp=ts,type=behavior,item.category=category \
+  --type-map pv=view,fav=click,cart=add_to_cart,buy=purchase
