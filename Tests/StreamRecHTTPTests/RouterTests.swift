@@ -88,6 +88,13 @@ import Testing
             try await client.execute(uri: "/v1/items/popular?trending=maybe", method: .get) { response in
                 #expect(response.status == .badRequest)
             }
+            for uri in ["/v1/users/u1/recommendations/stream?interval_ms=5", "/v1/users/u1/recommendations/stream?n=0"]
+            {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(Self.code(response) == "bad_request")
+                }
+            }
         }
     }
 
