@@ -29,13 +29,9 @@ struct EngineHTTP {
         return EngineHTTP(server: server, producer: events)
     }
 
-    /// `engine.http` as host and port, nil for `off`; a usage error otherwise, so
-    /// that commands can check it before connecting anywhere.
+    /// `engine.http` as host and port, nil for `off`; a malformed one throws
+    /// (exit 2), so that commands can check it before connecting anywhere.
     static func address(_ configuration: StreamRecConfiguration) throws -> (host: String, port: Int)? {
-        do {
-            return try APIServer.address(configuration.http.engineAddress, setting: "engine.http (--http)")
-        } catch {
-            throw CommandError.usage(error.description)
-        }
+        try APIServer.address(configuration.http.engineAddress, setting: "engine.http (--http)")
     }
 }

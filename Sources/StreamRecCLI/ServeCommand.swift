@@ -43,13 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let http { overrides.append(.init(path: "serve.http", value: http, origin: "--http")) }
         let context = try CommandContext(global, label: "serve", commandOverrides: overrides)
         let configuration = context.configuration
-        let address: (host: String, port: Int)?
-        do {
-            address = try APIServer.address(configuration.http.serveAddress, setting: "serve.http (--http)")
-        } catch {
-            throw CommandError.usage(error.description)
-        }
-        guard let address else { throw CommandError.usage("serve.http cannot be off: serving is all `serve` does") }
+        guard let address = try APIServer.address(configuration.http.serveAddress, setting: "serve.http (--http)")
+        else { throw CommandError.usage("serve.http cannot be off: serving is all `serve` does") }
         let topic = configuration.topics.recommendations
         let (_, metadata) = try await context.connectedAdmin()
         guard let partitions = metadata.topic(named: topic)?.partitions.map(\.id), !partitions.isEmpty else {

@@ -18,7 +18,7 @@ extension EngineLoop {
             lag[partition] = max(0, high - next)
             metrics.lag(lag[partition]!, partition: partition)
         }
-        for partition in stats.consumerLag.keys where lag[partition] == nil && !assigned.contains(partition) {
+        for partition in stats.consumerLag.keys where !assigned.contains(partition) {
             metrics.forgetLag(partition: partition)
         }
         stats.consumerLag = lag

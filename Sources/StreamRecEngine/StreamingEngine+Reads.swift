@@ -44,7 +44,7 @@ extension StreamingEngine {
     package func similarItems(to item: String, count: Int) async throws(EngineError) -> [ScoredItem]? {
         try await read { loop in
             let features = loop.state.features
-            return features.itemFeatures(item) == nil ? nil : features.similar(to: item, limit: count)
+            return features.holdsItem(item) ? features.similar(to: item, limit: count) : nil
         }
     }
 

@@ -156,6 +156,9 @@ extension FeatureStore {
             .map { ScoredItem(itemID: items.id(at: $0.row), score: $0.score, events: eventCount(of: $0.row)) }
     }
 
+    /// Whether the store has seen the item.
+    package func holdsItem(_ itemID: String) -> Bool { items.index(of: itemID) != nil }
+
     /// The rows ``similar(to:limit:)`` returns, with their scores, in no
     /// particular order: rankings that sum over them need neither the order nor
     /// the ids.
