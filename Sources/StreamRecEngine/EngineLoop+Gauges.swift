@@ -35,5 +35,6 @@ extension EngineLoop {
         let percentiles = latencies.percentiles([50, 99])
         stats.eventToPublishP50Milliseconds = percentiles?[0]
         stats.eventToPublishP99Milliseconds = percentiles?[1]
+        updateSharingFigures()
     }
 }

@@ -29,6 +29,13 @@ final class EngineLoop {
     let changelog: StateChangelog?
     /// Where the changelog is read from when a partition is restored.
     let clientConfiguration: KafkaClientConfiguration
+    /// Item state shared with the group's other instances; nil when the
+    /// configuration or the model rules it out.
+    let itemShare: ItemShare?
+    /// Partitions of the events topic, once the cluster said (for `auto` sharing).
+    var eventsPartitionCount = 0
+    /// Wall-clock time the last batch came out of `poll`, epoch milliseconds.
+    var batchTakenAtMilliseconds: Int64 = 0
     /// Users restored from the changelog, and the offset (of their partition)
     /// their state reaches: their events below it are not applied again.
     var restoredUpTo: [String: (partition: Int32, upTo: Int64)] = [:]
@@ -122,6 +129,9 @@ final class EngineLoop {
         }
         changelog = configuration.engine.changelog ? StateChangelog(topic: configuration.topics.changelog) : nil
         clientConfiguration = producerConfiguration.client
+        itemShare = try Self.itemShare(
+            configuration: configuration, sharesItemState: state.sharesItemState, client: clientConfiguration,
+            metrics: metrics, logger: logger)
         scheduler = RefreshScheduler(
             windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
         periodic = PeriodicRefresher(configuration: configuration.engine)
@@ -152,6 +162,7 @@ final class EngineLoop {
         }
         waitForCrashedPredecessor()
         try ensureChangelogTopic()
+        try startSharingIfAlways()
         try consumer.subscribe(topics: [configuration.topics.events])
         lastCheckpointAt = MonotonicClock.nanoseconds()
         logger.info("consuming \(configuration.topics.events) as group member; model \(configuration.model.name)")
@@ -160,7 +171,9 @@ final class EngineLoop {
                 try consumer.poll(maxMessages: configuration.engine.batchSize, timeout: pollTimeout())
             }
             batchReceivedAt = MonotonicClock.nanoseconds()
+            batchTakenAtMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             if let rebalanceFailure { throw rebalanceFailure }
+            try applySharedItems()
             for work in control.takeHandedOff() { work(self) }
             if !batch.isEmpty { try process(batch) }
             try publish(scheduler.due(now: MonotonicClock.nanoseconds()))
@@ -223,7 +236,7 @@ final class EngineLoop {
         let applyStart = MonotonicClock.nanoseconds()
         try bringIn(ingested)
         measureQuality(before: ingested.events, now: applyStart)
-        state.apply(ingested.events)
+        try apply(ingested, records: fresh)
         stats.decodeNanoseconds += applyStart - decodeStart
         stats.applyNanoseconds += MonotonicClock.nanoseconds() - applyStart
         advanceOffsets(past: fresh)
@@ -367,6 +380,7 @@ final class EngineLoop {
         try publish(scheduler.drain())
         try checkpoint(reason: "shutdown", final: true)
         try consumer.closeSync()
+        itemShare?.close()
         try producer.closeSync(timeout: .milliseconds(configuration.engine.shutdownTimeoutMilliseconds))
         publishStatistics()
         let final = stats

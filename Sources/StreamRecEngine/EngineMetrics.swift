@@ -9,6 +9,7 @@ package final class EngineMetrics {
     package static let batchSeconds = "streamrec_batch_processing_seconds"
     package static let eventToPublishSeconds = "streamrec_event_to_publish_seconds"
     package static let checkpointSeconds = "streamrec_checkpoint_seconds"
+    package static let itemShareStalenessSeconds = "streamrec_item_share_staleness_seconds"
 
     private var consumed: [Int32: Counter] = [:]
     private var applied: [Int32: Counter] = [:]
@@ -24,6 +25,19 @@ package final class EngineMetrics {
     let liveChecked = Counter(label: "streamrec_live_events_checked_total")
     let liveHitRate = Gauge(label: "streamrec_live_hit_rate")
     let liveRecall = Gauge(label: "streamrec_live_recall_at_10")
+    let itemShareStaleness = Timer(label: itemShareStalenessSeconds)
+    let itemEventsShared = Counter(label: "streamrec_item_share_events_published_total")
+    let itemShareBytes = Counter(label: "streamrec_item_share_bytes_published_total")
+    let itemEventsApplied = Counter(label: "streamrec_item_share_events_applied_total")
+    /// The share's totals last reported, for the counters' increments.
+    private var reportedShare = (events: 0, bytes: 0, applied: 0)
+
+    func itemShare(_ figures: ItemShareFigures) {
+        itemEventsShared.increment(by: Int64(figures.eventsPublished - reportedShare.events))
+        itemShareBytes.increment(by: Int64(figures.bytesPublished - reportedShare.bytes))
+        itemEventsApplied.increment(by: Int64(figures.eventsApplied - reportedShare.applied))
+        reportedShare = (figures.eventsPublished, figures.bytesPublished, figures.eventsApplied)
+    }
 
     func consumed(_ count: Int, partition: Int32) {
         counter(&consumed, "streamrec_events_consumed_total", partition).increment(by: Int64(count))

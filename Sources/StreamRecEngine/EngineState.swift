@@ -18,6 +18,8 @@ struct EngineState: Sendable {
     var userPartitions: [String: Int32] = [:]
     var recordsConsumed: Int64 = 0
     var eventsApplied: Int64 = 0
+    /// Where the item state stands in what instances share (``ItemShare``).
+    var sharedItems = SharedItemPositions()
 
     /// An empty state for `configuration`'s model.
     init(configuration: StreamRecConfiguration) throws(StreamRecError) {
@@ -62,6 +64,7 @@ struct EngineState: Sendable {
         userPartitions = checkpoint.userPartitions
         recordsConsumed = checkpoint.recordsConsumed
         eventsApplied = checkpoint.eventsApplied
+        sharedItems = checkpoint.sharedItems
     }
 
     /// Applies valid events in order to the feature store and to the model. An
@@ -80,6 +83,37 @@ struct EngineState: Sendable {
         eventsApplied += Int64(events.count)
     }
 
+    /// ``apply(_:)`` with the item side shared (``ItemSideSharing``): the store
+    /// logs, and the model and the store leave out the item side `sharing` skips.
+    mutating func apply(_ events: [Event], sharing: inout ItemSideSharing) {
+        if ownFeatures == nil {
+            model.learn(contentsOf: events, sharing: &sharing)
+        } else {
+            var modelSharing = ItemSideSharing(skip: sharing.skip, logging: false)
+            if events.count >= LargeBatch.minimumEvents {
+                Parallel.run(
+                    &ownFeatures, &model, { _ = $0!.apply(contentsOf: events, sharing: &sharing) },
+                    { $0.learn(contentsOf: events, sharing: &modelSharing) })
+            } else {
+                _ = ownFeatures!.apply(contentsOf: events, sharing: &sharing)
+                model.learn(contentsOf: events, sharing: &modelSharing)
+            }
+        }
+        eventsApplied += Int64(events.count)
+    }
+
+    /// Whether the model's item state can be shared between instances.
+    var sharesItemState: Bool { model.sharesItemState }
+
+    /// Applies the item side of other instances' events.
+    mutating func applyShared(_ events: [SharedItemEvent]) {
+        guard !events.isEmpty else { return }
+        if ownFeatures != nil {
+            for event in events { ownFeatures!.applyShared(event) }
+        }
+        model.applyShared(events)
+    }
+
     /// The user's top `count`, leaving out what they consumed when asked to. A user
     /// the model cannot rank yet gets the most popular items.
     func recommend(for user: String, count: Int, excludeConsumed: Bool) -> [Recommendation.Item] {
@@ -96,7 +130,7 @@ struct EngineState: Sendable {
             topic: topic, offsets: offsets, recordsConsumed: recordsConsumed, eventsApplied: eventsApplied,
             writtenAt: writtenAt, modelName: modelName, features: ownFeatures?.snapshot() ?? [],
             model: model.snapshot(),
-            storeGeneration: storeGeneration, userPartitions: userPartitions)
+            storeGeneration: storeGeneration, userPartitions: userPartitions, sharedItems: sharedItems)
     }
 
     // MARK: Users in and out of memory

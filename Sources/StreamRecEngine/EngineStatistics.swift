@@ -59,6 +59,18 @@ package struct EngineStatistics: Sendable, Equatable {
     package var eventToPublishP99Milliseconds: Double?
     /// Wall-clock time of the last durable checkpoint, epoch milliseconds.
     package var lastCheckpointAtMilliseconds: Int64?
+    /// Whether item state is shared with other instances now (`engine.share_item_state`).
+    package var sharingItemState = false
+    /// Events whose item side this instance published, and the bytes of those
+    /// records, in this run.
+    package var itemEventsShared = 0
+    package var itemShareBytes = 0
+    /// Events of other instances whose item side was applied here, in this run.
+    package var itemEventsApplied = 0
+    /// From an event taken off Kafka by its owner to its item side applied here,
+    /// over the last 2,000 records of other instances, in milliseconds.
+    package var itemStalenessP50Milliseconds: Double?
+    package var itemStalenessP99Milliseconds: Double?
 
     package init() {}
 }

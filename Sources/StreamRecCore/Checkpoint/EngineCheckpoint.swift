@@ -27,12 +27,15 @@ package struct EngineCheckpoint: Sendable, Equatable {
     /// The events partition of each user held in memory, so that the users of a
     /// partition another instance takes over can be let go.
     package var userPartitions: [String: Int32]
+    /// Where the state stands in the item side shared between instances.
+    package var sharedItems: SharedItemPositions
 
     package init(
         topic: String, offsets: [Int32: Int64], recordsConsumed: Int64, eventsApplied: Int64, writtenAt: Int64,
         modelName: String, features: [UInt8], model: [UInt8], storeGeneration: UInt64 = 0,
-        userPartitions: [String: Int32] = [:]
+        userPartitions: [String: Int32] = [:], sharedItems: SharedItemPositions = SharedItemPositions()
     ) {
+        self.sharedItems = sharedItems
         self.storeGeneration = storeGeneration
         self.userPartitions = userPartitions
         self.topic = topic
@@ -63,8 +66,9 @@ package struct EngineCheckpoint: Sendable, Equatable {
 
     static let kind = "CKPT"
     /// 2 added ``storeGeneration`` and ``userPartitions``; a version 1 file reads
-    /// as generation 0 with no partitions known.
-    static let version: UInt16 = 2
+    /// as generation 0 with no partitions known. 3 added ``sharedItems``, empty
+    /// in older files.
+    static let version: UInt16 = 3
 
     /// The checkpoint as one checksummed snapshot (``SnapshotEnvelope``).
     package func encoded() -> [UInt8] {
@@ -98,9 +102,11 @@ package struct EngineCheckpoint: Sendable, Equatable {
         head.write(UInt64(features.count))  // the features block's length; its bytes follow
         var modelLength = BinaryWriter()
         modelLength.write(UInt64(model.count))
+        var tail = BinaryWriter()
+        sharedItems.write(to: &tail)
         return SnapshotEnvelope.frame(
             kind: Self.kind, version: Self.version,
-            parts: [head.bytes, features, modelLength.bytes, model])
+            parts: [head.bytes, features, modelLength.bytes, model, tail.bytes])
     }
 
     /// Reads ``encoded()``; a corrupt or truncated file throws and yields nothing.
@@ -135,6 +141,7 @@ package struct EngineCheckpoint: Sendable, Equatable {
         modelName = try reader.readString()
         features = try reader.readBlock(UInt8.self)
         model = try reader.readBlock(UInt8.self)
+        sharedItems = version >= 3 ? try SharedItemPositions(reading: &reader) : SharedItemPositions()
         guard reader.remaining == 0 else { throw StreamRecError.snapshot("inconsistent checkpoint: trailing bytes") }
     }
 }

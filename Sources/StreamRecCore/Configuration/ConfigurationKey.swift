@@ -67,6 +67,9 @@ public struct ConfigurationKey: Sendable {
         .string(
             "topics.changelog", "STREAMREC_TOPIC_CHANGELOG", "per-user state changes, for handing partitions over",
             \.topics.changelog),
+        .string(
+            "topics.items", "STREAMREC_TOPIC_ITEMS", "the item side of events, shared between instances",
+            \.topics.items),
         .string("topics.directory", "STREAMREC_TOPICS_DIR", "folder of topic definition files", \.topics.directory),
         .string("consumer.group_id", "STREAMREC_GROUP_ID", "consumer group of the engine", \.consumer.groupID),
         .choice(
@@ -116,6 +119,10 @@ public struct ConfigurationKey: Sendable {
             "engine.changelog", "STREAMREC_CHANGELOG",
             "write user state changes to topics.changelog and restore taken-over partitions from it",
             \.engine.changelog),
+        .choice(
+            "engine.share_item_state", "STREAMREC_SHARE_ITEM_STATE",
+            "share item state through topics.items: auto (while other instances own partitions), true, false",
+            ["auto", "true", "false"], \.engine.shareItemState),
         .integer(
             "engine.checkpoint_events", "STREAMREC_CHECKPOINT_EVENTS", "most records between checkpoints",
             1...Int(Int32.max),

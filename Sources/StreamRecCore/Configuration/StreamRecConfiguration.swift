@@ -26,6 +26,9 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         /// The engine's state changes per user, from which another instance restores
         /// a partition it takes over. Created by the engine when missing.
         public var changelog = "streamrec.state.changelog"
+        /// The item side of events, shared between the instances of a group
+        /// (`engine.share_item_state`).
+        public var items = "streamrec.model.items"
         /// Folder of topic definition files applied by `streamrec topics apply`.
         public var directory = "topics"
     }
@@ -63,6 +66,10 @@ public struct StreamRecConfiguration: Sendable, Equatable {
         /// Write each user's state changes to `topics.changelog` at every checkpoint,
         /// and restore a partition taken over from another instance from it.
         public var changelog = true
+        /// Share item state with the other instances of the group through
+        /// `topics.items`: `auto` while this instance owns only some of the events
+        /// topic's partitions (others own the rest), `true` always, `false` never.
+        public var shareItemState = "auto"
         /// A checkpoint is written when this much time or `checkpointEvents` records
         /// have passed since the last one, whichever comes first.
         public var checkpointIntervalMilliseconds = 10_000

@@ -34,8 +34,8 @@ public struct FeatureStore: Sendable, Equatable {
     public let types: [String]
     private let typeIndex: [String: Int]
     /// Implicit weight per type column.
-    private let typeWeights: [Double]
-    private let ratingTypeSlot: Int?
+    let typeWeights: [Double]
+    let ratingTypeSlot: Int?
     let purchaseType: Int?
     let viewType: Int?
 
@@ -80,7 +80,9 @@ public struct FeatureStore: Sendable, Equatable {
     /// dropped by policy, or a type the schema does not know).
     @discardableResult
     public mutating func apply(_ event: Event) -> Bool {
-        withUnsafePointer(to: event) { apply($0, userHint: -1, itemHint: -1, neighbourUpdates: nil) }
+        withUnsafePointer(to: event) {
+            apply($0, userHint: -1, itemHint: -1, neighbourUpdates: nil, index: 0, sharing: nil)
+        }
     }
 
     /// Applies events in order, with the same result as applying them one by one.
@@ -100,9 +102,20 @@ public struct FeatureStore: Sendable, Equatable {
         events.withUnsafeBufferPointer { apply(buffer: $0) }
     }
 
-    private mutating func apply(buffer events: UnsafeBufferPointer<Event>) -> Int {
+    /// ``apply(contentsOf:)`` sharing the item side (``ItemSideSharing``): events it
+    /// marks skipped update only their user, and the item side of the others is logged.
+    @discardableResult
+    public mutating func apply(contentsOf events: [Event], sharing: inout ItemSideSharing) -> Int {
+        withUnsafeMutablePointer(to: &sharing) { sharing in
+            events.withUnsafeBufferPointer { apply(buffer: $0, sharing: sharing) }
+        }
+    }
+
+    private mutating func apply(
+        buffer events: UnsafeBufferPointer<Event>, sharing: UnsafeMutablePointer<ItemSideSharing>? = nil
+    ) -> Int {
         let held = HeldNeighbourUpdates(neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeld))
-        let applied = apply(buffer: events, neighbourUpdates: held.batch)
+        let applied = apply(buffer: events, neighbourUpdates: held.batch, sharing: sharing)
         applyHeld(held, onTwoThreads: false)
         return applied
     }
@@ -112,10 +125,12 @@ public struct FeatureStore: Sendable, Equatable {
     /// is read or changed again. Those are most of a large batch's work, and they
     /// can be spread over two threads: a caller that runs this alongside other work
     /// (the hybrid's factor model) then gives them both cores.
-    mutating func applyHoldingNeighbourUpdates(contentsOf events: [Event]) -> HeldNeighbourUpdates {
+    mutating func applyHoldingNeighbourUpdates(
+        contentsOf events: [Event], sharing: UnsafeMutablePointer<ItemSideSharing>? = nil
+    ) -> HeldNeighbourUpdates {
         let held = HeldNeighbourUpdates(
             neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeldForTwoThreads))
-        _ = events.withUnsafeBufferPointer { apply(buffer: $0, neighbourUpdates: held.batch) }
+        _ = events.withUnsafeBufferPointer { apply(buffer: $0, neighbourUpdates: held.batch, sharing: sharing) }
         return held
     }
 
@@ -139,7 +154,8 @@ public struct FeatureStore: Sendable, Equatable {
     /// known only now; apply. A cache miss then overlaps the work on other events
     /// instead of stalling it.
     private mutating func apply(
-        buffer events: UnsafeBufferPointer<Event>, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+        buffer events: UnsafeBufferPointer<Event>, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?,
+        sharing: UnsafeMutablePointer<ItemSideSharing>?
     ) -> Int {
         let window = 16
         let stages = 4
@@ -188,7 +204,7 @@ public struct FeatureStore: Sendable, Equatable {
                     let hint = hints[ring(applying, index)]
                     if apply(
                         events.baseAddress! + index, userHint: hint.user, itemHint: hint.item,
-                        neighbourUpdates: neighbourUpdates)
+                        neighbourUpdates: neighbourUpdates, index: index, sharing: sharing)
                     {
                         applied += 1
                     }
@@ -243,9 +259,11 @@ public struct FeatureStore: Sendable, Equatable {
     /// Applies the event at `event`: a pointer, because an `Event` passed by value
     /// from a buffer was copied (its dictionaries retained and released) per call.
     /// Co-occurrence updates go to `neighbourUpdates` when given, else straight to the tables.
+    /// `sharing`, when given, may skip the item side of the batch's event `index`, and logs it otherwise.
     private mutating func apply(
         _ event: UnsafePointer<Event>, userHint: Int32, itemHint: Int32,
-        neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+        neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?,
+        index: Int, sharing: UnsafeMutablePointer<ItemSideSharing>?
     ) -> Bool {
         guard let type = typeSlot(event.pointee.type) else {
             statistics.unknownTypes += 1
@@ -283,9 +301,18 @@ public struct FeatureStore: Sendable, Equatable {
             // Only similarity reads co-occurrence counts: without it, neither is kept.
             cooccurrence: settings.cooccurrence ? cooccurrenceDecay.factor(at: time) : 0)
         updateUser(user, type: type, stored: weight * decay.user, time: time)
-        updateItem(item, type: type, weight: weight, decay: decay, time: time, event: event, user: user)
+        let itemSide = !(sharing?.pointee.skips(index) ?? false)
+        let newUser = updateItem(
+            item, type: type, weight: weight, decay: decay, time: time, event: event, user: user, itemSide: itemSide)
+        guard itemSide else {
+            userTable.recordRecent(user, item: item, time: time)
+            return true
+        }
+        sharing?.pointee.log?.begin(event: index, newUser: newUser)
         if settings.cooccurrence {
-            recordCooccurrence(user: user, item: item, stored: decay.cooccurrence, neighbourUpdates: neighbourUpdates)
+            recordCooccurrence(
+                user: user, item: item, stored: decay.cooccurrence, neighbourUpdates: neighbourUpdates,
+                sharing: sharing)
         }
         userTable.recordRecent(user, item: item, time: time)
         return true
@@ -293,7 +320,7 @@ public struct FeatureStore: Sendable, Equatable {
 
     /// The count column of an event type. A scan beats hashing for a handful of types.
     @inline(__always)
-    private func typeSlot(_ type: String) -> Int? {
+    func typeSlot(_ type: String) -> Int? {
         if types.count <= 16 { return types.firstIndex(of: type) }
         return typeIndex[type]
     }
@@ -310,7 +337,7 @@ public struct FeatureStore: Sendable, Equatable {
     }
 
     /// Forward-decay multipliers of one event's time.
-    private struct Factors {
+    struct Factors {
         var user: Double
         var popularity: Double
         var trending: Double
@@ -334,15 +361,38 @@ public struct FeatureStore: Sendable, Equatable {
         }
     }
 
+    /// Updates the item and what the user keeps of it (consumed items, category
+    /// affinity). Without `itemSide` the item's own state is left as it is: another
+    /// instance's share brought it already. Returns whether the user is new to the item.
     private mutating func updateItem(
-        _ item: Int32, type: Int, weight: Double, decay: Factors, time: Int64, event: UnsafePointer<Event>, user: Int32
-    ) {
+        _ item: Int32, type: Int, weight: Double, decay: Factors, time: Int64, event: UnsafePointer<Event>,
+        user: Int32, itemSide: Bool
+    ) -> Bool {
+        let i = Int(item)
+        let newUser = userTable.recordConsumed(user, item: item)
+        if itemSide { countItemEvent(item, type: type, weight: weight, decay: decay, time: time, newUser: newUser) }
+        // One pass over the (small) attribute dictionary instead of a hashed lookup per name.
+        for (name, attribute) in event.pointee.item {
+            if name == "category", let category = Self.categoryName(attribute) {
+                let index = setCategory(of: i, to: category)
+                userTable.addCategory(user, category: index, stored: weight * decay.user)
+            } else if itemSide, case .number(let value) = attribute,
+                let a = settings.numericAttributes.firstIndex(of: name)
+            {
+                setAttribute(a, of: i, to: value)
+            }
+        }
+        return newUser
+    }
+
+    /// The item's counters, decayed sums and distinct users, for one event.
+    @inline(__always)
+    mutating func countItemEvent(_ item: Int32, type: Int, weight: Double, decay: Factors, time: Int64, newUser: Bool) {
         let i = Int(item)
         itemTable.counts[i * types.count + type] &+= 1
         let popularity = weight * decay.popularity
         let trending = weight * decay.trending
         let occurrence = decay.cooccurrence
-        let newUser = userTable.recordConsumed(user, item: item)
         itemTable.records.withUnsafeMutableBufferPointer { records in
             records[i].popularity += popularity
             records[i].trending += trending
@@ -350,19 +400,19 @@ public struct FeatureStore: Sendable, Equatable {
             records[i].lastSeen = max(records[i].lastSeen, time)
             if newUser { records[i].distinctUsers &+= 1 }
         }
-        // One pass over the (small) attribute dictionary instead of a hashed lookup per name.
-        for (name, attribute) in event.pointee.item {
-            if name == "category", let category = Self.categoryName(attribute) {
-                let known = itemTable.records[i].category
-                let index =
-                    known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
-                itemTable.records[i].category = index
-                userTable.addCategory(user, category: index, stored: weight * decay.user)
-            } else if case .number(let value) = attribute, let a = settings.numericAttributes.firstIndex(of: name) {
-                itemTable.attributes[i * itemTable.attributeCount + a] = value
-                attributeStatistics[a].add(value)
-            }
-        }
+    }
+
+    /// Sets the item's category and returns its index.
+    mutating func setCategory(of i: Int, to category: String) -> Int32 {
+        let known = itemTable.records[i].category
+        let index = known >= 0 && categories.id(at: known) == category ? known : categories.intern(category).index
+        itemTable.records[i].category = index
+        return index
+    }
+
+    mutating func setAttribute(_ a: Int, of i: Int, to value: Double) {
+        itemTable.attributes[i * itemTable.attributeCount + a] = value
+        attributeStatistics[a].add(value)
     }
 
     /// The hour of day (UTC) and weekday (Monday = 0) of an event time.
@@ -384,13 +434,15 @@ public struct FeatureStore: Sendable, Equatable {
 
     /// Pairs the item with the user's most recent other items, both ways.
     private mutating func recordCooccurrence(
-        user: Int32, item: Int32, stored: Double, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+        user: Int32, item: Int32, stored: Double, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?,
+        sharing: UnsafeMutablePointer<ItemSideSharing>?
     ) {
         let base = Int(user) * userTable.recentCapacity
         var paired = 0
         for k in 0..<Int(userTable.records[Int(user)].recentCount) where paired < settings.cooccurrenceWindow {
             let other = userTable.recent[base + k].item
             if other == item { continue }
+            sharing?.pointee.log?.pair(other)
             if let neighbourUpdates {
                 if neighbourUpdates.pointee.count + 2 > neighbourUpdates.pointee.capacity {
                     neighbourUpdates.pointee.flush(into: &itemTable)
@@ -409,7 +461,7 @@ public struct FeatureStore: Sendable, Equatable {
     /// exponents of forward decay never near Double's range.
     /// Held co-occurrence updates are applied first: they were weighed against
     /// the old landmark.
-    private mutating func renormalizeIfNeeded(neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?) {
+    mutating func renormalizeIfNeeded(neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?) {
         if userDecay.needsRenormalization(at: now) {
             let factor = userDecay.moveLandmark(to: now)
             for k in userTable.records.indices { userTable.records[k].decayed *= factor }

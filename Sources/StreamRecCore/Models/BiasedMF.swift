@@ -74,4 +74,8 @@ public struct BiasedMF: Recommender {
     public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         state.rank(user: user, count: count, excluding: excluded, withBias: ranksWithBias, sorted: false)
     }
+
+    public mutating func applyShared(_ events: [SharedItemEvent]) {
+        state.addItems(of: events)
+    }
 }

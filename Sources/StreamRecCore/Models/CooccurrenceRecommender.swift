@@ -31,9 +31,21 @@ public struct CooccurrenceRecommender: Recommender {
         store.apply(contentsOf: events)
     }
 
+    public var sharesItemState: Bool { true }
+
+    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        store.apply(contentsOf: events, sharing: &sharing)
+    }
+
+    public mutating func applyShared(_ events: [SharedItemEvent]) {
+        for event in events { store.applyShared(event) }
+    }
+
     /// ``learn(contentsOf:)`` in the two steps of ``FeatureStore/applyHoldingNeighbourUpdates(contentsOf:)``.
-    mutating func learnHoldingNeighbourUpdates(contentsOf events: [Event]) -> HeldNeighbourUpdates {
-        store.applyHoldingNeighbourUpdates(contentsOf: events)
+    mutating func learnHoldingNeighbourUpdates(
+        contentsOf events: [Event], sharing: UnsafeMutablePointer<ItemSideSharing>? = nil
+    ) -> HeldNeighbourUpdates {
+        store.applyHoldingNeighbourUpdates(contentsOf: events, sharing: sharing)
     }
 
     mutating func applyHeld(_ held: consuming HeldNeighbourUpdates) {

@@ -76,6 +76,39 @@ public struct HybridRecommender: Recommender {
         mapNewItems()
     }
 
+    /// The co-occurrence signal and popularity are shared; the factor model's
+    /// item rows are added for shared items, so that every signal knows every item.
+    public var sharesItemState: Bool { true }
+
+    /// ``learn(contentsOf:)`` with the co-occurrence signal (which keeps the store)
+    /// logging the item side, and popularity skipping what `sharing` skips.
+    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        guard events.count >= LargeBatch.minimumEvents else {
+            base.learn(contentsOf: events)
+            cooccurrence.learn(contentsOf: events, sharing: &sharing)
+            popularity.learn(contentsOf: events, sharing: &sharing)
+            mapNewItems()
+            return
+        }
+        var held: HeldNeighbourUpdates?
+        // Only the co-occurrence thread touches `sharing`.
+        withUnsafeMutablePointer(to: &sharing) { shared in
+            Parallel.run(
+                &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events, sharing: shared) },
+                { $0.learn(contentsOf: events) })
+        }
+        if let held = held.take() { cooccurrence.applyHeld(held) }
+        popularity.learn(contentsOf: events, sharing: &sharing)
+        mapNewItems()
+    }
+
+    public mutating func applyShared(_ events: [SharedItemEvent]) {
+        base.applyShared(events)
+        cooccurrence.applyShared(events)
+        popularity.applyShared(events)
+        mapNewItems()
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         if let factors = base as? any FactorRanked, baseRows.isComplete, popularityRows.isComplete {
             return recommendByRow(for: user, count: count, excluding: excluded, factors: factors)

@@ -101,3 +101,9 @@ struct RecencyList: Sendable, Equatable {
         newest = item
     }
 }
+
+extension ISGD {
+    public mutating func applyShared(_ events: [SharedItemEvent]) {
+        state.addItems(of: events)
+    }
+}

@@ -37,6 +37,12 @@ public struct LatentFactors: Sendable, Equatable {
         Self.row(id, &items, &itemFactors, &itemBias, seed: seed, stream: 2, scale: initScale)
     }
 
+    /// Gives each item of other instances' events a row, as learning them would:
+    /// a hybrid blends signals over the items every signal knows.
+    public mutating func addItems(of events: [SharedItemEvent]) {
+        for event in events { _ = item(event.itemID) }
+    }
+
     /// Interns `id` on one side and gives a new entity its row, drawn from
     /// (seed, side, row index).
     private static func row(

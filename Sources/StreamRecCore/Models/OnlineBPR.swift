@@ -91,4 +91,8 @@ public struct OnlineBPR: Recommender {
     public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         state.rank(user: user, count: count, excluding: excluded, withBias: ranksWithBias, sorted: false)
     }
+
+    public mutating func applyShared(_ events: [SharedItemEvent]) {
+        state.addItems(of: events)
+    }
 }

@@ -46,6 +46,18 @@ public struct PopularityRecommender: Recommender {
         }
     }
 
+    public var sharesItemState: Bool { true }
+
+    /// Popularity is all item side: the events `sharing` skips are left out.
+    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        guard !sharing.skip.isEmpty else { return learn(contentsOf: events) }
+        learn(contentsOf: events.indices.filter { !sharing.skip[$0] }.map { events[$0] })
+    }
+
+    public mutating func applyShared(_ events: [SharedItemEvent]) {
+        learn(contentsOf: events.map(\.itemEvent))
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         ranked(count: count, excluding: excluded, sorted: true)
     }

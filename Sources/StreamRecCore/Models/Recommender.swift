@@ -44,6 +44,18 @@ public protocol Recommender: Sendable {
     /// The whole model as a versioned, checksummed snapshot: equal state gives equal
     /// bytes. ``ModelCatalog/restore(_:snapshot:schema:features:settings:)`` reads it back.
     func snapshot() -> [UInt8]
+
+    /// Whether instances of the model can share item state (`engine.share_item_state`):
+    /// learn with ``learn(contentsOf:sharing:)`` and apply the others' item side
+    /// with ``applyShared(_:)``.
+    var sharesItemState: Bool { get }
+
+    /// ``learn(contentsOf:)``, leaving out the item side of the events `sharing`
+    /// skips and logging the others' into it when the model keeps the feature store.
+    mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing)
+
+    /// Applies the item side of events other instances learned.
+    mutating func applyShared(_ events: [SharedItemEvent])
 }
 
 extension Recommender {
@@ -64,4 +76,12 @@ extension Recommender {
     public mutating func learn(contentsOf events: [Event]) {
         for event in events { learn(event) }
     }
+
+    public var sharesItemState: Bool { false }
+
+    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        learn(contentsOf: events)
+    }
+
+    public mutating func applyShared(_ events: [SharedItemEvent]) {}
 }

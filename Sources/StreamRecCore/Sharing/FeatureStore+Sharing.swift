@@ -1,0 +1,62 @@
+extension FeatureStore {
+    /// Applies the item side of another instance's event: the same counters,
+    /// decayed sums, attributes and co-occurrence pairs as its owner applied, and
+    /// nothing of its user. Returns false for a type the schema does not know.
+    ///
+    /// Lateness was judged by the owner: an event it applied is applied here.
+    @discardableResult
+    public mutating func applyShared(_ event: SharedItemEvent) -> Bool {
+        guard let type = typeSlot(event.type) else { return false }
+        let time = event.timestampMilliseconds
+        if time > now {
+            now = time
+            renormalizeIfNeeded(neighbourUpdates: nil)
+        }
+        let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.value ?? 1)
+        let item = items.intern(event.itemID).index
+        itemTable.ensure(item)
+        let cooccurrence = settings.cooccurrence ? cooccurrenceDecay.factor(at: time) : 0
+        let decay = Factors(
+            user: 0, popularity: popularityDecay.factor(at: time), trending: trendingDecay.factor(at: time),
+            cooccurrence: cooccurrence)
+        countItemEvent(item, type: type, weight: weight, decay: decay, time: time, newUser: event.newUser)
+        let i = Int(item)
+        if let category = event.category { _ = setCategory(of: i, to: category) }
+        for (name, value) in event.attributes {
+            if let a = settings.numericAttributes.firstIndex(of: name) { setAttribute(a, of: i, to: value) }
+        }
+        guard settings.cooccurrence else { return true }
+        for other in event.paired {
+            let neighbour = items.intern(other).index
+            itemTable.ensure(neighbour)
+            itemTable.addNeighbour(item, neighbour, stored: cooccurrence)
+            itemTable.addNeighbour(neighbour, item, stored: cooccurrence)
+        }
+        return true
+    }
+
+    /// The logged item side of `events` (the batch the log was filled from), with
+    /// ids, each with the offset `offsets` gives its event.
+    public func sharedItemEvents(
+        _ log: ItemSideLog, of events: [Event], offsets: (Int) -> Int64
+    ) -> [SharedItemEvent] {
+        log.entries.map { entry in
+            let event = events[Int(entry.event)]
+            var category: String?
+            var attributes: [String: Double] = [:]
+            for (name, attribute) in event.item {
+                if name == "category" {
+                    category = Self.categoryName(attribute)
+                } else if case .number(let value) = attribute, settings.numericAttributes.contains(name) {
+                    attributes[name] = value
+                }
+            }
+            let start = Int(entry.pairedStart)
+            return SharedItemEvent(
+                offset: offsets(Int(entry.event)), itemID: event.itemID, type: event.type,
+                timestampMilliseconds: event.timestampMilliseconds, value: event.value, newUser: entry.newUser,
+                category: category, attributes: attributes,
+                paired: log.paired[start..<start + Int(entry.pairedCount)].map { items.id(at: $0) })
+        }
+    }
+}

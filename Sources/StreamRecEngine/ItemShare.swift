@@ -1,0 +1,246 @@
+import Foundation
+import Logging
+import StreamRecCore
+import StreamRecKafka
+
+/// Item state shared between the instances of one consumer group through
+/// `topics.items` (`engine.share_item_state`).
+///
+/// Events are keyed by user, so each instance learns items only from its own
+/// partitions' users. Each instance therefore publishes the item side of the
+/// events it learns (``SharedItemRecord``: one per events partition and batch, on
+/// the item topic's partition of that events partition, in offset order) and
+/// applies every record whose events its item state lacks. The state's
+/// ``SharedItemPositions/watermarks`` say which those are: per events partition,
+/// the offset below which every event's item side is held, whoever learned it.
+/// Records already held (this instance's own, another's sent twice after a crash)
+/// are skipped event by event; an event learned here whose item side another
+/// instance's share brought first (the partition moved here, or this instance
+/// restarted behind what it had shared) updates only its user. The positions
+/// travel in the checkpoint with the state, so each event's item side is applied
+/// once per instance, across crashes and restarts.
+final class ItemShare {
+    enum Mode: String {
+        case auto
+        case always = "true"
+        case never = "false"
+    }
+
+    let mode: Mode
+    let topic: String
+    /// This instance, as records name their origin.
+    let origin: String
+    private let client: KafkaClientConfiguration
+    private let logger: Logger
+    private var reader: KafkaConsumer?
+    /// Whether this instance publishes and applies shared item state now.
+    private(set) var active = false
+    private var topicPartitions: Int32 = 0
+    /// Set when the item topic must be read to its end before the next batch is
+    /// learned: when sharing starts, and when partitions arrive from another instance.
+    var needsCatchUp = false
+    private(set) var figures = ItemShareFigures()
+    private let metrics: EngineMetrics
+
+    /// Most events per record: a record stays far below `kafka.max_record_bytes`.
+    static let eventsPerRecord = 4_096
+
+    init(
+        mode: Mode, topic: String, origin: String, client: KafkaClientConfiguration, metrics: EngineMetrics,
+        logger: Logger
+    ) {
+        self.metrics = metrics
+        self.mode = mode
+        self.topic = topic
+        self.origin = origin
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Whether sharing should run with this assignment: `auto` shares while other
+    /// instances own some of the partitions.
+    func wanted(owned: Int, of total: Int) -> Bool {
+        switch mode {
+        case .always: true
+        case .never: false
+        case .auto: owned > 0 && owned < total
+        }
+    }
+
+    /// Starts reading the item topic from `positions` (from its start where it has
+    /// none); the caller then catches up before learning more events.
+    func activate(positions: [Int32: Int64]) throws {
+        guard !active else { return }
+        let admin = try KafkaAdmin(configuration: client, logger: logger)
+        guard let metadata = try admin.metadataSync().topic(named: topic), !metadata.partitions.isEmpty else {
+            throw EngineError(
+                """
+                engine.share_item_state needs the topic '\(topic)' (topics.items): create it with \
+                `streamrec topics apply`, or set engine.share_item_state: false
+                """)
+        }
+        topicPartitions = Int32(metadata.partitions.count)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(client: client, groupID: "streamrec-item-share"), logger: logger)
+        try consumer.assign(
+            (0..<topicPartitions).map { partition in
+                KafkaTopicPartitionOffset(
+                    KafkaTopicPartition(topic: topic, partition: partition),
+                    offset: positions[partition].map { KafkaOffset($0) } ?? .beginning)
+            })
+        reader = consumer
+        active = true
+        needsCatchUp = true
+        logger.info("sharing item state through \(topic) (\(topicPartitions) partitions) as \(origin)")
+    }
+
+    /// Stops publishing and reading; the positions stay in the state.
+    func deactivate() {
+        guard active else { return }
+        try? reader?.closeSync()
+        reader = nil
+        active = false
+        needsCatchUp = false
+        logger.info("item state no longer shared: this instance owns every partition")
+    }
+
+    /// Per event, whether its item side is held already (below its partition's
+    /// watermark); empty when none is, the usual case.
+    static func skips(_ positions: [IngestedBatch.Position], watermarks: [Int32: Int64]) -> [Bool] {
+        guard
+            positions.contains(where: { position in
+                watermarks[position.partition].map { position.offset < $0 } ?? false
+            })
+        else { return [] }
+        return positions.map { position in watermarks[position.partition].map { position.offset < $0 } ?? false }
+    }
+
+    /// Moves the watermarks past `records`, learned here (dead letters have no item side).
+    static func advance(_ watermarks: inout [Int32: Int64], past records: [KafkaConsumerMessage]) {
+        for record in records where record.offset + 1 > watermarks[record.partition, default: 0] {
+            watermarks[record.partition] = record.offset + 1
+        }
+    }
+
+    /// Sends the item side of a learned batch, one record per events partition
+    /// (more for a long run), to that partition's place in the item topic.
+    func publish(
+        _ events: [SharedItemEvent], partitions: [Int32], takenAtMilliseconds: Int64, producer: KafkaProducer,
+        whileFull: () throws(KafkaError) -> Void
+    ) throws(KafkaError) {
+        guard active, !events.isEmpty else { return }
+        var byPartition: [Int32: [SharedItemEvent]] = [:]
+        for (event, partition) in zip(events, partitions) { byPartition[partition, default: []].append(event) }
+        for (partition, events) in byPartition.sorted(by: { $0.key < $1.key }) {
+            for start in stride(from: 0, to: events.count, by: Self.eventsPerRecord) {
+                let record = SharedItemRecord(
+                    partition: partition, origin: origin, takenAtMilliseconds: takenAtMilliseconds,
+                    events: Array(events[start..<min(start + Self.eventsPerRecord, events.count)]))
+                let value = record.encoded()
+                try producer.sendSync(
+                    topic: topic, partition: partition % topicPartitions, key: Array("\(partition)".utf8),
+                    value: value, whileFull: whileFull)
+                figures.recordsPublished += 1
+                figures.bytesPublished += value.count
+            }
+            figures.eventsPublished += events.count
+        }
+    }
+
+    /// Applies what the item topic holds beyond the state's positions, without
+    /// waiting; returns the records read.
+    @discardableResult
+    func drain(into state: inout EngineState) throws -> Int {
+        guard active, let reader else { return 0 }
+        var read = 0
+        while true {
+            let batch = try reader.poll(maxMessages: 1_000, timeout: .zero)
+            if batch.isEmpty { return read }
+            try apply(batch, to: &state)
+            read += batch.count
+        }
+    }
+
+    /// Reads the item topic to its end as of now, so that the item state holds
+    /// everything shared before this instance learns more (a new instance, one
+    /// given partitions, one that lost its state).
+    func catchUp(into state: inout EngineState, stallTimeout: Duration = .seconds(30)) throws {
+        guard active, let reader else { return }
+        needsCatchUp = false
+        let started = MonotonicClock.nanoseconds()
+        var ends: [Int32: Int64] = [:]
+        for partition in 0..<topicPartitions {
+            let (_, high) = try reader.watermarks(of: KafkaTopicPartition(topic: topic, partition: partition))
+            if high > state.sharedItems.positions[partition, default: 0] { ends[partition] = high }
+        }
+        let before = figures.eventsApplied
+        var lastProgress = ContinuousClock.now
+        while ends.contains(where: { state.sharedItems.positions[$0.key, default: 0] < $0.value }) {
+            let batch = try reader.poll(maxMessages: 1_000, timeout: .milliseconds(100))
+            if batch.isEmpty {
+                guard ContinuousClock.now - lastProgress < stallTimeout else {
+                    throw EngineError("reading \(topic): no record for \(stallTimeout) before its end")
+                }
+                continue
+            }
+            lastProgress = ContinuousClock.now
+            try apply(batch, to: &state)
+        }
+        let milliseconds = (MonotonicClock.nanoseconds() - started) / 1_000_000
+        logger.info(
+            "item state caught up with \(topic): \(figures.eventsApplied - before) shared events applied in \(milliseconds) ms"
+        )
+    }
+
+    private func apply(_ batch: [KafkaConsumerMessage], to state: inout EngineState) throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for message in batch {
+            state.sharedItems.positions[message.partition] = message.offset + 1
+            guard let value = message.value else { continue }
+            let record: SharedItemRecord
+            do {
+                record = try SharedItemRecord(decoding: Array(value))
+            } catch {
+                throw EngineError(
+                    """
+                    \(topic)[\(message.partition)]@\(message.offset) cannot be read (\(error.message)): the item \
+                    state would miss its events. Repair the topic, or set engine.share_item_state: false
+                    """)
+            }
+            let held = state.sharedItems.watermarks[record.partition, default: 0]
+            guard record.end > held else {
+                figures.eventsAlreadyHeld += record.events.count
+                continue
+            }
+            let fresh = record.events.first!.offset >= held ? record.events : record.events.filter { $0.offset >= held }
+            figures.eventsAlreadyHeld += record.events.count - fresh.count
+            state.applyShared(fresh)
+            state.sharedItems.watermarks[record.partition] = record.end
+            figures.eventsApplied += fresh.count
+            if record.origin != origin {
+                let milliseconds = max(0, now - record.takenAtMilliseconds)
+                figures.staleness.add(milliseconds: Double(milliseconds))
+                metrics.itemShareStaleness.recordMilliseconds(milliseconds)
+            }
+        }
+    }
+
+    func close() {
+        try? reader?.closeSync()
+        reader = nil
+    }
+}
+
+/// What sharing item state has done in this run, for statistics and metrics.
+struct ItemShareFigures {
+    var eventsPublished = 0
+    var recordsPublished = 0
+    var bytesPublished = 0
+    /// Events of other instances (or of this one before a restart) applied from the topic.
+    var eventsApplied = 0
+    /// Events read whose item side the state held already.
+    var eventsAlreadyHeld = 0
+    /// From an event being taken off Kafka by its owner to its item side being
+    /// applied here, in milliseconds.
+    var staleness = LatencyWindow(capacity: 2_000)
+}
