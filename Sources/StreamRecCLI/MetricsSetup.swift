@@ -18,6 +18,7 @@ enum MetricsSetup {
         ]
         factory.durationHistogramBuckets = [
             EngineMetrics.batchSeconds: fine, EngineMetrics.eventToPublishSeconds: fine,
+            EngineMetrics.itemShareStalenessSeconds: fine,
         ]
         MetricsSystem.bootstrap(factory)
     }

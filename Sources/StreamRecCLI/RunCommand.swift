@@ -124,9 +124,16 @@ struct RunCommand: AsyncParsableCommand {
         // An unknown model or a malformed address is a usage error: report it
         // before connecting anywhere.
         _ = try EngineHTTP.address(configuration)
-        _ = try ModelCatalog.make(
+        let model = try ModelCatalog.make(
             configuration.model.name, schema: configuration.events,
             features: configuration.features, settings: configuration.model.settings)
+        if configuration.engine.shareItemState == "true", !model.sharesItemState {
+            throw CommandError.usage(
+                """
+                engine.share_item_state: true needs a model whose item state can be shared (hybrid, cooccurrence, \
+                popularity); model.name is '\(configuration.model.name)': change one of them
+                """)
+        }
 
         let (_, metadata) = try await context.connectedAdmin()
         let topics = Set(metadata.topics.map(\.name))

@@ -23,6 +23,8 @@ extension EngineLoop {
         pruneRestoredUsers()
         guard recordsSinceCheckpoint > 0 || stateChangedSinceCheckpoint, !writer.isBusy else { return }
         let timeout = Duration.milliseconds(final ? configuration.engine.shutdownTimeoutMilliseconds : 5_000)
+        // Item factor deltas learned so far go out with the output they belong to.
+        try shareFactors()
         // Changed users go to the changelog first: the flush below acknowledges them
         // with the output, before the offsets that include them are committed.
         if let changelog {

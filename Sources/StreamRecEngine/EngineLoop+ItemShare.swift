@@ -8,7 +8,7 @@ extension EngineLoop {
     /// model's item state cannot be shared (`auto`); `true` with such a model fails.
     static func itemShare(
         configuration: StreamRecConfiguration, sharesItemState: Bool, client: KafkaClientConfiguration,
-        metrics: EngineMetrics, logger: Logger
+        stateDirectory: String, metrics: EngineMetrics, logger: Logger
     ) throws -> ItemShare? {
         let mode = ItemShare.Mode(rawValue: configuration.engine.shareItemState) ?? .auto
         guard mode != .never else { return nil }
@@ -23,9 +23,7 @@ extension EngineLoop {
             return nil
         }
         let instance = configuration.consumer.instanceID
-        let origin =
-            instance.isEmpty
-            ? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)" : instance
+        let origin = instance.isEmpty ? try StateDirectoryIdentity.read(in: stateDirectory) : instance
         return ItemShare(
             mode: mode, topic: configuration.topics.items, origin: origin, client: client, metrics: metrics,
             logger: logger)
@@ -35,7 +33,7 @@ extension EngineLoop {
     /// joined, and the item state catches up with the topic first.
     func startSharingIfAlways() throws {
         guard let itemShare, itemShare.mode == .always else { return }
-        try itemShare.activate(positions: state.sharedItems.positions)
+        try itemShare.activate(positions: state.sharedItems.positions, eventsTopic: configuration.topics.events)
         try itemShare.catchUp(into: &state)
         stateChangedSinceCheckpoint = true
     }
@@ -49,7 +47,7 @@ extension EngineLoop {
         let wanted = itemShare.wanted(owned: assigned.count, of: max(eventsPartitionCount, assigned.count))
         if wanted, !itemShare.active {
             do {
-                try itemShare.activate(positions: state.sharedItems.positions)
+                try itemShare.activate(positions: state.sharedItems.positions, eventsTopic: configuration.topics.events)
             } catch {
                 rebalanceFailure = error as? EngineError ?? EngineError("cannot start sharing item state: \(error)")
             }
@@ -89,6 +87,13 @@ extension EngineLoop {
             logging: itemShare.active)
         state.apply(ingested.events, sharing: &sharing)
         ItemShare.advance(&state.sharedItems.watermarks, past: records)
+        if itemShare.active {
+            var last: Int32 = -1
+            for position in ingested.positions where position.partition != last {
+                factorPartitions.insert(position.partition)
+                last = position.partition
+            }
+        }
         guard let log = sharing.log, log.count > 0 else { return }
         let positions = ingested.positions
         let shared = state.features.sharedItemEvents(log, of: ingested.events) { positions[$0].offset }
@@ -96,6 +101,25 @@ extension EngineLoop {
             shared, partitions: log.eventIndices.map { positions[$0].partition },
             takenAtMilliseconds: batchTakenAtMilliseconds, producer: producer, whileFull: pauseForBackpressure)
         try resumeIfPaused()
+    }
+
+    /// Shares how the item factors moved, learned from the partitions' events up to
+    /// where the state has them.
+    func shareFactors() throws {
+        lastFactorsSharedAt = MonotonicClock.nanoseconds()
+        guard let itemShare, itemShare.active, !factorPartitions.isEmpty else { return }
+        var upTo: [Int32: Int64] = [:]
+        for partition in factorPartitions { upTo[partition] = state.offsets[partition] }
+        factorPartitions = []
+        try itemShare.publishFactors(of: &state, upTo: upTo, producer: producer, whileFull: pauseForBackpressure)
+        try resumeIfPaused()
+    }
+
+    /// Factor deltas cost more bytes the more often they go (an item's steps add
+    /// up in one delta), so they go every two seconds, and at each checkpoint.
+    func shareFactorsEveryTwoSeconds() throws {
+        guard MonotonicClock.nanoseconds() &- lastFactorsSharedAt >= 2_000_000_000 else { return }
+        try shareFactors()
     }
 
     /// The share's figures into the statistics (once a second, with the gauges).

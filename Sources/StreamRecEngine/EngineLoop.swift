@@ -36,6 +36,9 @@ final class EngineLoop {
     var eventsPartitionCount = 0
     /// Wall-clock time the last batch came out of `poll`, epoch milliseconds.
     var batchTakenAtMilliseconds: Int64 = 0
+    /// Events partitions learned from since item factor deltas were last shared, and when that was.
+    var factorPartitions: Set<Int32> = []
+    var lastFactorsSharedAt: UInt64 = 0
     /// Users restored from the changelog, and the offset (of their partition)
     /// their state reaches: their events below it are not applied again.
     var restoredUpTo: [String: (partition: Int32, upTo: Int64)] = [:]
@@ -131,7 +134,7 @@ final class EngineLoop {
         clientConfiguration = producerConfiguration.client
         itemShare = try Self.itemShare(
             configuration: configuration, sharesItemState: state.sharesItemState, client: clientConfiguration,
-            metrics: metrics, logger: logger)
+            stateDirectory: options.stateDirectory, metrics: metrics, logger: logger)
         scheduler = RefreshScheduler(
             windowNanoseconds: UInt64(configuration.engine.refreshWindowMilliseconds) * 1_000_000)
         periodic = PeriodicRefresher(configuration: configuration.engine)
@@ -181,6 +184,7 @@ final class EngineLoop {
                 periodic.due(now: MonotonicClock.nanoseconds(), eventsApplied: state.eventsApplied),
                 causedByEvent: false)
             try finishCheckpoint(writer.takeFinished())
+            try shareFactorsEveryTwoSeconds()
             if checkpointDue() { try checkpoint(reason: "interval", background: true) }
             retryFailedCommit()
             updateGaugesEverySecond()
@@ -393,6 +397,19 @@ final class EngineLoop {
             processing time: decode \(final.decodeNanoseconds / 1_000_000) ms, \
             apply \(final.applyNanoseconds / 1_000_000) ms, rank and send \(final.publishNanoseconds / 1_000_000) ms
             """)
+        if let itemShare {
+            updateSharingFigures()
+            let figures = itemShare.figures
+            let staleness =
+                figures.staleness.percentiles([50, 99]).map { "p50 \($0[0]) ms, p99 \($0[1]) ms" } ?? "none"
+            logger.info(
+                """
+                item state shared: \(figures.eventsPublished) events published in \(figures.recordsPublished) records \
+                (\(figures.bytesPublished) bytes), \(figures.eventsApplied) applied from the topic, \
+                \(figures.eventsAlreadyHeld) already held; item factor deltas: \(figures.factorDeltasPublished) \
+                published, \(figures.factorDeltasApplied) applied; staleness of others' items \(staleness)
+                """)
+        }
     }
 
     /// Makes the counters visible to the handle.

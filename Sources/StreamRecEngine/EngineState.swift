@@ -109,10 +109,16 @@ struct EngineState: Sendable {
     mutating func applyShared(_ events: [SharedItemEvent]) {
         guard !events.isEmpty else { return }
         if ownFeatures != nil {
-            for event in events { ownFeatures!.applyShared(event) }
+            ownFeatures!.applyShared(contentsOf: events)
         }
         model.applyShared(events)
     }
+
+    /// How the model's item factors moved since the last call (while shared).
+    mutating func takeFactorDeltas() -> [ItemFactorDelta] { model.takeFactorDeltas() }
+
+    /// Adds other instances' item factor deltas.
+    mutating func applyFactorDeltas(_ deltas: [ItemFactorDelta]) { model.applyFactorDeltas(deltas) }
 
     /// The user's top `count`, leaving out what they consumed when asked to. A user
     /// the model cannot rank yet gets the most popular items.

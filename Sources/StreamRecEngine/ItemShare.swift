@@ -68,18 +68,12 @@ final class ItemShare {
     }
 
     /// Starts reading the item topic from `positions` (from its start where it has
-    /// none); the caller then catches up before learning more events.
-    func activate(positions: [Int32: Int64]) throws {
+    /// none); the caller then catches up before learning more events. Creates the
+    /// topic when the cluster lacks it, with the events topic's partitions and no
+    /// retention limit, as the engine does its changelog.
+    func activate(positions: [Int32: Int64], eventsTopic: String) throws {
         guard !active else { return }
-        let admin = try KafkaAdmin(configuration: client, logger: logger)
-        guard let metadata = try admin.metadataSync().topic(named: topic), !metadata.partitions.isEmpty else {
-            throw EngineError(
-                """
-                engine.share_item_state needs the topic '\(topic)' (topics.items): create it with \
-                `streamrec topics apply`, or set engine.share_item_state: false
-                """)
-        }
-        topicPartitions = Int32(metadata.partitions.count)
+        topicPartitions = try ensureTopic(eventsTopic: eventsTopic)
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(client: client, groupID: "streamrec-item-share"), logger: logger)
         try consumer.assign(
@@ -92,6 +86,28 @@ final class ItemShare {
         active = true
         needsCatchUp = true
         logger.info("sharing item state through \(topic) (\(topicPartitions) partitions) as \(origin)")
+    }
+
+    private func ensureTopic(eventsTopic: String) throws -> Int32 {
+        let admin = try KafkaAdmin(configuration: client, logger: logger)
+        let metadata = try admin.metadataSync()
+        if let existing = metadata.topic(named: topic), !existing.partitions.isEmpty {
+            return Int32(existing.partitions.count)
+        }
+        let events = metadata.topic(named: eventsTopic)
+        let partitions = Int32(max(events?.partitions.count ?? 6, 1))
+        let wanted = KafkaNewTopic(
+            name: topic, partitions: partitions, replicationFactor: Int32(max(events?.replicationFactor ?? 1, 1)),
+            configs: ["cleanup.policy": "delete", "retention.ms": "-1"])
+        if case .failure(let error)? = try admin.ensureTopicsSync([wanted]).first?.1 {
+            throw EngineError(
+                """
+                engine.share_item_state needs the topic '\(topic)' (topics.items), which is missing and could not be \
+                created (\(error.message)): create it with `streamrec topics apply`, or set engine.share_item_state: false
+                """)
+        }
+        logger.info("created item topic \(topic) (\(partitions) partitions, kept forever)")
+        return partitions
     }
 
     /// Stops publishing and reading; the positions stay in the state.
@@ -147,6 +163,31 @@ final class ItemShare {
         }
     }
 
+    /// Sends how the item factors moved since the last call, learned from events up
+    /// to `upTo` (the next offset of each events partition they cover), to the
+    /// item topic's partition of the first of them.
+    func publishFactors(
+        of state: inout EngineState, upTo: [Int32: Int64], producer: KafkaProducer,
+        whileFull: () throws(KafkaError) -> Void
+    ) throws(KafkaError) {
+        guard active else { return }
+        let deltas = state.takeFactorDeltas()
+        guard !deltas.isEmpty, let first = upTo.keys.min() else { return }
+        let record = SharedFactorRecord(
+            origin: origin, upTo: upTo, takenAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+            deltas: deltas)
+        let value = record.encoded()
+        try producer.sendSync(
+            topic: topic, partition: first % topicPartitions, key: Array("factors".utf8), value: value,
+            whileFull: whileFull)
+        for (partition, end) in upTo where end > state.sharedItems.factorWatermarks[partition, default: 0] {
+            state.sharedItems.factorWatermarks[partition] = end
+        }
+        figures.recordsPublished += 1
+        figures.bytesPublished += value.count
+        figures.factorDeltasPublished += deltas.count
+    }
+
     /// Applies what the item topic holds beyond the state's positions, without
     /// waiting; returns the records read.
     @discardableResult
@@ -197,6 +238,10 @@ final class ItemShare {
         for message in batch {
             state.sharedItems.positions[message.partition] = message.offset + 1
             guard let value = message.value else { continue }
+            if SharedFactorRecord.isFactorRecord(value) {
+                try applyFactors(Array(value), at: message, to: &state)
+                continue
+            }
             let record: SharedItemRecord
             do {
                 record = try SharedItemRecord(decoding: Array(value))
@@ -225,6 +270,30 @@ final class ItemShare {
         }
     }
 
+    /// Adds another instance's factor deltas unless every partition they cover was
+    /// covered as far before (the record was sent again after a crash). This
+    /// instance's own are in its state already, or will be once it re-learns them.
+    private func applyFactors(_ bytes: [UInt8], at message: KafkaConsumerMessage, to state: inout EngineState) throws {
+        let record: SharedFactorRecord
+        do {
+            record = try SharedFactorRecord(decoding: bytes)
+        } catch {
+            throw EngineError(
+                """
+                \(topic)[\(message.partition)]@\(message.offset) cannot be read (\(error.message)): repair the \
+                topic, or set engine.share_item_state: false
+                """)
+        }
+        guard record.origin != origin else { return }
+        let reached = state.sharedItems.factorWatermarks
+        guard record.upTo.contains(where: { $0.value > reached[$0.key, default: 0] }) else { return }
+        state.applyFactorDeltas(record.deltas)
+        for (partition, end) in record.upTo where end > reached[partition, default: 0] {
+            state.sharedItems.factorWatermarks[partition] = end
+        }
+        figures.factorDeltasApplied += record.deltas.count
+    }
+
     func close() {
         try? reader?.closeSync()
         reader = nil
@@ -240,6 +309,9 @@ struct ItemShareFigures {
     var eventsApplied = 0
     /// Events read whose item side the state held already.
     var eventsAlreadyHeld = 0
+    /// Item factor deltas sent, and applied from other instances.
+    var factorDeltasPublished = 0
+    var factorDeltasApplied = 0
     /// From an event being taken off Kafka by its owner to its item side being
     /// applied here, in milliseconds.
     var staleness = LatencyWindow(capacity: 2_000)

@@ -68,6 +68,13 @@ package struct APIStats: Sendable, Equatable, Codable {
     package var eventToPublishP50Ms: Double?
     package var eventToPublishP99Ms: Double?
     package var checkpoints: Int?
+    /// Item state shared with other instances (`engine.share_item_state`): whether
+    /// now, events published and applied, and the staleness of others' items.
+    package var sharingItemState: Bool?
+    package var itemEventsShared: Int?
+    package var itemEventsApplied: Int?
+    package var itemStalenessP50Ms: Double?
+    package var itemStalenessP99Ms: Double?
     /// `serve`: users in its table, and records of the topic not read yet.
     package var usersServed: Int?
     package var topicLag: Int64?
@@ -91,6 +98,11 @@ package struct APIStats: Sendable, Equatable, Codable {
         case eventToPublishP50Ms = "event_to_publish_p50_ms"
         case eventToPublishP99Ms = "event_to_publish_p99_ms"
         case checkpoints
+        case sharingItemState = "sharing_item_state"
+        case itemEventsShared = "item_events_shared"
+        case itemEventsApplied = "item_events_applied"
+        case itemStalenessP50Ms = "item_staleness_p50_ms"
+        case itemStalenessP99Ms = "item_staleness_p99_ms"
         case usersServed = "users_served"
         case topicLag = "topic_lag"
     }

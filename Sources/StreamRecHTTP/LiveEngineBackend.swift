@@ -59,6 +59,11 @@ package struct LiveEngineBackend: APIBackend, EngineBackend {
         stats.eventToPublishP50Ms = statistics.eventToPublishP50Milliseconds
         stats.eventToPublishP99Ms = statistics.eventToPublishP99Milliseconds
         stats.checkpoints = statistics.checkpoints
+        stats.sharingItemState = statistics.sharingItemState
+        stats.itemEventsShared = statistics.itemEventsShared
+        stats.itemEventsApplied = statistics.itemEventsApplied
+        stats.itemStalenessP50Ms = statistics.itemStalenessP50Milliseconds
+        stats.itemStalenessP99Ms = statistics.itemStalenessP99Milliseconds
         return stats
     }
 

@@ -41,6 +41,16 @@ struct BadInputTests {
         #expect(outOfRange.status == 2 && outOfRange.stderr.contains("serve.http (--http)"), "\(outOfRange.stderr)")
     }
 
+    @Test("Sharing item state with a model that cannot share it: exit 2 before connecting, both settings named")
+    func shareItemStateWithoutSharingModel() async throws {
+        let result = try await run(
+            ["run", "--model", "isgd", "-b", "127.0.0.1:1"], environment: ["STREAMREC_SHARE_ITEM_STATE": "true"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("engine.share_item_state: true"), "\(result.stderr)")
+        #expect(result.stderr.contains("'isgd'"), "\(result.stderr)")
+        #expect(!result.stderr.contains("cannot reach Kafka"), "checked before connecting")
+    }
+
     @Test("An unreachable bootstrap server: exit 1 within the connect timeout, address and cause named")
     func unreachableServer() async throws {
         let started = ContinuousClock.now

@@ -83,7 +83,9 @@ extension EngineProcessTests {
                 let checkpoint = await EngineProcessTests.EngineCrashTests.waitForCheckpoint(in: directory) {
                     checkpoint in ends.allSatisfy { checkpoint.sharedItems.watermarks[$0.key, default: 0] >= $0.value }
                 }
-                #expect(checkpoint != nil, "instance \(k) holds every event's item side: \(engines[k].stderr.suffix(2_000))")
+                #expect(
+                    checkpoint != nil, "instance \(k) holds every event's item side: \(engines[k].stderr.suffix(2_000))"
+                )
             }
             try await producer.close()
             for engine in engines { engine.send(signal: SIGTERM) }
@@ -105,7 +107,9 @@ extension EngineProcessTests {
                 var wrong: [String] = []
                 for (item, count) in direct.itemEvents {
                     let got = features.itemFeatures(item)
-                    if got?.events != count || got?.distinctUsers != direct.itemUsers[item]?.count { wrong.append(item) }
+                    if got?.events != count || got?.distinctUsers != direct.itemUsers[item]?.count {
+                        wrong.append(item)
+                    }
                 }
                 #expect(
                     wrong.isEmpty,

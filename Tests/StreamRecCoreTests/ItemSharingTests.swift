@@ -110,16 +110,90 @@ import Testing
                     offset: 17, itemID: "sku-1", type: "purchase", timestampMilliseconds: 1_700_000_000_000,
                     value: 2, newUser: true, category: "shoes", attributes: ["price": 19.5],
                     paired: ["sku-2", "sku-3"]),
+                // Earlier in event time, a value that is not a small whole number.
                 SharedItemEvent(
                     offset: 20, itemID: "sku-2", type: "view", timestampMilliseconds: 1_699_999_000_000,
-                    newUser: false, paired: ["sku-1"]),
+                    value: 3.5, newUser: false, paired: ["sku-1"]),
+                SharedItemEvent(
+                    offset: 5_000_000_000, itemID: "sku-3", type: "rating", timestampMilliseconds: -86_400_000,
+                    value: 300, newUser: true),
             ])
         let bytes = record.encoded()
         #expect(try SharedItemRecord(decoding: bytes) == record)
-        #expect(record.end == 21)
+        #expect(record.end == 5_000_000_001)
         for cut in [0, 3, bytes.count / 2, bytes.count - 1] {
             #expect(throws: StreamRecError.self) { try SharedItemRecord(decoding: Array(bytes[..<cut])) }
         }
         #expect(throws: StreamRecError.self) { try SharedItemRecord(decoding: bytes + [0]) }
+    }
+}
+
+@Suite struct FactorSharingTests {
+    static func bpr() -> OnlineBPR { OnlineBPR(schema: EventSchema(), settings: ModelSettings()) }
+
+    static func itemRows(_ model: OnlineBPR, _ items: Range<Int>) -> [[Float]] {
+        items.map { item in
+            let row = model.state.items.index(of: "i\(item)").map { Int($0) }
+            return row.map { Array(model.state.itemFactors.row($0)) + [model.state.itemBias[$0]] } ?? []
+        }
+    }
+
+    /// Deltas taken after learning, added to the model as it was before, give the
+    /// item rows learning gave.
+    @Test func deltasCarryTheLearnedSteps() throws {
+        let events = randomEvents(seed: 5, count: 600, users: 20, items: 40)
+        var model = Self.bpr()
+        var sharing = ItemSideSharing(logging: true)
+        model.learn(contentsOf: Array(events[..<300]), sharing: &sharing)
+        _ = model.takeFactorDeltas()
+        var before = model
+        model.learn(contentsOf: Array(events[300...]), sharing: &sharing)
+        let deltas = model.takeFactorDeltas()
+        #expect(!deltas.isEmpty)
+        #expect(model.takeFactorDeltas().isEmpty, "taken deltas start over")
+        before.applyFactorDeltas(deltas)
+        let learned = Self.itemRows(model, 0..<40), shared = Self.itemRows(before, 0..<40)
+        for (a, b) in zip(learned, shared) {
+            #expect(a.count == b.count)
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 }, "\(a) \(b)")
+        }
+    }
+
+    /// Deltas applied from another instance are not shared back.
+    @Test func appliedDeltasAreNotSharedBack() {
+        let events = randomEvents(seed: 6, count: 200, users: 10, items: 20)
+        var model = Self.bpr()
+        var sharing = ItemSideSharing(logging: true)
+        model.learn(contentsOf: events, sharing: &sharing)
+        let own = model.takeFactorDeltas()
+        model.learn(contentsOf: events, sharing: &sharing)
+        let remote = own.map { ItemFactorDelta(itemID: $0.itemID, factors: $0.factors.map { _ in 0.5 }, bias: 0.25) }
+        var withRemote = model
+        withRemote.applyFactorDeltas(remote)
+        let expected = model.takeFactorDeltas()
+        let taken = withRemote.takeFactorDeltas()
+        #expect(taken.map(\.itemID) == expected.map(\.itemID))
+        for (a, b) in zip(taken, expected) {
+            #expect(zip(a.factors, b.factors).allSatisfy { abs($0 - $1) <= 1e-5 })
+            #expect(abs(a.bias - b.bias) <= 1e-5)
+        }
+    }
+
+    @Test func factorRecordRoundTrips() throws {
+        let record = SharedFactorRecord(
+            origin: "host-a", upTo: [0: 120, 3: 7], takenAtMilliseconds: 1_764_000_000_000,
+            deltas: [
+                ItemFactorDelta(itemID: "sku-1", factors: [0.5, -0.25, 1], bias: 0.1),
+                ItemFactorDelta(itemID: "sku-2", factors: [0, 0, -1], bias: -2),
+            ])
+        let bytes = record.encoded()
+        #expect(SharedFactorRecord.isFactorRecord(bytes))
+        #expect(
+            !SharedFactorRecord.isFactorRecord(
+                SharedItemRecord(partition: 0, origin: "", takenAtMilliseconds: 0, events: []).encoded()))
+        #expect(try SharedFactorRecord(decoding: bytes) == record)
+        for cut in [0, 5, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: StreamRecError.self) { try SharedFactorRecord(decoding: Array(bytes[..<cut])) }
+        }
     }
 }

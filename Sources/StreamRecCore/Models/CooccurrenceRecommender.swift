@@ -38,7 +38,7 @@ public struct CooccurrenceRecommender: Recommender {
     }
 
     public mutating func applyShared(_ events: [SharedItemEvent]) {
-        for event in events { store.applyShared(event) }
+        store.applyShared(contentsOf: events)
     }
 
     /// ``learn(contentsOf:)`` in the two steps of ``FeatureStore/applyHoldingNeighbourUpdates(contentsOf:)``.

@@ -83,8 +83,10 @@ public struct HybridRecommender: Recommender {
     /// ``learn(contentsOf:)`` with the co-occurrence signal (which keeps the store)
     /// logging the item side, and popularity skipping what `sharing` skips.
     public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        // The factor model keeps no store: it only needs to know whether to track its item rows.
+        var baseSharing = ItemSideSharing(logging: sharing.log != nil)
         guard events.count >= LargeBatch.minimumEvents else {
-            base.learn(contentsOf: events)
+            base.learn(contentsOf: events, sharing: &baseSharing)
             cooccurrence.learn(contentsOf: events, sharing: &sharing)
             popularity.learn(contentsOf: events, sharing: &sharing)
             mapNewItems()
@@ -95,10 +97,17 @@ public struct HybridRecommender: Recommender {
         withUnsafeMutablePointer(to: &sharing) { shared in
             Parallel.run(
                 &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events, sharing: shared) },
-                { $0.learn(contentsOf: events) })
+                { $0.learn(contentsOf: events, sharing: &baseSharing) })
         }
         if let held = held.take() { cooccurrence.applyHeld(held) }
         popularity.learn(contentsOf: events, sharing: &sharing)
+        mapNewItems()
+    }
+
+    public mutating func takeFactorDeltas() -> [ItemFactorDelta] { base.takeFactorDeltas() }
+
+    public mutating func applyFactorDeltas(_ deltas: [ItemFactorDelta]) {
+        base.applyFactorDeltas(deltas)
         mapNewItems()
     }
 

@@ -18,6 +18,9 @@ public struct OnlineBPR: Recommender {
     var recentCursor = 0
     var events: UInt64 = 0
     static let recentCapacity = 10_000
+    /// While item factors are shared: each item row changed since the last
+    /// ``takeFactorDeltas()``, as it was before (factors, then bias). Not state.
+    var itemsBefore: [Int32: [Float]]?
 
     public init(schema: EventSchema, settings: ModelSettings) {
         state = LatentFactors(factors: settings.factors, seed: settings.seed, initScale: settings.initScale)
@@ -60,6 +63,10 @@ public struct OnlineBPR: Recommender {
     }
 
     mutating func step(user: Int, positive: Int, negative: Int, rate: Float, reg: Float) {
+        if itemsBefore != nil {
+            noteChange(positive)
+            noteChange(negative)
+        }
         let stride = state.userFactors.stride
         let (bi, bj) = (state.itemBias[positive], state.itemBias[negative])
         let g: Float = withUnsafeTemporaryAllocation(of: Float.self, capacity: stride * 2) { scratch in
@@ -94,5 +101,50 @@ public struct OnlineBPR: Recommender {
 
     public mutating func applyShared(_ events: [SharedItemEvent]) {
         state.addItems(of: events)
+    }
+
+    /// Learns as ``learn(contentsOf:)``; while `sharing` logs, item rows are
+    /// tracked for ``takeFactorDeltas()``. Item factors are learned whatever
+    /// `sharing` skips: they are a model, not counts.
+    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        if sharing.log != nil, itemsBefore == nil { itemsBefore = [:] }
+        learn(contentsOf: events)
+    }
+
+    private mutating func noteChange(_ row: Int) {
+        let key = Int32(row)
+        guard itemsBefore![key] == nil else { return }
+        itemsBefore![key] = Array(state.itemFactors.row(row)) + [state.itemBias[row]]
+    }
+
+    public mutating func takeFactorDeltas() -> [ItemFactorDelta] {
+        guard let before = itemsBefore, !before.isEmpty else { return [] }
+        itemsBefore = [:]
+        let factors = state.itemFactors.factors
+        return before.keys.sorted().map { row in
+            let old = before[row]!
+            let now = state.itemFactors.row(Int(row))
+            return ItemFactorDelta(
+                itemID: state.items.id(at: row), factors: zip(now, old).map { $0 - $1 },
+                bias: state.itemBias[Int(row)] - old[factors])
+        }
+    }
+
+    /// Adds the deltas to the rows (new items get theirs first), and to the rows'
+    /// values before, so that they are not shared back.
+    public mutating func applyFactorDeltas(_ deltas: [ItemFactorDelta]) {
+        let factors = state.itemFactors.factors
+        for delta in deltas where delta.factors.count == factors {
+            let row = state.item(delta.itemID)
+            let stride = state.itemFactors.stride
+            state.itemFactors.withRows { values in
+                for k in 0..<factors { values[row * stride + k] += delta.factors[k] }
+            }
+            state.itemBias[row] += delta.bias
+            if itemsBefore?[Int32(row)] != nil {
+                for k in 0..<factors { itemsBefore![Int32(row)]![k] += delta.factors[k] }
+                itemsBefore![Int32(row)]![factors] += delta.bias
+            }
+        }
     }
 }

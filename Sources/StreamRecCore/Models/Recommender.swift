@@ -56,6 +56,13 @@ public protocol Recommender: Sendable {
 
     /// Applies the item side of events other instances learned.
     mutating func applyShared(_ events: [SharedItemEvent])
+
+    /// How the item factors moved since the last call, while the model learns with
+    /// ``learn(contentsOf:sharing:)`` logging; empty for models without item factors.
+    mutating func takeFactorDeltas() -> [ItemFactorDelta]
+
+    /// Adds other instances' item factor deltas.
+    mutating func applyFactorDeltas(_ deltas: [ItemFactorDelta])
 }
 
 extension Recommender {
@@ -84,4 +91,8 @@ extension Recommender {
     }
 
     public mutating func applyShared(_ events: [SharedItemEvent]) {}
+
+    public mutating func takeFactorDeltas() -> [ItemFactorDelta] { [] }
+
+    public mutating func applyFactorDeltas(_ deltas: [ItemFactorDelta]) {}
 }

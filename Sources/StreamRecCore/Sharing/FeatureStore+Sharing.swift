@@ -6,11 +6,30 @@ extension FeatureStore {
     /// Lateness was judged by the owner: an event it applied is applied here.
     @discardableResult
     public mutating func applyShared(_ event: SharedItemEvent) -> Bool {
+        applyShared(event, neighbourUpdates: nil)
+    }
+
+    /// ``applyShared(_:)`` for each event in order. Their co-occurrence pairs are
+    /// held and applied grouped by item (``NeighbourUpdateBatch``), on two threads
+    /// for a large batch, as the store's own events are: every instance applies
+    /// every event's pairs, so this is most of what sharing costs.
+    public mutating func applyShared(contentsOf events: [SharedItemEvent]) {
+        let room =
+            settings.cooccurrence
+            ? min(Self.neighbourUpdatesHeldForTwoThreads, max(2, events.count * 2 * settings.cooccurrenceWindow)) : 0
+        let held = HeldNeighbourUpdates(room)
+        for event in events { _ = applyShared(event, neighbourUpdates: held.batch) }
+        applyHeld(held, onTwoThreads: events.count >= LargeBatch.minimumEvents)
+    }
+
+    private mutating func applyShared(
+        _ event: SharedItemEvent, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+    ) -> Bool {
         guard let type = typeSlot(event.type) else { return false }
         let time = event.timestampMilliseconds
         if time > now {
             now = time
-            renormalizeIfNeeded(neighbourUpdates: nil)
+            renormalizeIfNeeded(neighbourUpdates: neighbourUpdates)
         }
         let weight = type == ratingTypeSlot ? typeWeights[type] : typeWeights[type] * (event.value ?? 1)
         let item = items.intern(event.itemID).index
@@ -29,8 +48,16 @@ extension FeatureStore {
         for other in event.paired {
             let neighbour = items.intern(other).index
             itemTable.ensure(neighbour)
-            itemTable.addNeighbour(item, neighbour, stored: cooccurrence)
-            itemTable.addNeighbour(neighbour, item, stored: cooccurrence)
+            if let neighbourUpdates {
+                if neighbourUpdates.pointee.count + 2 > neighbourUpdates.pointee.capacity {
+                    neighbourUpdates.pointee.flush(into: &itemTable)
+                }
+                neighbourUpdates.pointee.append(item: item, neighbour: neighbour, weight: cooccurrence)
+                neighbourUpdates.pointee.append(item: neighbour, neighbour: item, weight: cooccurrence)
+            } else {
+                itemTable.addNeighbour(item, neighbour, stored: cooccurrence)
+                itemTable.addNeighbour(neighbour, item, stored: cooccurrence)
+            }
         }
         return true
     }

@@ -7,14 +7,20 @@ package struct SharedItemPositions: Sendable, Equatable {
     package var watermarks: [Int32: Int64] = [:]
     /// Per partition of the item topic, the next offset to read.
     package var positions: [Int32: Int64] = [:]
+    /// Per events partition, how far the item factor deltas applied reach (a
+    /// record reaching no further is one seen before, sent again).
+    package var factorWatermarks: [Int32: Int64] = [:]
 
-    package init(watermarks: [Int32: Int64] = [:], positions: [Int32: Int64] = [:]) {
+    package init(
+        watermarks: [Int32: Int64] = [:], positions: [Int32: Int64] = [:], factorWatermarks: [Int32: Int64] = [:]
+    ) {
         self.watermarks = watermarks
         self.positions = positions
+        self.factorWatermarks = factorWatermarks
     }
 
     func write(to writer: inout BinaryWriter) {
-        for map in [watermarks, positions] {
+        for map in [watermarks, positions, factorWatermarks] {
             let keys = map.keys.sorted()
             writer.write(block: keys)
             writer.write(block: keys.map { map[$0]! })
@@ -23,7 +29,7 @@ package struct SharedItemPositions: Sendable, Equatable {
 
     init(reading reader: inout BinaryReader) throws(StreamRecError) {
         var maps: [[Int32: Int64]] = []
-        for _ in 0..<2 {
+        for _ in 0..<3 {
             let keys: [Int32] = try reader.readBlock()
             let values: [Int64] = try reader.readBlock()
             guard keys.count == values.count else {
@@ -33,5 +39,6 @@ package struct SharedItemPositions: Sendable, Equatable {
         }
         watermarks = maps[0]
         positions = maps[1]
+        factorWatermarks = maps[2]
     }
 }

@@ -2,7 +2,9 @@
 /// events of one events partition, in offset order, as one instance applied them.
 ///
 /// Ids repeat (an event pairs its item with up to ten recent ones), so each record
-/// lists its distinct strings once and events refer to them by index.
+/// lists its distinct strings once and events refer to them by index; indices,
+/// offset steps, time steps and counts are varints, and a small whole value
+/// (a rating) is one byte.
 public struct SharedItemRecord: Sendable, Equatable {
     /// The events partition the events came from.
     public var partition: Int32
@@ -31,6 +33,8 @@ public struct SharedItemRecord: Sendable, Equatable {
         static let newUser = Flags(rawValue: 1)
         static let value = Flags(rawValue: 2)
         static let category = Flags(rawValue: 4)
+        /// The value is a whole number 0…255, in one byte.
+        static let smallValue = Flags(rawValue: 8)
     }
 
     public func encoded() -> [UInt8] {
@@ -46,28 +50,36 @@ public struct SharedItemRecord: Sendable, Equatable {
         var body = BinaryWriter()
         body.reserveCapacity(events.count * 64)
         var previous = events.first?.offset ?? 0
+        var previousTime = events.first?.timestampMilliseconds ?? 0
         body.write(previous)
-        body.write(UInt32(events.count))
+        body.write(previousTime)
+        body.writeVarint(UInt64(events.count))
         for event in events {
-            body.write(UInt32(truncatingIfNeeded: event.offset - previous))
+            // Offsets rise within a partition; event times mostly do.
+            body.writeVarint(UInt64(max(0, event.offset - previous)))
             previous = event.offset
-            body.write(intern(event.itemID))
-            body.write(intern(event.type))
-            body.write(event.timestampMilliseconds)
+            body.writeVarint(signed: event.timestampMilliseconds &- previousTime)
+            previousTime = event.timestampMilliseconds
+            body.writeVarint(UInt64(intern(event.itemID)))
+            body.writeVarint(UInt64(intern(event.type)))
             var flags: Flags = []
             if event.newUser { flags.insert(.newUser) }
-            if event.value != nil { flags.insert(.value) }
+            if let value = event.value {
+                flags.insert(value >= 0 && value <= 255 && value.rounded() == value ? .smallValue : .value)
+            }
             if event.category != nil { flags.insert(.category) }
             body.write(flags.rawValue)
-            if let value = event.value { body.write(value) }
-            if let category = event.category { body.write(intern(category)) }
-            body.write(UInt8(clamping: event.attributes.count))
-            for (name, value) in event.attributes.sorted(by: { $0.key < $1.key }).prefix(255) {
-                body.write(intern(name))
+            if let value = event.value {
+                if flags.contains(.smallValue) { body.write(UInt8(value)) } else { body.write(value) }
+            }
+            if let category = event.category { body.writeVarint(UInt64(intern(category))) }
+            body.writeVarint(UInt64(event.attributes.count))
+            for (name, value) in event.attributes.sorted(by: { $0.key < $1.key }) {
+                body.writeVarint(UInt64(intern(name)))
                 body.write(value)
             }
-            body.write(UInt8(clamping: event.paired.count))
-            for other in event.paired.prefix(255) { body.write(intern(other)) }
+            body.writeVarint(UInt64(event.paired.count))
+            for other in event.paired { body.writeVarint(UInt64(intern(other))) }
         }
         var head = BinaryWriter()
         head.write(Self.magic)
@@ -94,34 +106,49 @@ public struct SharedItemRecord: Sendable, Equatable {
         takenAtMilliseconds = try reader.read(Int64.self)
         let strings = try reader.readStrings()
         func string(_ reader: inout BinaryReader) throws(StreamRecError) -> String {
-            let k = Int(try reader.read(UInt32.self))
+            let k = try reader.readVarint() as UInt64
             guard k < strings.count else {
                 throw StreamRecError.snapshot("shared item record refers to string \(k) of \(strings.count)")
             }
-            return strings[k]
+            return strings[Int(k)]
+        }
+        func entries(_ reader: inout BinaryReader) throws(StreamRecError) -> Int {
+            let count = try reader.readVarint() as UInt64
+            guard count <= UInt64(reader.remaining) else {
+                throw StreamRecError.snapshot(
+                    "shared item record announces \(count) entries in \(reader.remaining) bytes")
+            }
+            return Int(count)
         }
         var offset = try reader.read(Int64.self)
-        let count = Int(try reader.read(UInt32.self))
-        guard count <= reader.remaining / 20 else {
+        var time = try reader.read(Int64.self)
+        let count = try entries(&reader)
+        guard count <= reader.remaining / 5 else {
             throw StreamRecError.snapshot("shared item record announces \(count) events in \(reader.remaining) bytes")
         }
         var events: [SharedItemEvent] = []
         events.reserveCapacity(count)
         for _ in 0..<count {
-            offset += Int64(try reader.read(UInt32.self))
+            let step = try reader.readVarint() as UInt64
+            guard step <= UInt64(Int64.max - offset) else {
+                throw StreamRecError.snapshot("shared item record offset overflows")
+            }
+            offset += Int64(step)
+            time &+= try reader.readVarint(signed: ())
             let item = try string(&reader)
             let type = try string(&reader)
-            let time = try reader.read(Int64.self)
             let flags = Flags(rawValue: try reader.read(UInt8.self))
-            let value = flags.contains(.value) ? try reader.readDouble() : nil
+            let value: Double? =
+                flags.contains(.smallValue)
+                ? Double(try reader.read(UInt8.self)) : flags.contains(.value) ? try reader.readDouble() : nil
             let category = flags.contains(.category) ? try string(&reader) : nil
             var attributes: [String: Double] = [:]
-            for _ in 0..<Int(try reader.read(UInt8.self)) {
+            for _ in 0..<(try entries(&reader)) {
                 let name = try string(&reader)
                 attributes[name] = try reader.readDouble()
             }
             var paired: [String] = []
-            let pairs = Int(try reader.read(UInt8.self))
+            let pairs = try entries(&reader)
             paired.reserveCapacity(pairs)
             for _ in 0..<pairs { paired.append(try string(&reader)) }
             events.append(
