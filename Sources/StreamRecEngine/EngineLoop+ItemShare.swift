@@ -49,7 +49,9 @@ extension EngineLoop {
             do {
                 try itemShare.activate(positions: state.sharedItems.positions, eventsTopic: configuration.topics.events)
             } catch {
-                rebalanceFailure = error as? EngineError ?? EngineError("cannot start sharing item state: \(error)")
+                // `auto` shares where it can: without the topic, each instance
+                // learns items from its own users, as with `false`.
+                logger.warning("item state not shared with the other instances: \(error)")
             }
         } else if !wanted, itemShare.active, itemShare.mode == .auto {
             itemShare.deactivate()

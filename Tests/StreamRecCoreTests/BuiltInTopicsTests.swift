@@ -27,12 +27,13 @@ struct BuiltInTopicsTests {
         }
     }
 
-    @Test("The built-in definitions parse: events, dead letters, recommendations, state changelog")
+    @Test("The built-in definitions parse: events, dead letters, recommendations, state changelog, shared items")
     func parse() throws {
         let names = try BuiltInTopics.definitions().map(\.name)
         #expect(
             names == [
                 "streamrec.events", "streamrec.events.dlq", "streamrec.recommendations", "streamrec.state.changelog",
+                "streamrec.model.items",
             ])
     }
 }

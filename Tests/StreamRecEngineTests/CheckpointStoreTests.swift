@@ -33,7 +33,7 @@ struct CheckpointStoreTests {
         #expect(parts.count > 2, "the snapshots are parts of their own, not copied into one buffer")
         #expect(Array(parts.joined()) == checkpoint.encoded())
         let payload = Array(parts.dropFirst().dropLast().joined())
-        let sealed = checkpoint.encoded() == SnapshotEnvelope.seal(kind: "CKPT", version: 2, payload: payload)
+        let sealed = checkpoint.encoded() == SnapshotEnvelope.seal(kind: "CKPT", version: 3, payload: payload)
         #expect(sealed)
 
         let store = CheckpointStore(directory: temporaryDirectory("ckpt"))

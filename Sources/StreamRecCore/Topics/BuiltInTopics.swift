@@ -54,25 +54,6 @@ public enum BuiltInTopics {
             """#
         ),
         (
-            "streamrec.model.items.yaml",
-            #"""
-            # The item side of every event, shared between the instances of one consumer group
-            # (engine.share_item_state): each instance publishes what its users' events did to
-            # items (counts, popularity, co-occurrence pairs) and applies every other
-            # instance's, so that each ranks with what all users did. Keyed by the events
-            # partition the events came from, on the same partition, in offset order. Kept
-            # forever: a new instance builds its item state by reading it from the start.
-            name: streamrec.model.items
-            partitions: 6
-            replication_factor: 1
-            key: events partition
-            description: Engine-internal binary item updates (SharedItemRecord); not for applications.
-            configs:
-              cleanup.policy: delete
-              retention.ms: "-1"
-            """#
-        ),
-        (
             "streamrec.state.changelog.yaml",
             #"""
             # The engine's per-user state (features, consumed items, recent items, factors),
@@ -89,6 +70,25 @@ public enum BuiltInTopics {
             configs:
               cleanup.policy: compact
               min.compaction.lag.ms: "60000"
+            """#
+        ),
+        (
+            "streamrec.model.items.yaml",
+            #"""
+            # The item side of every event, shared between the instances of one consumer group
+            # (engine.share_item_state): each instance publishes what its users' events did to
+            # items (counts, popularity, co-occurrence pairs) and applies every other
+            # instance's, so that each ranks with what all users did. Keyed by the events
+            # partition the events came from, on the same partition, in offset order. Kept
+            # forever: a new instance builds its item state by reading it from the start.
+            name: streamrec.model.items
+            partitions: 6
+            replication_factor: 1
+            key: events partition
+            description: Engine-internal binary item updates (SharedItemRecord); not for applications.
+            configs:
+              cleanup.policy: delete
+              retention.ms: "-1"
             """#
         ),
     ]
