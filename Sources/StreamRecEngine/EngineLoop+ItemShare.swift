@@ -25,8 +25,9 @@ extension EngineLoop {
         let instance = configuration.consumer.instanceID
         let origin = instance.isEmpty ? try StateDirectoryIdentity.read(in: stateDirectory) : instance
         return ItemShare(
-            mode: mode, topic: configuration.topics.items, origin: origin, client: client, metrics: metrics,
-            logger: logger)
+            mode: mode, topic: configuration.topics.items, origin: origin,
+            scope: "\(configuration.consumer.groupID)/\(configuration.topics.events)", client: client,
+            metrics: metrics, logger: logger)
     }
 
     /// With `engine.share_item_state: true`, sharing starts before the group is

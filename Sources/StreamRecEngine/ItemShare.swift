@@ -30,6 +30,10 @@ final class ItemShare {
     let topic: String
     /// This instance, as records name their origin.
     let origin: String
+    /// The group and events topic records must belong to (``SharedItemRecord/scope``).
+    let scope: String
+    /// Whether records of another deployment were met (logged once).
+    private var warnedForeign = false
     private let client: KafkaClientConfiguration
     private let logger: Logger
     private var reader: KafkaConsumer?
@@ -46,9 +50,10 @@ final class ItemShare {
     static let eventsPerRecord = 4_096
 
     init(
-        mode: Mode, topic: String, origin: String, client: KafkaClientConfiguration, metrics: EngineMetrics,
-        logger: Logger
+        mode: Mode, topic: String, origin: String, scope: String, client: KafkaClientConfiguration,
+        metrics: EngineMetrics, logger: Logger
     ) {
+        self.scope = scope
         self.metrics = metrics
         self.mode = mode
         self.topic = topic
@@ -150,7 +155,7 @@ final class ItemShare {
         for (partition, events) in byPartition.sorted(by: { $0.key < $1.key }) {
             for start in stride(from: 0, to: events.count, by: Self.eventsPerRecord) {
                 let record = SharedItemRecord(
-                    partition: partition, origin: origin, takenAtMilliseconds: takenAtMilliseconds,
+                    partition: partition, origin: origin, scope: scope, takenAtMilliseconds: takenAtMilliseconds,
                     events: Array(events[start..<min(start + Self.eventsPerRecord, events.count)]))
                 let value = record.encoded()
                 try producer.sendSync(
@@ -174,7 +179,7 @@ final class ItemShare {
         let deltas = state.takeFactorDeltas()
         guard !deltas.isEmpty, let first = upTo.keys.min() else { return }
         let record = SharedFactorRecord(
-            origin: origin, upTo: upTo, takenAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+            origin: origin, scope: scope, upTo: upTo, takenAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
             deltas: deltas)
         let value = record.encoded()
         try producer.sendSync(
@@ -252,6 +257,7 @@ final class ItemShare {
                     state would miss its events. Repair the topic, or set engine.share_item_state: false
                     """)
             }
+            guard inScope(record.scope, at: message) else { continue }
             let held = state.sharedItems.watermarks[record.partition, default: 0]
             guard record.end > held else {
                 figures.eventsAlreadyHeld += record.events.count
@@ -284,7 +290,7 @@ final class ItemShare {
                 topic, or set engine.share_item_state: false
                 """)
         }
-        guard record.origin != origin else { return }
+        guard inScope(record.scope, at: message), record.origin != origin else { return }
         let reached = state.sharedItems.factorWatermarks
         guard record.upTo.contains(where: { $0.value > reached[$0.key, default: 0] }) else { return }
         state.applyFactorDeltas(record.deltas)
@@ -292,6 +298,22 @@ final class ItemShare {
             state.sharedItems.factorWatermarks[partition] = end
         }
         figures.factorDeltasApplied += record.deltas.count
+    }
+
+    /// Whether a record belongs to this deployment; another's is skipped, with a
+    /// warning the first time.
+    private func inScope(_ recordScope: String, at message: KafkaConsumerMessage) -> Bool {
+        guard recordScope != scope else { return true }
+        figures.foreignRecords += 1
+        if !warnedForeign {
+            warnedForeign = true
+            logger.warning(
+                """
+                \(topic)[\(message.partition)]@\(message.offset) belongs to '\(recordScope)', not '\(scope)': records \
+                of another group or events topic are skipped; give each deployment its own topics.items
+                """)
+        }
+        return false
     }
 
     func close() {
@@ -312,6 +334,8 @@ struct ItemShareFigures {
     /// Item factor deltas sent, and applied from other instances.
     var factorDeltasPublished = 0
     var factorDeltasApplied = 0
+    /// Records of another group or events topic, skipped.
+    var foreignRecords = 0
     /// From an event being taken off Kafka by its owner to its item side being
     /// applied here, in milliseconds.
     var staleness = LatencyWindow(capacity: 2_000)

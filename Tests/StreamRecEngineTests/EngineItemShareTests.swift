@@ -43,5 +43,21 @@ struct EngineItemShareTests {
         var reader = try #require(
             try StateDirectoryReader(directory: second.stateDirectory, configuration: configuration))
         DirectCounts(events).expectEqual(to: try reader.featuresWithEveryUser())
+
+        // Another deployment (group and events topic) given the same item topic learns nothing from it.
+        var other = engineConfiguration(prefix: "boot-other")
+        other.topics.items = configuration.topics.items
+        other.engine.shareItemState = "true"
+        try createTopics(of: other, on: cluster)
+        let third = try RunningEngine(
+            cluster: cluster, configuration: other, stateDirectory: temporaryDirectory("boot-c"))
+        while third.engine.statistics.assignedPartitions.isEmpty, clock.now < deadline + .seconds(30) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await third.stop()
+        #expect(third.engine.statistics.itemEventsApplied == 0)
+        let foreign = try #require(try CheckpointStore(directory: third.stateDirectory).load())
+        #expect(foreign.sharedItems.positions.values.reduce(0, +) > 0, "it read the topic")
+        #expect(foreign.sharedItems.watermarks.isEmpty, "and applied none of it")
     }
 }

@@ -21,12 +21,18 @@ public struct ItemFactorDelta: Sendable, Equatable {
 /// digits) is far below the noise of the steps it sums.
 public struct SharedFactorRecord: Sendable, Equatable {
     public var origin: String
+    /// As ``SharedItemRecord/scope``.
+    public var scope: String
     public var upTo: [Int32: Int64]
     public var takenAtMilliseconds: Int64
     public var deltas: [ItemFactorDelta]
 
-    public init(origin: String, upTo: [Int32: Int64], takenAtMilliseconds: Int64, deltas: [ItemFactorDelta]) {
+    public init(
+        origin: String, scope: String = "", upTo: [Int32: Int64], takenAtMilliseconds: Int64,
+        deltas: [ItemFactorDelta]
+    ) {
         self.origin = origin
+        self.scope = scope
         self.upTo = upTo
         self.takenAtMilliseconds = takenAtMilliseconds
         self.deltas = deltas
@@ -47,6 +53,7 @@ public struct SharedFactorRecord: Sendable, Equatable {
         writer.write(Self.magic)
         writer.write(Self.version)
         writer.write(origin)
+        writer.write(scope)
         writer.write(takenAtMilliseconds)
         let partitions = upTo.keys.sorted()
         writer.write(block: partitions)
@@ -69,6 +76,7 @@ public struct SharedFactorRecord: Sendable, Equatable {
             throw StreamRecError.snapshot("factor record version \(version); this build reads \(Self.version)")
         }
         origin = try reader.readString()
+        scope = try reader.readString()
         takenAtMilliseconds = try reader.read(Int64.self)
         let partitions: [Int32] = try reader.readBlock()
         let ends: [Int64] = try reader.readBlock()

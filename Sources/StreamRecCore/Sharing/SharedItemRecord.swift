@@ -10,14 +10,20 @@ public struct SharedItemRecord: Sendable, Equatable {
     public var partition: Int32
     /// The instance that learned them.
     public var origin: String
+    /// The consumer group and events topic they belong to (`group/topic`): an
+    /// item topic named by two deployments must not mix their items.
+    public var scope: String
     /// Wall-clock time (epoch ms) the owner took the oldest of the events off Kafka,
     /// for the staleness of shared item state.
     public var takenAtMilliseconds: Int64
     public var events: [SharedItemEvent]
 
-    public init(partition: Int32, origin: String, takenAtMilliseconds: Int64, events: [SharedItemEvent]) {
+    public init(
+        partition: Int32, origin: String, scope: String = "", takenAtMilliseconds: Int64, events: [SharedItemEvent]
+    ) {
         self.partition = partition
         self.origin = origin
+        self.scope = scope
         self.takenAtMilliseconds = takenAtMilliseconds
         self.events = events
     }
@@ -86,6 +92,7 @@ public struct SharedItemRecord: Sendable, Equatable {
         head.write(Self.version)
         head.write(partition)
         head.write(origin)
+        head.write(scope)
         head.write(takenAtMilliseconds)
         head.write(strings)
         return head.bytes + body.bytes
@@ -103,6 +110,7 @@ public struct SharedItemRecord: Sendable, Equatable {
         }
         partition = try reader.read(Int32.self)
         origin = try reader.readString()
+        scope = try reader.readString()
         takenAtMilliseconds = try reader.read(Int64.self)
         let strings = try reader.readStrings()
         func string(_ reader: inout BinaryReader) throws(StreamRecError) -> String {
