@@ -18,8 +18,8 @@ cd "$(dirname "$0")/.."
 FILE=${1:-../shared/data/movielens-100k/u.data}
 N=${2:-100000}
 RATE=${RATE:-2000}
-QUALITY_RUNS=${QUALITY_RUNS:-"1-auto 3-auto 3-false"}
-SPEED_RUNS=${SPEED_RUNS:-"1-auto 2-auto 3-auto 3-false"}
+QUALITY_RUNS=${QUALITY_RUNS-"1-auto 3-auto 3-false"}   # INSTANCES-SHARE; empty: none
+SPEED_RUNS=${SPEED_RUNS-"1-auto 2-auto 3-auto 3-false"}
 
 swift build -c release --product streamrec >/dev/null
 swift build -c release --product streamrec-bench >/dev/null
@@ -75,11 +75,17 @@ share_figures() {
     /item state shared:/ {
       for (i = 1; i <= NF; i++) {
         if ($(i + 1) == "events" && $(i + 2) == "published") events += $i
-        if ($(i + 1) == "bytes),") { gsub(/\(/, "", $i); bytes += $i }
+        # "… in N records (B bytes), … deltas: D published (F bytes), …"
+        if ($(i - 1) == "records" && $(i + 1) == "bytes),") { gsub(/\(/, "", $i); bytes += $i }
+        if ($(i - 1) == "published" && $(i + 1) == "bytes),") { gsub(/\(/, "", $i); factors += $i }
       }
       sub(/.*staleness of others. items /, ""); staleness = staleness "  [" $0 "]"
     }
-    END { if (events > 0) printf "  item topic: %d bytes per 1,000 events; staleness per instance:%s\n", bytes * 1000 / events, staleness }
+    END {
+      if (events > 0)
+        printf "  item topic: %d bytes per 1,000 events (factor deltas %d); staleness per instance:%s\n",
+          bytes * 1000 / events, factors * 1000 / events, staleness
+    }
   ' "$WORK"/engine-"$run"-*.err
 }
 

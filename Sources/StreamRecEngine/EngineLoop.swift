@@ -407,7 +407,7 @@ final class EngineLoop {
                 item state shared: \(figures.eventsPublished) events published in \(figures.recordsPublished) records \
                 (\(figures.bytesPublished) bytes), \(figures.eventsApplied) applied from the topic, \
                 \(figures.eventsAlreadyHeld) already held; item factor deltas: \(figures.factorDeltasPublished) \
-                published, \(figures.factorDeltasApplied) applied; staleness of others' items \(staleness)
+                published (\(figures.factorBytesPublished) bytes), \(figures.factorDeltasApplied) applied; staleness of others' items \(staleness)
                 """)
         }
     }

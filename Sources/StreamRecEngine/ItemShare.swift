@@ -191,6 +191,7 @@ final class ItemShare {
         figures.recordsPublished += 1
         figures.bytesPublished += value.count
         figures.factorDeltasPublished += deltas.count
+        figures.factorBytesPublished += value.count
     }
 
     /// Applies what the item topic holds beyond the state's positions, without
@@ -333,6 +334,8 @@ struct ItemShareFigures {
     var eventsAlreadyHeld = 0
     /// Item factor deltas sent, and applied from other instances.
     var factorDeltasPublished = 0
+    /// Of ``bytesPublished``, those of factor records.
+    var factorBytesPublished = 0
     var factorDeltasApplied = 0
     /// Records of another group or events topic, skipped.
     var foreignRecords = 0
