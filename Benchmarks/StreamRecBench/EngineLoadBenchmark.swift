@@ -33,10 +33,7 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
         let updates = try RecommendationTail(consumer: consumer, topic: recommendationsTopic)
         try await updates.waitUntilAssigned()
 
-        var producerConfiguration = KafkaProducerConfiguration(
-            client: KafkaClientConfiguration(bootstrapServers: bootstrap))
-        producerConfiguration.lingerMilliseconds = 5
-        let producer = try KafkaProducer(configuration: producerConfiguration)
+        let producer = try Self.producer(bootstrap: bootstrap)
         let encoder = EventEncoder()
         var buffer: [UInt8] = []
         let start = MonotonicClock.nanoseconds()
@@ -66,6 +63,13 @@ struct EngineLoadBenchmark: AsyncParsableCommand {
                     "ENGINE rate=%d events=%d send_s=%.2f offered_per_s=%.0f updates=%d end_to_end_s=%.2f events_per_s=%.0f latency_ms_p50=%lld p90=%lld p99=%lld max=%lld",
                 rate, events.count, sendSeconds, Double(events.count) / sendSeconds, latencies.count, endToEnd,
                 Double(events.count) / endToEnd, latencies.p50, latencies.p90, latencies.p99, latencies.max))
+    }
+
+    /// The load's producer: a short linger, as an application sending events as they happen.
+    static func producer(bootstrap: String) throws -> KafkaProducer {
+        var configuration = KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap))
+        configuration.lingerMilliseconds = 5
+        return try KafkaProducer(configuration: configuration)
     }
 
     static func load(_ file: String, limit: Int) throws -> [Event] {

@@ -45,10 +45,7 @@ struct PublishedRecallBenchmark: AsyncParsableCommand {
         }
         try await tail.waitUntilAssigned()
 
-        var producerConfiguration = KafkaProducerConfiguration(
-            client: KafkaClientConfiguration(bootstrapServers: bootstrap))
-        producerConfiguration.lingerMilliseconds = 5
-        let producer = try KafkaProducer(configuration: producerConfiguration)
+        let producer = try EngineLoadBenchmark.producer(bootstrap: bootstrap)
         let encoder = EventEncoder()
         var buffer: [UInt8] = []
         let start = MonotonicClock.nanoseconds()

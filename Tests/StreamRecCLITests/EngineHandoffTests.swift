@@ -32,6 +32,25 @@ extension EngineProcessTests {
             return "committed \(committed.map(\.offset.rawValue)), ends \(ends.sorted { $0.key < $1.key }.map(\.value))"
         }
 
+        /// Sends `slice` to `topic`, keyed by user, and returns each partition's end offset after it.
+        static func send(
+            _ slice: ArraySlice<Event>, to topic: String, producer: KafkaProducer, probe: KafkaConsumer
+        ) async throws -> [Int32: Int64] {
+            let encoder = EventEncoder()
+            for event in slice {
+                try await producer.send(
+                    KafkaProducerMessage(
+                        topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
+                        timestampMilliseconds: event.timestampMilliseconds))
+            }
+            try await producer.flush()
+            var ends: [Int32: Int64] = [:]
+            for partition in Int32(0)..<6 {
+                ends[partition] = try probe.watermarks(of: .init(topic: topic, partition: partition)).high
+            }
+            return ends
+        }
+
         /// The engine's own log lines (not librdkafka's), for a failure message.
         static func engineLines(_ stderr: String) -> String {
             stderr.split(separator: "\n").filter { $0.contains("[StreamRecEngine]") }.suffix(40).joined(separator: "\n")
@@ -54,24 +73,10 @@ extension EngineProcessTests {
             environment["STREAMREC_BATCH_SIZE"] = "200"
             let events = generatedEvents(count: 12_000, users: 600, items: 300, seed: 5)
             let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
-            let encoder = EventEncoder()
             let probe = try KafkaConsumer(
                 configuration: cluster.consumerConfiguration(groupID: "probe"), logger: testLogger)
-            /// Sends `slice` and returns each partition's end offset after it.
             func send(_ slice: ArraySlice<Event>) async throws -> [Int32: Int64] {
-                for event in slice {
-                    try await producer.send(
-                        KafkaProducerMessage(
-                            topic: "\(prefix).events", key: Array(event.userID.utf8), value: encoder.encode(event),
-                            timestampMilliseconds: event.timestampMilliseconds))
-                }
-                try await producer.flush()
-                var ends: [Int32: Int64] = [:]
-                for partition in Int32(0)..<6 {
-                    ends[partition] = try probe.watermarks(of: .init(topic: "\(prefix).events", partition: partition))
-                        .high
-                }
-                return ends
+                try await Self.send(slice, to: "\(prefix).events", producer: producer, probe: probe)
             }
 
             let directories = (0..<3).map { temporaryDirectory("\(prefix)-\($0)") }

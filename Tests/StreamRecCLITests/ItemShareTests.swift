@@ -30,24 +30,11 @@ extension EngineProcessTests {
             environment["STREAMREC_TOPIC_ITEMS"] = "\(prefix).items"
             let events = generatedEvents(count: 12_000, users: 600, items: 300, seed: 9)
             let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
-            let encoder = EventEncoder()
             let probe = try KafkaConsumer(
                 configuration: cluster.consumerConfiguration(groupID: "probe"), logger: testLogger)
             defer { try? probe.closeSync() }
             func send(_ slice: ArraySlice<Event>) async throws -> [Int32: Int64] {
-                for event in slice {
-                    try await producer.send(
-                        KafkaProducerMessage(
-                            topic: "\(prefix).events", key: Array(event.userID.utf8), value: encoder.encode(event),
-                            timestampMilliseconds: event.timestampMilliseconds))
-                }
-                try await producer.flush()
-                var ends: [Int32: Int64] = [:]
-                for partition in Int32(0)..<6 {
-                    ends[partition] = try probe.watermarks(of: .init(topic: "\(prefix).events", partition: partition))
-                        .high
-                }
-                return ends
+                try await EngineHandoffTests.send(slice, to: "\(prefix).events", producer: producer, probe: probe)
             }
             func start(_ directory: String) throws -> ChildProcess {
                 try EngineProcessTests.EngineCrashTests.startEngine(

@@ -443,18 +443,27 @@ public struct FeatureStore: Sendable, Equatable {
             let other = userTable.recent[base + k].item
             if other == item { continue }
             sharing?.pointee.log?.pair(other)
-            if let neighbourUpdates {
-                if neighbourUpdates.pointee.count + 2 > neighbourUpdates.pointee.capacity {
-                    neighbourUpdates.pointee.flush(into: &itemTable)
-                }
-                neighbourUpdates.pointee.append(item: item, neighbour: other, weight: stored)
-                neighbourUpdates.pointee.append(item: other, neighbour: item, weight: stored)
-            } else {
-                itemTable.addNeighbour(item, other, stored: stored)
-                itemTable.addNeighbour(other, item, stored: stored)
-            }
+            pair(item, other, stored: stored, neighbourUpdates: neighbourUpdates)
             paired += 1
         }
+    }
+
+    /// Adds co-occurrence weight both ways: held in `neighbourUpdates` when given
+    /// (applied first when it is full), else straight to the tables.
+    @inline(__always)
+    mutating func pair(
+        _ item: Int32, _ other: Int32, stored: Double, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?
+    ) {
+        guard let neighbourUpdates else {
+            itemTable.addNeighbour(item, other, stored: stored)
+            itemTable.addNeighbour(other, item, stored: stored)
+            return
+        }
+        if neighbourUpdates.pointee.count + 2 > neighbourUpdates.pointee.capacity {
+            neighbourUpdates.pointee.flush(into: &itemTable)
+        }
+        neighbourUpdates.pointee.append(item: item, neighbour: other, weight: stored)
+        neighbourUpdates.pointee.append(item: other, neighbour: item, weight: stored)
     }
 
     /// Moves the decay landmarks forward and rescales stored sums, so that the

@@ -48,16 +48,7 @@ extension FeatureStore {
         for other in event.paired {
             let neighbour = items.intern(other).index
             itemTable.ensure(neighbour)
-            if let neighbourUpdates {
-                if neighbourUpdates.pointee.count + 2 > neighbourUpdates.pointee.capacity {
-                    neighbourUpdates.pointee.flush(into: &itemTable)
-                }
-                neighbourUpdates.pointee.append(item: item, neighbour: neighbour, weight: cooccurrence)
-                neighbourUpdates.pointee.append(item: neighbour, neighbour: item, weight: cooccurrence)
-            } else {
-                itemTable.addNeighbour(item, neighbour, stored: cooccurrence)
-                itemTable.addNeighbour(neighbour, item, stored: cooccurrence)
-            }
+            pair(item, neighbour, stored: cooccurrence, neighbourUpdates: neighbourUpdates)
         }
         return true
     }
