@@ -107,7 +107,13 @@ public struct OnlineBPR: Recommender {
     /// tracked for ``takeFactorDeltas()``. Item factors are learned whatever
     /// `sharing` skips: they are a model, not counts.
     public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
-        if sharing.log != nil, itemsBefore == nil { itemsBefore = [:] }
+        // Tracking starts with sharing and stops with it (`auto` stops when the
+        // instance is alone): what is learned meanwhile is nobody else's.
+        if sharing.log == nil {
+            itemsBefore = nil
+        } else if itemsBefore == nil {
+            itemsBefore = [:]
+        }
         learn(contentsOf: events)
     }
 
