@@ -118,6 +118,20 @@ let package = Package(
             dependencies: ["StreamRecCLI"],
             swiftSettings: swiftSettings
         ),
+        // Mutation fuzzing of the decoders of outside bytes (`make fuzz`).
+        .target(
+            name: "StreamRecFuzzing",
+            dependencies: ["StreamRecCore"],
+            path: "Fuzz/StreamRecFuzzing",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "streamrec-fuzz",
+            dependencies: [
+                "StreamRecFuzzing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Fuzz/streamrec-fuzz",
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "streamrec-bench",
             dependencies: [
@@ -136,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamRecCoreTests",
-            dependencies: ["StreamRecCore", "CKernels"],
+            dependencies: ["StreamRecCore", "CKernels", "StreamRecFuzzing"],
             swiftSettings: swiftSettings
         ),
         // What the test targets share: event generators, direct counts, the test

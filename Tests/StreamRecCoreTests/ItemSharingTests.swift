@@ -125,6 +125,11 @@ import Testing
             #expect(throws: StreamRecError.self) { try SharedItemRecord(decoding: Array(bytes[..<cut])) }
         }
         #expect(throws: StreamRecError.self) { try SharedItemRecord(decoding: bytes + [0]) }
+        // Found by fuzzing: a negative first offset overflowed the offset check.
+        let negative = SharedItemRecord(
+            partition: 0, origin: "", takenAtMilliseconds: 0,
+            events: [SharedItemEvent(offset: -5, itemID: "i", type: "view", timestampMilliseconds: 0, newUser: false)])
+        #expect(throws: StreamRecError.self) { try SharedItemRecord(decoding: negative.encoded()) }
     }
 }
 

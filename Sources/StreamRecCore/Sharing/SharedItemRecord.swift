@@ -129,6 +129,7 @@ public struct SharedItemRecord: Sendable, Equatable {
             return Int(count)
         }
         var offset = try reader.read(Int64.self)
+        guard offset >= 0 else { throw StreamRecError.snapshot("shared item record starts at offset \(offset)") }
         var time = try reader.read(Int64.self)
         let count = try entries(&reader)
         guard count <= reader.remaining / 5 else {

@@ -1,11 +1,11 @@
 /// The frame around every snapshot: magic `SRSN`, the kind of state (four
 /// letters, e.g. `FEAT`), a format version, the payload length, the payload and
 /// its CRC-32. Opening checks all of them before a single field is decoded.
-enum SnapshotEnvelope {
+package enum SnapshotEnvelope {
     static let magic: [UInt8] = Array("SRSN".utf8)
-    static let headerSize = 4 + 4 + 2 + 8
+    package static let headerSize = 4 + 4 + 2 + 8
 
-    static func seal(kind: String, version: UInt16, payload: [UInt8]) -> [UInt8] {
+    package static func seal(kind: String, version: UInt16, payload: [UInt8]) -> [UInt8] {
         sealing(kind: kind, version: version) { $0.write(bytes: payload) }
     }
 
@@ -49,7 +49,7 @@ enum SnapshotEnvelope {
 
     /// ``open(_:kind:version:)`` for a reader of several format versions: the
     /// payload and the version it is in.
-    static func open(
+    package static func open(
         _ bytes: [UInt8], kind: String, versions: ClosedRange<UInt16>
     ) throws(StreamRecError) -> (payload: [UInt8], version: UInt16) {
         guard bytes.count >= headerSize + 4 else {
