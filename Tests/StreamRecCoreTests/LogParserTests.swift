@@ -116,6 +116,16 @@ struct LogParserTests {
             events == [Event(userID: "1", itemID: "2268318", type: "view", timestampMilliseconds: 1_511_544_070_000)])
     }
 
+    @Test("Times in seconds, milliseconds and out of range: a huge negative number is an error, not an overflow")
+    func csvTimeMagnitudes() throws {
+        let mapping = try CSVMapping(map: "user=u,item=i,type=b,timestamp=t")
+        var parser = try CSVParser(mapping: mapping, schema: schema, columns: ["u", "i", "b", "t"])
+        let (events, errors) = parseLines(
+            &parser, ["1,2,view,1511544070", "1,2,view,1511544070123", "1,2,view,-7000001700000163456"])
+        #expect(events.map(\.timestampMilliseconds) == [1_511_544_070_000, 1_511_544_070_123])
+        #expect(errors.count == 1, "found by fuzzing: this one overflowed")
+    }
+
     @Test(
         "Mapping mistakes are explained",
         arguments: [

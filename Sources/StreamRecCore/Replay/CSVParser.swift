@@ -85,14 +85,16 @@ public struct CSVParser: LogLineParser {
             itemAttributes: item, context: context, count: header.count)
     }
 
-    /// Epoch seconds or milliseconds (told apart by size: below 10^11 is seconds,
-    /// which covers dates up to year 5138), with an optional fraction, or RFC 3339.
+    /// Epoch seconds or milliseconds (told apart by size: below 10^11 in magnitude
+    /// is seconds, which covers dates up to year 5138), with an optional fraction,
+    /// or RFC 3339.
     static func timestamp(_ text: String, column: String) throws(LogLineError) -> Int64 {
         if let integer = Int64(text) {
-            return integer < 100_000_000_000 ? integer * 1000 : integer
+            // Found by fuzzing: a large negative number was taken for seconds and overflowed.
+            return integer.magnitude < 100_000_000_000 ? integer * 1000 : integer
         }
         if let number = Double(text), number.isFinite, abs(number) < 1e15 {
-            return number < 1e11 ? Int64((number * 1000).rounded()) : Int64(number.rounded())
+            return abs(number) < 1e11 ? Int64((number * 1000).rounded()) : Int64(number.rounded())
         }
         if let parsed = RFC3339.milliseconds(text) { return parsed }
         throw LogLineError(
