@@ -126,20 +126,36 @@ final class ItemShare {
     }
 
     /// Per event, whether its item side is held already (below its partition's
-    /// watermark); empty when none is, the usual case.
+    /// watermark); empty when none is, the usual case. A partition's events come
+    /// in offset order, so each run of one partition is judged by its first event.
     static func skips(_ positions: [IngestedBatch.Position], watermarks: [Int32: Int64]) -> [Bool] {
-        guard
-            positions.contains(where: { position in
-                watermarks[position.partition].map { position.offset < $0 } ?? false
-            })
-        else { return [] }
-        return positions.map { position in watermarks[position.partition].map { position.offset < $0 } ?? false }
+        guard !watermarks.isEmpty else { return [] }
+        var skip: [Bool] = []
+        var k = 0
+        while k < positions.count {
+            let partition = positions[k].partition
+            var end = k
+            while end + 1 < positions.count, positions[end + 1].partition == partition { end += 1 }
+            if let held = watermarks[partition], positions[k].offset < held {
+                if skip.isEmpty { skip = Array(repeating: false, count: positions.count) }
+                for j in k...end { skip[j] = positions[j].offset < held }
+            }
+            k = end + 1
+        }
+        return skip
     }
 
-    /// Moves the watermarks past `records`, learned here (dead letters have no item side).
+    /// Moves the watermarks past `records`, learned here (dead letters have no
+    /// item side): once per run of one partition's records, which come in offset order.
     static func advance(_ watermarks: inout [Int32: Int64], past records: [KafkaConsumerMessage]) {
-        for record in records where record.offset + 1 > watermarks[record.partition, default: 0] {
-            watermarks[record.partition] = record.offset + 1
+        var k = 0
+        while k < records.count {
+            let partition = records[k].partition
+            while k + 1 < records.count, records[k + 1].partition == partition { k += 1 }
+            if records[k].offset + 1 > watermarks[partition, default: 0] {
+                watermarks[partition] = records[k].offset + 1
+            }
+            k += 1
         }
     }
 
