@@ -210,17 +210,11 @@ final class ItemShare {
         figures.factorBytesPublished += value.count
     }
 
-    /// Applies what the item topic holds beyond the state's positions, without
-    /// waiting; returns the records read.
-    @discardableResult
-    func drain(into state: inout EngineState) throws -> Int {
-        guard active, let reader else { return 0 }
-        var read = 0
-        while true {
-            let batch = try reader.poll(maxMessages: 1_000, timeout: .zero)
-            if batch.isEmpty { return read }
+    /// Applies what the item topic holds beyond the state's positions, without waiting.
+    func drain(into state: inout EngineState) throws {
+        guard active, let reader else { return }
+        while case let batch = try reader.poll(maxMessages: 1_000, timeout: .zero), !batch.isEmpty {
             try apply(batch, to: &state)
-            read += batch.count
         }
     }
 
@@ -321,7 +315,6 @@ final class ItemShare {
     /// warning the first time.
     private func inScope(_ recordScope: String, at message: KafkaConsumerMessage) -> Bool {
         guard recordScope != scope else { return true }
-        figures.foreignRecords += 1
         if !warnedForeign {
             warnedForeign = true
             logger.warning(
@@ -353,8 +346,6 @@ struct ItemShareFigures {
     /// Of ``bytesPublished``, those of factor records.
     var factorBytesPublished = 0
     var factorDeltasApplied = 0
-    /// Records of another group or events topic, skipped.
-    var foreignRecords = 0
     /// From an event being taken off Kafka by its owner to its item side being
     /// applied here, in milliseconds.
     var staleness = LatencyWindow(capacity: 2_000)

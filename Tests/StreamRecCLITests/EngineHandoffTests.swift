@@ -32,18 +32,11 @@ extension EngineProcessTests {
             return "committed \(committed.map(\.offset.rawValue)), ends \(ends.sorted { $0.key < $1.key }.map(\.value))"
         }
 
-        /// Sends `slice` to `topic`, keyed by user, and returns each partition's end offset after it.
+        /// Sends `slice` to `topic` (``produce(_:to:cluster:)``) and returns each partition's end offset after it.
         static func send(
-            _ slice: ArraySlice<Event>, to topic: String, producer: KafkaProducer, probe: KafkaConsumer
+            _ slice: ArraySlice<Event>, to topic: String, cluster: EmbeddedKafkaCluster, probe: KafkaConsumer
         ) async throws -> [Int32: Int64] {
-            let encoder = EventEncoder()
-            for event in slice {
-                try await producer.send(
-                    KafkaProducerMessage(
-                        topic: topic, key: Array(event.userID.utf8), value: encoder.encode(event),
-                        timestampMilliseconds: event.timestampMilliseconds))
-            }
-            try await producer.flush()
+            try await produce(Array(slice), to: topic, cluster: cluster)
             var ends: [Int32: Int64] = [:]
             for partition in Int32(0)..<6 {
                 ends[partition] = try probe.watermarks(of: .init(topic: topic, partition: partition)).high
@@ -72,11 +65,10 @@ extension EngineProcessTests {
             environment["STREAMREC_MODEL"] = "hybrid"
             environment["STREAMREC_BATCH_SIZE"] = "200"
             let events = generatedEvents(count: 12_000, users: 600, items: 300, seed: 5)
-            let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
             let probe = try KafkaConsumer(
                 configuration: cluster.consumerConfiguration(groupID: "probe"), logger: testLogger)
             func send(_ slice: ArraySlice<Event>) async throws -> [Int32: Int64] {
-                try await Self.send(slice, to: "\(prefix).events", producer: producer, probe: probe)
+                try await Self.send(slice, to: "\(prefix).events", cluster: cluster, probe: probe)
             }
 
             let directories = (0..<3).map { temporaryDirectory("\(prefix)-\($0)") }
@@ -102,7 +94,6 @@ extension EngineProcessTests {
                 \(Self.engineLines(engines[0].stderr))
                 \(Self.engineLines(engines[2].stderr))
                 """)
-            try await producer.close()
             try probe.closeSync()
             for k in [0, 2] { engines[k].send(signal: SIGTERM) }
             for k in [0, 2] {

@@ -29,12 +29,11 @@ extension EngineProcessTests {
             environment["STREAMREC_BATCH_SIZE"] = "200"
             environment["STREAMREC_TOPIC_ITEMS"] = "\(prefix).items"
             let events = generatedEvents(count: 12_000, users: 600, items: 300, seed: 9)
-            let producer = try KafkaProducer(configuration: cluster.producerConfiguration(), logger: testLogger)
             let probe = try KafkaConsumer(
                 configuration: cluster.consumerConfiguration(groupID: "probe"), logger: testLogger)
             defer { try? probe.closeSync() }
             func send(_ slice: ArraySlice<Event>) async throws -> [Int32: Int64] {
-                try await EngineHandoffTests.send(slice, to: "\(prefix).events", producer: producer, probe: probe)
+                try await EngineHandoffTests.send(slice, to: "\(prefix).events", cluster: cluster, probe: probe)
             }
             func start(_ directory: String) throws -> ChildProcess {
                 try EngineProcessTests.EngineCrashTests.startEngine(
@@ -74,7 +73,6 @@ extension EngineProcessTests {
                     checkpoint != nil, "instance \(k) holds every event's item side: \(engines[k].stderr.suffix(2_000))"
                 )
             }
-            try await producer.close()
             for engine in engines { engine.send(signal: SIGTERM) }
             for engine in engines {
                 #expect(await engine.waitForExit(timeout: .seconds(30)) == 0, "\(engine.stderr.suffix(2_000))")
