@@ -19,8 +19,8 @@ struct EvaluateCommand: AsyncParsableCommand {
               --protocol kfold: biased MF fitted on k-1 folds in several passes and scored \
             on the held-out fold, as Surprise's cross_validate does; per-fold and mean RMSE/MAE.
 
-            Models: isgd, raisgd, bpr, biased-mf, popularity, popularity-cumulative, cooccurrence, \
-            hybrid. Hyper-parameters come from the `model` config section.
+            Models: isgd, raisgd, bpr, biased-mf, popularity, popularity-cumulative, popularity-recent, \
+            cooccurrence, hybrid. Hyper-parameters come from the `model` config section.
             """
     )
 
@@ -47,6 +47,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Evaluate only the first N events (in time order).")
     var limit: Int?
 
+    @Option(
+        name: .customLong("score-from"),
+        help: ArgumentHelp(
+            "Score only the events after this share of the stream (0.5: the second half); the models learn the events before it unscored.",
+            valueName: "fraction"))
+    var scoreFrom = 0.0
+
     @Flag(help: "One JSON object for machines instead of the table.")
     var json = false
 
@@ -66,6 +73,10 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         guard (1...1_000).contains(topN) else { throw ValidationError("--top-n must be between 1 and 1000") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard (0..<1).contains(scoreFrom) else {
+            throw ValidationError(
+                "--score-from is a share of the stream, at least 0 and below 1 (0.5: the second half)")
+        }
         if let plot, !plot.lowercased().hasSuffix(".svg"), !plot.lowercased().hasSuffix(".html") {
             throw ValidationError(
                 "--plot writes SVG: name the file FILE.svg, or FILE.html for a page around it; got '\(plot)'")
@@ -108,6 +119,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         options.topN = topN
         options.positiveThreshold = positiveThreshold
         options.rollingWindow = max(100, events.count / 200)
+        options.scoreFrom = Int(scoreFrom * Double(events.count))
         var progress = ReplayProgress(enabled: !noProgress)
         let total = events.count
         let results = PrequentialEvaluation.run(
@@ -117,7 +129,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             progress.update(sent: done, rejected: invalid, fraction: Double(done) / Double(max(total, 1)))
         }
         progress.finish()
-        EvaluationReport.printPrequential(results, dataset: dataset, events: events.count, topN: topN, json: json)
+        EvaluationReport.printPrequential(
+            results, dataset: dataset, events: events.count, scoredFrom: options.scoreFrom, topN: topN, json: json)
         if let plot {
             let svg = RecallPlot.svg(results, topN: topN)
             let page =

@@ -4,7 +4,8 @@ import StreamRecCore
 /// Evaluation results as a table for people or one JSON object for machines.
 enum EvaluationReport {
     static func printPrequential(
-        _ results: [PrequentialEvaluation.Result], dataset: String, events: Int, topN: Int, json: Bool
+        _ results: [PrequentialEvaluation.Result], dataset: String, events: Int, scoredFrom: Int = 0, topN: Int,
+        json: Bool
     ) {
         if json {
             let models: [[String: Any]] = results.map { result in
@@ -24,6 +25,7 @@ enum EvaluationReport {
             }
             var object: [String: Any] = [
                 "dataset": dataset, "events": events, "protocol": "prequential", "top_n": topN, "models": models,
+                "scored_from": scoredFrom,
             ]
             if let first = results.first {
                 object["unreachable"] = [
@@ -35,6 +37,9 @@ enum EvaluationReport {
             return
         }
         print("dataset \(dataset): \(events) events, prequential, top-\(topN), consumed items excluded")
+        if scoredFrom > 0 {
+            print("scored from event \(scoredFrom + 1) on: the \(scoredFrom) before it were learned, not scored")
+        }
         if let first = results.first, first.evaluated > 0 {
             let share = { (count: Int) in String(format: "%.1f%%", 100 * Double(count) / Double(first.evaluated)) }
             print(

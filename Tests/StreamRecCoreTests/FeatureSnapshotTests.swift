@@ -81,11 +81,12 @@ struct FeatureSnapshotTests {
     @Test("A checksum-valid snapshot with inconsistent contents is refused, not trusted")
     func inconsistentPayload() throws {
         let bytes = populated().snapshot()
-        let payload = try SnapshotEnvelope.open(bytes, kind: "FEAT", version: 1)
+        let version = FeatureStore.snapshotVersion
+        let payload = try SnapshotEnvelope.open(bytes, kind: "FEAT", version: version)
         // Cut the payload short and re-seal it with a valid checksum.
-        let resealed = SnapshotEnvelope.seal(kind: "FEAT", version: 1, payload: Array(payload.dropLast(40)))
+        let resealed = SnapshotEnvelope.seal(kind: "FEAT", version: version, payload: Array(payload.dropLast(40)))
         #expect(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: resealed) }
-        let wrongKind = SnapshotEnvelope.seal(kind: "MODL", version: 1, payload: payload)
+        let wrongKind = SnapshotEnvelope.seal(kind: "MODL", version: version, payload: payload)
         let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: wrongKind) }
         #expect(error.message.contains("'MODL'"))
     }

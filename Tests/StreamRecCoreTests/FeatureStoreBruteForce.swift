@@ -10,14 +10,18 @@ struct BruteForceFeatures {
     /// Events the store should have applied (late ones dropped by policy removed), in arrival order.
     var accepted: [Event] = []
     var now: Int64 = .min
-    /// Co-occurrence sums, item → neighbour → Σ 2^(−(now − t)/h), built in arrival order.
+    /// Co-occurrence sums, item → neighbour → Σ d^k · 2^(−(now − t)/h) (k: how many
+    /// other recent items came between, d: the pair decay), built in arrival order.
     var cooccurrence: [String: [String: Double]] = [:]
+    /// Transition sums, item → the item that followed it → Σ 2^(−(now − t)/h).
+    var successors: [String: [String: Double]] = [:]
 
     init(_ events: [Event], schema: EventSchema, settings: FeatureSettings) {
         self.schema = schema
         self.settings = settings
         var latest: Int64 = .min
-        var contributions: [(String, String, Int64)] = []
+        var contributions: [(String, String, Int64, Double)] = []
+        var transitions: [(String, String, Int64)] = []
         for event in events {
             if latest != .min, Double(latest - event.timestampMilliseconds) > settings.latenessMinutes * 60_000,
                 settings.lateEvents == .drop
@@ -28,15 +32,27 @@ struct BruteForceFeatures {
             if settings.cooccurrence {
                 let window = recent(of: event.userID, in: accepted).filter { $0 != event.itemID }.prefix(
                     settings.cooccurrenceWindow)
-                for other in window { contributions.append((event.itemID, other, event.timestampMilliseconds)) }
+                for (k, other) in window.enumerated() {
+                    contributions.append(
+                        (
+                            event.itemID, other, event.timestampMilliseconds,
+                            pow(settings.cooccurrencePairDecay, Double(k))
+                        ))
+                }
+                if let previous = window.first {
+                    transitions.append((previous, event.itemID, event.timestampMilliseconds))
+                }
             }
             accepted.append(event)
         }
         now = latest
-        for (item, other, time) in contributions {
-            let value = decay(time, settings.cooccurrenceHalfLifeHours)
+        for (item, other, time, weight) in contributions {
+            let value = weight * decay(time, settings.cooccurrenceHalfLifeHours)
             cooccurrence[item, default: [:]][other, default: 0] += value
             cooccurrence[other, default: [:]][item, default: 0] += value
+        }
+        for (item, next, time) in transitions {
+            successors[item, default: [:]][next, default: 0] += decay(time, settings.cooccurrenceHalfLifeHours)
         }
     }
 
@@ -139,6 +155,22 @@ struct BruteForceFeatures {
                 events: accepted.filter { $0.itemID == other }.count)
         }
         return FeatureStore.top(scored, limit)
+    }
+
+    /// The scores ``FeatureStore/successorRows(of:limit:)`` gives every item that followed `item`.
+    func successorScores(_ item: String) -> [String: Double] {
+        let own = occurrences(item)
+        return (successors[item] ?? [:]).reduce(into: [:]) { scores, entry in
+            scores[entry.key] = entry.value / (own * occurrences(entry.key)).squareRoot()
+        }
+    }
+
+    /// The scores ``FeatureStore/similarRows(to:limit:)`` gives every neighbour of `item`.
+    func similarScores(_ item: String) -> [String: Double] {
+        let own = occurrences(item)
+        return (cooccurrence[item] ?? [:]).reduce(into: [:]) { scores, entry in
+            scores[entry.key] = entry.value / (own * occurrences(entry.key)).squareRoot()
+        }
     }
 
     func popular(limit: Int) -> [ScoredItem] {

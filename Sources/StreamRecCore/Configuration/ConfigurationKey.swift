@@ -197,6 +197,20 @@ public struct ConfigurationKey: Sendable {
             "model.hybrid_popularity_weight", "STREAMREC_HYBRID_POPULARITY_WEIGHT", "hybrid weight of popularity",
             0...1e6,
             \.model.settings.hybridPopularityWeight),
+        .number(
+            "model.hybrid_recent_popularity_weight", "STREAMREC_HYBRID_RECENT_POPULARITY_WEIGHT",
+            "hybrid weight of recent popularity", 0...1e6, \.model.settings.hybridRecentPopularityWeight),
+        .number(
+            "model.hybrid_transitions_weight", "STREAMREC_HYBRID_TRANSITIONS_WEIGHT",
+            "hybrid weight of transitions", 0...1e6, \.model.settings.hybridTransitionsWeight),
+        .integer(
+            "model.hybrid_blend_interval", "STREAMREC_HYBRID_BLEND_INTERVAL",
+            "the hybrid learns its weights from one event in this many (0: fixed weights)", 0...1_000_000_000,
+            \.model.settings.hybridBlendInterval),
+        .integer(
+            "model.hybrid_blend_window", "STREAMREC_HYBRID_BLEND_WINDOW",
+            "events the hybrid's weight learning counts evidence over before starting again", 1...1_000_000,
+            \.model.settings.hybridBlendWindow),
         .integer(
             "model.cooccurrence_window", "STREAMREC_MODEL_COOCCURRENCE_WINDOW",
             "pairing window of the co-occurrence model",
@@ -205,6 +219,33 @@ public struct ConfigurationKey: Sendable {
             "model.cooccurrence_neighbours", "STREAMREC_MODEL_COOCCURRENCE_NEIGHBOURS",
             "neighbours per item of the co-occurrence model",
             1...10_000, \.model.settings.cooccurrenceNeighbours),
+        .integer(
+            "model.cooccurrence_recent_items", "STREAMREC_MODEL_COOCCURRENCE_RECENT_ITEMS",
+            "recent items of the user whose neighbours the co-occurrence model sums",
+            1...1_000, \.model.settings.cooccurrenceRecentItems),
+        .number(
+            "model.cooccurrence_pair_decay", "STREAMREC_MODEL_COOCCURRENCE_PAIR_DECAY",
+            "weight of a pairing relative to the pairing with the next more recent item",
+            0...1, \.model.settings.cooccurrencePairDecay),
+        .flag(
+            "model.cooccurrence_type_weights", "STREAMREC_MODEL_COOCCURRENCE_TYPE_WEIGHTS",
+            "pairings weigh as their event type (true/false)", \.model.settings.cooccurrenceTypeWeights),
+        .number(
+            "model.cooccurrence_position_decay", "STREAMREC_MODEL_COOCCURRENCE_POSITION_DECAY",
+            "weight of a recent item in rankings relative to the next more recent one",
+            0...1, \.model.settings.cooccurrencePositionDecay),
+        .integer(
+            "model.transition_successors", "STREAMREC_MODEL_TRANSITION_SUCCESSORS",
+            "items kept per item as those that followed it (transitions)", 1...10_000,
+            \.model.settings.transitionSuccessors),
+        .integer(
+            "model.transition_recent_items", "STREAMREC_MODEL_TRANSITION_RECENT_ITEMS",
+            "the user's last items whose successors transitions sums", 1...1_000,
+            \.model.settings.transitionRecentItems),
+        .number(
+            "model.recent_popularity_half_life_hours", "STREAMREC_RECENT_POPULARITY_HALF_LIFE_HOURS",
+            "half-life of popularity-recent and the hybrid's recency signal", 0.001...1e7,
+            \.model.settings.recentPopularityHalfLifeHours),
         ConfigurationKey(
             path: "events.types", environment: "STREAMREC_EVENT_TYPES",
             summary: "event types and their implicit weights; replaces the defaults (env: view=1,click=2,…)",

@@ -12,6 +12,9 @@ public struct PrequentialEvaluation {
         public var positiveThreshold: Double?
         /// Events per point of the rolling Recall@N curve.
         public var rollingWindow = 1_000
+        /// Events before this index are learned but not scored: figures over the
+        /// rest of the stream only (the second half, say, after tuning on the first).
+        public var scoreFrom = 0
         public init() {}
     }
 
@@ -74,7 +77,9 @@ public struct PrequentialEvaluation {
         var window = [[Bool]](repeating: [], count: models.count)
         for (index, event) in events.enumerated() {
             let seen = consumed[event.userID] ?? []
-            let positive = options.positiveThreshold.map { (event.value ?? .infinity) >= $0 } ?? true
+            let positive =
+                index >= options.scoreFrom
+                && (options.positiveThreshold.map { (event.value ?? .infinity) >= $0 } ?? true)
             for m in models.indices {
                 results[m].events += 1
                 if positive {

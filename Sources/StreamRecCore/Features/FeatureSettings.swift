@@ -22,6 +22,17 @@ public struct FeatureSettings: Sendable, Equatable {
     public var cooccurrence = true
     /// How many of the user's most recent items each new interaction pairs with.
     public var cooccurrenceWindow = 5
+    /// Weight of a pairing relative to the pairing with the next more recent item:
+    /// items consumed close together in a user's history go together more than
+    /// items far apart in it. 1 weighs the whole window alike.
+    public var cooccurrencePairDecay = 1.0
+    /// Whether an interaction's pairings (and its count in their normalization)
+    /// weigh as its type does relative to the lightest type (a purchase pairs
+    /// more strongly than a view), rather than all alike.
+    public var cooccurrenceTypeWeights = false
+    /// Items kept per item as those that followed it in users' histories
+    /// (transitions, space-saving); 0 keeps none.
+    public var successorCapacity = 0
     /// Neighbours served per item by `similar`.
     public var neighbours = 50
     /// Neighbour candidates kept per item (space-saving); twice `neighbours` by default.

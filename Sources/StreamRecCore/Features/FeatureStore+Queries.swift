@@ -163,16 +163,34 @@ extension FeatureStore {
     /// particular order: rankings that sum over them need neither the order nor
     /// the ids.
     func similarRows(to item: Int32, limit: Int) -> [(row: Int32, score: Double)] {
-        guard itemTable.neighbourCapacity > 0 else { return [] }
-        let i = Int(item)
-        let base = i * itemTable.neighbourCapacity
-        let own = itemTable.records[i].occurrences
-        let count = Int(itemTable.records[i].neighbourCount)
+        tableRows(
+            of: item, count: Int(itemTable.records[Int(item)].neighbourCount), capacity: itemTable.neighbourCapacity,
+            ids: \.neighbourItems, weights: \.neighbourWeights, errors: \.neighbourErrors, limit: limit)
+    }
+
+    /// The items that most often followed `item` in users' histories, by
+    /// `T(item→j) / √(N(item)·N(j))` (the normalization of ``similar(to:limit:)``),
+    /// in no particular order. Empty without transition tables.
+    func successorRows(of item: Int32, limit: Int) -> [(row: Int32, score: Double)] {
+        tableRows(
+            of: item, count: Int(itemTable.records[Int(item)].successorCount), capacity: itemTable.successorCapacity,
+            ids: \.successorItems, weights: \.successorWeights, errors: \.successorErrors, limit: limit)
+    }
+
+    /// One item's neighbour or successor table scored and cut to `limit`.
+    private func tableRows(
+        of item: Int32, count: Int, capacity: Int, ids idsPath: KeyPath<ItemFeatureTable, [Int32]>,
+        weights weightsPath: KeyPath<ItemFeatureTable, [Double]>,
+        errors errorsPath: KeyPath<ItemFeatureTable, [Double]>, limit: Int
+    ) -> [(row: Int32, score: Double)] {
+        guard capacity > 0 else { return [] }
+        let base = Int(item) * capacity
+        let own = itemTable.records[Int(item)].occurrences
         var scored = [(row: Int32, score: Double)](unsafeUninitializedCapacity: count) { scored, initialized in
             itemTable.records.withUnsafeBufferPointer { records in
-                itemTable.neighbourItems.withUnsafeBufferPointer { items in
-                    itemTable.neighbourWeights.withUnsafeBufferPointer { weights in
-                        itemTable.neighbourErrors.withUnsafeBufferPointer { errors in
+                itemTable[keyPath: idsPath].withUnsafeBufferPointer { items in
+                    itemTable[keyPath: weightsPath].withUnsafeBufferPointer { weights in
+                        itemTable[keyPath: errorsPath].withUnsafeBufferPointer { errors in
                             var kept = 0
                             for k in base..<(base + count) {
                                 let other = items[k]

@@ -1,6 +1,6 @@
 extension FeatureStore {
     static let snapshotKind = "FEAT"
-    static let snapshotVersion: UInt16 = 1
+    static let snapshotVersion: UInt16 = 2
 
     /// The whole store as a versioned, checksummed snapshot.
     public func snapshot() -> [UInt8] {
@@ -32,14 +32,17 @@ extension FeatureStore {
             let i = itemTable
             w.write(block: i.records); w.write(block: i.counts); w.write(block: i.attributes)
             w.write(block: i.neighbourItems); w.write(block: i.neighbourWeights); w.write(block: i.neighbourErrors)
+            w.write(block: i.successorItems); w.write(block: i.successorWeights); w.write(block: i.successorErrors)
         }
     }
 
     /// Restores a store from ``snapshot()``, with the schema and settings it was
     /// written with. Throws ``StreamRecError`` on any corruption or truncation.
     public init(snapshot bytes: [UInt8]) throws(StreamRecError) {
-        var r = BinaryReader(try SnapshotEnvelope.open(bytes, kind: Self.snapshotKind, version: Self.snapshotVersion))
-        let (schema, settings) = try Self.decodeConfiguration(&r)
+        let (payload, version) = try SnapshotEnvelope.open(
+            bytes, kind: Self.snapshotKind, versions: 1...Self.snapshotVersion)
+        var r = BinaryReader(payload)
+        let (schema, settings) = try Self.decodeConfiguration(&r, version: version)
         var store = FeatureStore(schema: schema, settings: settings)
         store.users = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
         store.items = try IDInterner(ids: try r.readStrings(), free: try r.readBlock())
@@ -85,6 +88,10 @@ extension FeatureStore {
         i.records = try r.readBlock(); i.counts = try r.readBlock(); i.attributes = try r.readBlock()
         i.neighbourItems = try r.readBlock(); i.neighbourWeights = try r.readBlock();
         i.neighbourErrors = try r.readBlock()
+        if version >= 2 {
+            i.successorItems = try r.readBlock(); i.successorWeights = try r.readBlock()
+            i.successorErrors = try r.readBlock()
+        }
         guard r.remaining == 0 else {
             throw StreamRecError.snapshot("inconsistent snapshot: \(r.remaining) unexpected bytes at the end")
         }
@@ -117,6 +124,9 @@ extension FeatureStore {
             ("neighbourItems", i.neighbourItems.count, i.neighbourCapacity),
             ("neighbourWeights", i.neighbourWeights.count, i.neighbourCapacity),
             ("neighbourErrors", i.neighbourErrors.count, i.neighbourCapacity),
+            ("successorItems", i.successorItems.count, i.successorCapacity),
+            ("successorWeights", i.successorWeights.count, i.successorCapacity),
+            ("successorErrors", i.successorErrors.count, i.successorCapacity),
         ]
         for (name, count, stride) in userArrays where count != userSlots * stride {
             throw StreamRecError.snapshot(
@@ -132,8 +142,11 @@ extension FeatureStore {
             u.records.allSatisfy({
                 Int($0.recentCount) <= u.recentCapacity && Int($0.categoryCount) <= u.categoryCapacity
             }),
-            i.records.allSatisfy({ Int($0.neighbourCount) <= i.neighbourCapacity }),
+            i.records.allSatisfy({
+                Int($0.neighbourCount) <= i.neighbourCapacity && Int($0.successorCount) <= i.successorCapacity
+            }),
             u.recent.allSatisfy({ inItems($0.item) }), i.neighbourItems.allSatisfy(inItems),
+            i.successorItems.allSatisfy(inItems),
             u.affinities.allSatisfy({ inCategories($0.category) }), i.records.allSatisfy({ inCategories($0.category) }),
             u.activityQueue.allSatisfy({ $0.user >= 0 && Int($0.user) < userSlots }),
             u.consumed.allSatisfy({ $0.allSatisfy { $0 >= 0 && Int($0) < itemSlots } })
@@ -158,10 +171,14 @@ extension FeatureStore {
         w.write(settings.cooccurrence)
         w.write(settings.lateEvents.rawValue)
         w.write(settings.numericAttributes)
+        w.write(settings.cooccurrencePairDecay)
+        w.write(settings.cooccurrenceTypeWeights)
+        w.write(Int64(settings.successorCapacity))
     }
 
+    /// Format 1 was written before pairings were weighted by distance and type (all alike).
     private static func decodeConfiguration(
-        _ r: inout BinaryReader
+        _ r: inout BinaryReader, version: UInt16
     ) throws(StreamRecError) -> (EventSchema, FeatureSettings) {
         var schema = EventSchema()
         schema.weights = [:]
@@ -204,6 +221,18 @@ extension FeatureStore {
         }
         settings.lateEvents = policy
         settings.numericAttributes = try r.readStrings()
+        if version >= 2 {
+            settings.cooccurrencePairDecay = try r.readDouble()
+            guard (0...1).contains(settings.cooccurrencePairDecay) else {
+                throw StreamRecError.snapshot("inconsistent snapshot: pair decay out of range")
+            }
+            settings.cooccurrenceTypeWeights = try r.readBool()
+            let successors = try r.read(Int64.self)
+            guard (0...Int64(UInt16.max)).contains(successors) else {
+                throw StreamRecError.snapshot("inconsistent snapshot: successor capacity out of range")
+            }
+            settings.successorCapacity = Int(successors)
+        }
         return (schema, settings)
     }
 }

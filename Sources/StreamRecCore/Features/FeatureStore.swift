@@ -35,6 +35,9 @@ public struct FeatureStore: Sendable, Equatable {
     private let typeIndex: [String: Int]
     /// Implicit weight per type column.
     let typeWeights: [Double]
+    /// Co-occurrence weight per type column: relative to the lightest implicit
+    /// type with ``FeatureSettings/cooccurrenceTypeWeights``, else 1.
+    let pairWeights: [Double]
     let ratingTypeSlot: Int?
     let purchaseType: Int?
     let viewType: Int?
@@ -60,6 +63,10 @@ public struct FeatureStore: Sendable, Equatable {
         typeIndex = Dictionary(uniqueKeysWithValues: types.enumerated().map { ($1, $0) })
         typeWeights = types.map { schema.weights[$0] ?? 0 }
         ratingTypeSlot = typeIndex[schema.ratingType]
+        let lightest = zip(types, typeWeights).filter { $0.0 != schema.ratingType && $0.1 > 0 }.map(\.1).min() ?? 1
+        pairWeights = zip(types, typeWeights).map { type, weight in
+            settings.cooccurrenceTypeWeights && type != schema.ratingType ? weight / lightest : 1
+        }
         purchaseType = typeIndex["purchase"]
         viewType = typeIndex["view"]
         userTable = UserFeatureTable(typeCount: types.count, settings: settings)
@@ -311,7 +318,8 @@ public struct FeatureStore: Sendable, Equatable {
         sharing?.pointee.log?.begin(event: index, newUser: newUser)
         if settings.cooccurrence {
             recordCooccurrence(
-                user: user, item: item, stored: decay.cooccurrence, neighbourUpdates: neighbourUpdates,
+                user: user, item: item, stored: decay.cooccurrence * pairWeights[type],
+                neighbourUpdates: neighbourUpdates,
                 sharing: sharing)
         }
         userTable.recordRecent(user, item: item, time: time)
@@ -392,7 +400,7 @@ public struct FeatureStore: Sendable, Equatable {
         itemTable.counts[i * types.count + type] &+= 1
         let popularity = weight * decay.popularity
         let trending = weight * decay.trending
-        let occurrence = decay.cooccurrence
+        let occurrence = decay.cooccurrence * pairWeights[type]
         itemTable.records.withUnsafeMutableBufferPointer { records in
             records[i].popularity += popularity
             records[i].trending += trending
@@ -432,19 +440,25 @@ public struct FeatureStore: Sendable, Equatable {
         }
     }
 
-    /// Pairs the item with the user's most recent other items, both ways.
+    /// Pairs the item with the user's most recent other items, both ways, each
+    /// weighted `cooccurrencePairDecay` times less than the one after it, and
+    /// counts the transition from the most recent of them to the item.
     private mutating func recordCooccurrence(
         user: Int32, item: Int32, stored: Double, neighbourUpdates: UnsafeMutablePointer<NeighbourUpdateBatch>?,
         sharing: UnsafeMutablePointer<ItemSideSharing>?
     ) {
         let base = Int(user) * userTable.recentCapacity
         var paired = 0
+        var weight = stored
         for k in 0..<Int(userTable.records[Int(user)].recentCount) where paired < settings.cooccurrenceWindow {
             let other = userTable.recent[base + k].item
             if other == item { continue }
             sharing?.pointee.log?.pair(other)
-            pair(item, other, stored: stored, neighbourUpdates: neighbourUpdates)
+            // The first is the item the user had before this one: a transition.
+            if paired == 0 { itemTable.addSuccessor(other, item, stored: stored) }
+            pair(item, other, stored: weight, neighbourUpdates: neighbourUpdates)
             paired += 1
+            weight *= settings.cooccurrencePairDecay
         }
     }
 
@@ -487,6 +501,10 @@ public struct FeatureStore: Sendable, Equatable {
             for k in itemTable.neighbourWeights.indices {
                 itemTable.neighbourWeights[k] *= factor
                 itemTable.neighbourErrors[k] *= factor
+            }
+            for k in itemTable.successorWeights.indices {
+                itemTable.successorWeights[k] *= factor
+                itemTable.successorErrors[k] *= factor
             }
         }
         if trendingDecay.needsRenormalization(at: now) {

@@ -13,8 +13,8 @@ struct ItemFeatureTable: Sendable, Equatable {
         var distinctUsers: UInt32 = 0
         var category: Int32 = -1  // -1: none
         var neighbourCount: UInt16 = 0
+        var successorCount: UInt16 = 0
         // No padding (snapshots copy records as raw bytes; see UserFeatureTable.Record.spare).
-        var spare16: UInt16 = 0
         var spare32: UInt32 = 0
     }
 
@@ -30,11 +30,18 @@ struct ItemFeatureTable: Sendable, Equatable {
     /// Weight an entry inherited when it replaced another: `weight − error` is a
     /// lower bound of its true co-occurrence (0 for entries never replaced).
     var neighbourErrors: [Double] = []
+    /// The items that followed each item in users' histories, in tables like the
+    /// neighbours' (space-saving), directed: item * successorCapacity + k.
+    let successorCapacity: Int
+    var successorItems: [Int32] = []
+    var successorWeights: [Double] = []
+    var successorErrors: [Double] = []
 
     init(typeCount: Int, attributeCount: Int, settings: FeatureSettings) {
         self.typeCount = typeCount
         self.attributeCount = attributeCount
         neighbourCapacity = settings.cooccurrence ? settings.neighbourCapacity : 0
+        successorCapacity = settings.cooccurrence ? settings.successorCapacity : 0
     }
 
     var slots: Int { records.count }
@@ -50,6 +57,30 @@ struct ItemFeatureTable: Sendable, Equatable {
         neighbourItems += repeatElement(-1, count: grow * neighbourCapacity)
         neighbourWeights += repeatElement(0, count: grow * neighbourCapacity)
         neighbourErrors += repeatElement(0, count: grow * neighbourCapacity)
+        successorItems += repeatElement(-1, count: grow * successorCapacity)
+        successorWeights += repeatElement(0, count: grow * successorCapacity)
+        successorErrors += repeatElement(0, count: grow * successorCapacity)
+    }
+
+    /// Adds transition weight from `item` to the item that followed it.
+    mutating func addSuccessor(_ item: Int32, _ successor: Int32, stored weight: Double) {
+        let capacity = successorCapacity
+        guard capacity > 0 else { return }
+        let base = Int(item) * capacity
+        records.withUnsafeMutableBufferPointer { records in
+            successorItems.withUnsafeMutableBufferPointer { ids in
+                successorWeights.withUnsafeMutableBufferPointer { weights in
+                    successorErrors.withUnsafeMutableBufferPointer { errors in
+                        var table = NeighbourTable(
+                            ids: ids.baseAddress! + base, weights: weights.baseAddress! + base,
+                            errors: errors.baseAddress! + base, count: Int(records[Int(item)].successorCount),
+                            capacity: capacity)
+                        table.add(successor, weight)
+                        records[Int(item)].successorCount = UInt16(table.count)
+                    }
+                }
+            }
+        }
     }
 
     /// Adds co-occurrence weight from `item` to `neighbour`. When the table is full
@@ -87,7 +118,9 @@ struct ItemFeatureTable: Sendable, Equatable {
             && lhs.records == rhs.records && lhs.counts == rhs.counts
             && lhs.attributes.map(\.bitPattern) == rhs.attributes.map(\.bitPattern)
             && lhs.neighbourItems == rhs.neighbourItems && lhs.neighbourWeights == rhs.neighbourWeights
-            && lhs.neighbourErrors == rhs.neighbourErrors
+            && lhs.neighbourErrors == rhs.neighbourErrors && lhs.successorCapacity == rhs.successorCapacity
+            && lhs.successorItems == rhs.successorItems && lhs.successorWeights == rhs.successorWeights
+            && lhs.successorErrors == rhs.successorErrors
     }
 }
 

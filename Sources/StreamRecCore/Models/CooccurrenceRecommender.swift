@@ -1,16 +1,40 @@
 /// Incremental item-kNN from the feature store's co-occurrence: a user's score
-/// for an item is the sum of its similarity to the user's most recent items.
+/// for an item is the sum of its similarity to the user's most recent items,
+/// each weighted less the further back it is. Ranked by ``Ranking/successors``
+/// (the `transitions` model), the sum is over what followed the user's last
+/// few items instead: the order of a history, as in a news session.
 public struct CooccurrenceRecommender: Recommender {
-    public var name: String { "cooccurrence" }
+    /// What a user's recent items are followed to.
+    public enum Ranking: UInt8, Sendable {
+        /// Items that co-occur with them (`cooccurrence`).
+        case neighbours
+        /// Items that came next after them (`transitions`).
+        case successors
+    }
+
+    public var name: String { ranking == .neighbours ? "cooccurrence" : "transitions" }
     public internal(set) var store: FeatureStore
+    let ranking: Ranking
     let recentItems: Int
     let neighbours: Int
+    let positionDecay: Double
+    /// Recent items whose successors ``Ranking/successors`` sums.
+    let transitionRecentItems: Int
 
-    public init(schema: EventSchema, features: FeatureSettings, settings: ModelSettings) {
+    /// - Parameter keepsSuccessors: keep transition tables though ranking by
+    ///   neighbours (the hybrid ranks by both).
+    public init(
+        schema: EventSchema, features: FeatureSettings, settings: ModelSettings, ranking: Ranking = .neighbours,
+        keepsSuccessors: Bool = false
+    ) {
         var features = features
         features.recentItems = max(features.recentItems, settings.cooccurrenceRecentItems, settings.cooccurrenceWindow)
         features.cooccurrence = true
         features.cooccurrenceWindow = settings.cooccurrenceWindow
+        features.cooccurrencePairDecay = settings.cooccurrencePairDecay
+        features.cooccurrenceTypeWeights = settings.cooccurrenceTypeWeights
+        features.successorCapacity = ranking == .successors || keepsSuccessors ? settings.transitionSuccessors : 0
+        features.recentItems = max(features.recentItems, settings.transitionRecentItems)
         features.neighbours = settings.cooccurrenceNeighbours
         // Candidates kept per item. Twice those served would scan a third less per
         // update of a full table, but ranks worse on the larger ML-1M sample
@@ -19,6 +43,9 @@ public struct CooccurrenceRecommender: Recommender {
         store = FeatureStore(schema: schema, settings: features)
         recentItems = settings.cooccurrenceRecentItems
         neighbours = features.neighbours
+        positionDecay = settings.cooccurrencePositionDecay
+        transitionRecentItems = settings.transitionRecentItems
+        self.ranking = ranking
     }
 
     public var featureStore: FeatureStore? { store }
@@ -60,28 +87,43 @@ public struct CooccurrenceRecommender: Recommender {
         ranked(for: user, count: count, excluding: excluded, sorted: false)
     }
 
-    private func ranked(for user: String, count: Int, excluding excluded: Set<String>, sorted: Bool) -> [ScoredItem] {
+    /// ``candidates(for:count:excluding:)`` by `ranking` (the hybrid's transitions signal).
+    func candidates(
+        for user: String, count: Int, excluding excluded: Set<String>, by ranking: Ranking
+    ) -> [ScoredItem] {
+        ranked(for: user, count: count, excluding: excluded, sorted: false, by: ranking)
+    }
+
+    private func ranked(
+        for user: String, count: Int, excluding excluded: Set<String>, sorted: Bool, by ranking: Ranking? = nil
+    ) -> [ScoredItem] {
         let ids = store.items
         return rankRows(
-            for: user, count: count, excludingRows: excluded.compactMap { ids.index(of: $0) }, sorted: sorted
+            for: user, count: count, excludingRows: excluded.compactMap { ids.index(of: $0) }, sorted: sorted,
+            by: ranking
         )
         .map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }
     }
 
-    /// The ranking by row of the store's items, leaving out `excluded` rows (in any order).
+    /// The ranking by row of the store's items, leaving out `excluded` rows (in
+    /// any order), by the model's own ``Ranking`` unless another is given.
     func rankRows(
-        for user: String, count: Int, excludingRows excluded: [Int32], sorted: Bool
+        for user: String, count: Int, excludingRows excluded: [Int32], sorted: Bool, by ranking: Ranking? = nil
     ) -> [(key: Int32, value: Double)] {
-        let recent = store.recentItemRows(of: user, limit: recentItems)
+        let successors = (ranking ?? self.ranking) == .successors
+        let recent = store.recentItemRows(of: user, limit: successors ? transitionRecentItems : recentItems)
         guard !recent.isEmpty else { return [] }
         // By row, not id: a refresh sums about a thousand neighbour scores, and only
         // the winners need their ids.
         var scores = RowScores(expected: recent.count * neighbours + excluded.count)
         for row in excluded { scores.exclude(row) }
+        var weight = 1.0
         for item in recent {
-            for neighbour in store.similarRows(to: item, limit: neighbours) {
-                scores.add(neighbour.row, neighbour.score)
-            }
+            let scored =
+                successors
+                ? store.successorRows(of: item, limit: neighbours) : store.similarRows(to: item, limit: neighbours)
+            for neighbour in scored { scores.add(neighbour.row, weight * neighbour.score) }
+            weight *= positionDecay
         }
         let ids = store.items
         func ranksAbove(_ a: (key: Int32, value: Double), _ b: (key: Int32, value: Double)) -> Bool {

@@ -1,30 +1,49 @@
 /// Blends a factor model's ranking, item co-occurrence with the user's recent
-/// items and popularity, each scaled to its best candidate and weighted from the
-/// configuration. A user the model and co-occurrence know nothing of gets
-/// popularity alone.
+/// items, popularity and recent popularity, each scaled to 0…1 over its
+/// candidates, with weights it learns from the stream (``OnlineBlend``): one
+/// event in `hybridBlendInterval` is first ranked, then learned, and the weights
+/// step towards ranking its item above the items ranked first. A user the model
+/// and co-occurrence know nothing of gets the two popularities alone.
 public struct HybridRecommender: Recommender {
     public var name: String { "hybrid" }
     var base: any Recommender
     var cooccurrence: CooccurrenceRecommender
     var popularity: PopularityRecommender
+    var recentPopularity: PopularityRecommender
     let settings: ModelSettings
+    /// The signals' weights: factor model, co-occurrence, popularity, recent
+    /// popularity, transitions (the co-occurrence signal's store ranked by successors).
+    public internal(set) var blend: OnlineBlend
+    /// Events learned, counted to pick the ones the blend learns from.
+    var learned = 0
     /// Candidates drawn from each signal before blending.
     static let candidates = 200
     /// The factor model's and popularity's item rows against the store's (derived
     /// from the signals, not part of the state).
     private(set) var baseRows = CatalogueMap()
     private(set) var popularityRows = CatalogueMap()
+    private(set) var recentPopularityRows = CatalogueMap()
     /// Whether `base` is ranked by row (its type never changes).
     private let baseRanksByRow: Bool
 
+    /// - Parameter blend: learned weights to go on from; by default the configured ones.
     public init(
         base: any Recommender, cooccurrence: CooccurrenceRecommender, popularity: PopularityRecommender,
-        settings: ModelSettings
+        recentPopularity: PopularityRecommender, settings: ModelSettings, blend: OnlineBlend? = nil, learned: Int = 0
     ) {
         self.base = base
         self.cooccurrence = cooccurrence
         self.popularity = popularity
+        self.recentPopularity = recentPopularity
         self.settings = settings
+        self.blend =
+            blend
+            ?? OnlineBlend(
+                initial: [
+                    settings.hybridModelWeight, settings.hybridCooccurrenceWeight, settings.hybridPopularityWeight,
+                    settings.hybridRecentPopularityWeight, settings.hybridTransitionsWeight,
+                ], window: settings.hybridBlendWindow)
+        self.learned = learned
         baseRanksByRow = base is any FactorRanked
         mapNewItems()
     }
@@ -34,18 +53,71 @@ public struct HybridRecommender: Recommender {
         let store = cooccurrence.store.items
         if let factors = base as? any FactorRanked { baseRows.extend(signal: factors.state.items, store: store) }
         popularityRows.extend(signal: popularity.items, store: store)
+        recentPopularityRows.extend(signal: recentPopularity.items, store: store)
     }
 
     public var featureStore: FeatureStore? { cooccurrence.store }
 
     public mutating func learn(_ event: Event) {
+        if learnsBlend(at: learned) { learnBlend(from: event) }
+        learned += 1
+        learnSignals(event)
+    }
+
+    /// Whether the blend learns from the event after `count` learned ones.
+    private func learnsBlend(at count: Int) -> Bool {
+        settings.hybridBlendInterval > 0 && count % settings.hybridBlendInterval == 0
+    }
+
+    /// The batch in the pieces between the events the blend learns from, each
+    /// ranked with what came before it: the same model as one event at a time.
+    public mutating func learn(contentsOf events: [Event]) {
+        var start = 0
+        for k in blendEvents(in: events.count) {
+            learnSignals(contentsOf: Array(events[start..<k]))
+            learnBlend(from: events[k])
+            start = k
+        }
+        learnSignals(contentsOf: start == 0 ? events : Array(events[start...]))
+        learned += events.count
+    }
+
+    /// ``learn(contentsOf:)`` with the item side shared (see the protocol).
+    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        var start = 0
+        for k in blendEvents(in: events.count) {
+            var piece = sharing.piece(start..<k)
+            learnSignals(contentsOf: Array(events[start..<k]), sharing: &piece)
+            sharing.absorb(piece, startingAt: start)
+            learnBlend(from: events[k])
+            start = k
+        }
+        if start == 0 {
+            learnSignals(contentsOf: events, sharing: &sharing)
+        } else {
+            var piece = sharing.piece(start..<events.count)
+            learnSignals(contentsOf: Array(events[start...]), sharing: &piece)
+            sharing.absorb(piece, startingAt: start)
+        }
+        learned += events.count
+    }
+
+    /// Indices of the batch's events the blend learns from, after `learned` events.
+    private func blendEvents(in count: Int) -> StrideTo<Int> {
+        let interval = settings.hybridBlendInterval
+        guard interval > 0 else { return stride(from: 0, to: 0, by: 1) }
+        return stride(from: (interval - learned % interval) % interval, to: count, by: interval)
+    }
+
+    private mutating func learnSignals(_ event: Event) {
         base.learn(event)
         cooccurrence.learn(event)
         popularity.learn(event)
+        recentPopularity.learn(event)
         // Only this event's item can be new to a signal; looking it up is cheaper
         // than reaching into the base model for its catalogue after every event.
         if let row = cooccurrence.store.items.index(of: event.itemID), popularityRows.maps(storeRow: row),
-            !baseRanksByRow || baseRows.maps(storeRow: row)
+            recentPopularityRows.maps(storeRow: row), !baseRanksByRow || baseRows.maps(storeRow: row)
         {
             return
         }
@@ -55,13 +127,15 @@ public struct HybridRecommender: Recommender {
     /// Each signal learns the whole batch: they share no state, so the order
     /// across them does not matter, only the order within each. For a large batch
     /// the co-occurrence signal, the costliest, learns on one thread while the
-    /// factor model learns on another, then finishes on both; popularity, the
-    /// cheapest, follows.
-    public mutating func learn(contentsOf events: [Event]) {
+    /// factor model learns on another, then finishes on both; the popularities,
+    /// the cheapest, follow.
+    private mutating func learnSignals(contentsOf events: [Event]) {
+        guard !events.isEmpty else { return }
         guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events)
             cooccurrence.learn(contentsOf: events)
             popularity.learn(contentsOf: events)
+            recentPopularity.learn(contentsOf: events)
             mapNewItems()
             return
         }
@@ -73,22 +147,25 @@ public struct HybridRecommender: Recommender {
             { $0.learn(contentsOf: events) })
         if let held = held.take() { cooccurrence.applyHeld(held) }
         popularity.learn(contentsOf: events)
+        recentPopularity.learn(contentsOf: events)
         mapNewItems()
     }
 
-    /// The co-occurrence signal and popularity are shared; the factor model's
+    /// The co-occurrence signal and the popularities are shared; the factor model's
     /// item rows are added for shared items, so that every signal knows every item.
     public var sharesItemState: Bool { true }
 
-    /// ``learn(contentsOf:)`` with the co-occurrence signal (which keeps the store)
-    /// logging the item side, and popularity skipping what `sharing` skips.
-    public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+    /// ``learnSignals(contentsOf:)`` with the co-occurrence signal (which keeps the store)
+    /// logging the item side, and the popularities skipping what `sharing` skips.
+    private mutating func learnSignals(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        guard !events.isEmpty else { return }
         // The factor model keeps no store: it only needs to know whether to track its item rows.
         var baseSharing = ItemSideSharing(logging: sharing.log != nil)
         guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events, sharing: &baseSharing)
             cooccurrence.learn(contentsOf: events, sharing: &sharing)
             popularity.learn(contentsOf: events, sharing: &sharing)
+            recentPopularity.learn(contentsOf: events, sharing: &sharing)
             mapNewItems()
             return
         }
@@ -101,7 +178,37 @@ public struct HybridRecommender: Recommender {
         }
         if let held = held.take() { cooccurrence.applyHeld(held) }
         popularity.learn(contentsOf: events, sharing: &sharing)
+        recentPopularity.learn(contentsOf: events, sharing: &sharing)
         mapNewItems()
+    }
+
+    /// Ranks the event's user as a refresh would (consumed items left out) and
+    /// lets the blend judge where the event's item stands. Nothing is judged when
+    /// the item cannot be ranked: the user knew it already, or no signal has it as
+    /// a candidate. For a user only the popularities speak for, all sets rank
+    /// alike but for the popularities' proportion, which is what they then judge.
+    private mutating func learnBlend(from event: Event) {
+        let consumed = Set(cooccurrence.store.consumedItems(of: event.userID))
+        guard !consumed.contains(event.itemID) else { return }
+        var values: [Double]
+        var positive: Int?
+        if let factors = base as? any FactorRanked, mapsComplete {
+            let ids = cooccurrence.store.items
+            let features = rowFeatures(
+                for: event.userID, excludingRows: consumed.compactMap { ids.index(of: $0) }, factors: factors,
+                allSignals: true
+            ).features
+            values = features.values
+            positive = ids.index(of: event.itemID).flatMap { features.start(of: $0) }
+        } else {
+            let features = signalFeatures(for: event.userID, excluding: consumed, allSignals: true)
+            values = features.values
+            positive = features.ids.firstIndex(of: event.itemID).map { $0 * RowFeatures.signals }
+        }
+        guard let positive else { return }
+        let chosen = values[positive..<(positive + RowFeatures.signals)]
+        values.removeSubrange(positive..<(positive + RowFeatures.signals))
+        blend.learn(positive: chosen, others: values)
     }
 
     public mutating func takeFactorDeltas() -> [ItemFactorDelta] { base.takeFactorDeltas() }
@@ -115,41 +222,124 @@ public struct HybridRecommender: Recommender {
         base.applyShared(events)
         cooccurrence.applyShared(events)
         popularity.applyShared(events)
+        recentPopularity.applyShared(events)
         mapNewItems()
     }
 
+    /// Whether every signal's items map to the store's rows.
+    private var mapsComplete: Bool {
+        baseRows.isComplete && popularityRows.isComplete && recentPopularityRows.isComplete
+    }
+
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        if let factors = base as? any FactorRanked, baseRows.isComplete, popularityRows.isComplete {
+        if let factors = base as? any FactorRanked, mapsComplete {
             return recommendByRow(for: user, count: count, excluding: excluded, factors: factors)
         }
         return recommendByID(for: user, count: count, excluding: excluded)
     }
 
-    /// Each signal's candidates blended by item id: for any base model.
-    func recommendByID(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        // Unordered: blending needs each signal's best and worst score, not its order.
-        let model = base.candidates(for: user, count: Self.candidates, excluding: excluded)
-        let neighbours = cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded)
-        let popular = popularity.candidates(for: user, count: Self.candidates, excluding: excluded)
-        if model.isEmpty && neighbours.isEmpty {
-            return popularity.recommend(for: user, count: count, excluding: excluded)
-        }
-        var blended: [String: Double] = [:]
-        blended.reserveCapacity(model.count + neighbours.count + popular.count)
-        for (signal, weight) in [
-            (model, settings.hybridModelWeight), (neighbours, settings.hybridCooccurrenceWeight),
-            (popular, settings.hybridPopularityWeight),
-        ] where weight != 0 {
+    /// Each candidate's scaled score per signal (0 where a signal does not have
+    /// it; ``RowFeatures/signals`` values per id), and whether a personal signal
+    /// (factor model, co-occurrence, transitions) spoke. Signals of weight 0 are left out
+    /// unless `allSignals`: the blend may raise their weight, a ranking gains nothing from them.
+    func signalFeatures(
+        for user: String, excluding excluded: Set<String>, allSignals: Bool
+    ) -> (ids: [String], values: [Double], personal: Bool) {
+        let weights = blend.weights
+        func wanted(_ s: Int) -> Bool { allSignals || weights[s] != 0 }
+        // Unordered: scaling needs each signal's best and worst score, not its order.
+        let signals = [
+            wanted(0) ? base.candidates(for: user, count: Self.candidates, excluding: excluded) : [],
+            wanted(1) ? cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded) : [],
+            wanted(2) ? popularity.candidates(for: user, count: Self.candidates, excluding: excluded) : [],
+            wanted(3) ? recentPopularity.candidates(for: user, count: Self.candidates, excluding: excluded) : [],
+            wanted(4)
+                ? cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded, by: .successors) : [],
+        ]
+        var positions: [String: Int] = [:]
+        var ids: [String] = []
+        var values: [Double] = []
+        for (s, signal) in signals.enumerated() {
             guard let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else {
                 continue
             }
             let span = best - worst
             for item in signal {
-                // Scaled to 0…1 within the signal, so that weights compare like with like.
-                blended[item.itemID, default: 0] += weight * (span > 0 ? (item.score - worst) / span : 1)
+                let position = positions[item.itemID] ?? ids.count
+                if position == ids.count {
+                    positions[item.itemID] = position
+                    ids.append(item.itemID)
+                    values += repeatElement(0, count: RowFeatures.signals)
+                }
+                values[position * RowFeatures.signals + s] = span > 0 ? (item.score - worst) / span : 1
             }
         }
-        return FeatureStore.top(blended.map { ScoredItem(itemID: $0.key, score: $0.value, events: 0) }, count)
+        return (ids, values, !signals[0].isEmpty || !signals[1].isEmpty || !signals[4].isEmpty)
+    }
+
+    /// Each signal's candidates blended by item id: for any base model.
+    func recommendByID(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
+        let features = signalFeatures(for: user, excluding: excluded, allSignals: false)
+        let weights = features.personal ? blend.weights : Self.popularityOnly(blend.weights)
+        let blended = features.ids.enumerated().map { position, itemID in
+            // The signals in order, those of weight 0 left out: floating-point sums depend on it.
+            var score = 0.0
+            for s in weights.indices where weights[s] != 0 {
+                score += weights[s] * features.values[position * RowFeatures.signals + s]
+            }
+            return ScoredItem(itemID: itemID, score: score, events: 0)
+        }
+        return FeatureStore.top(blended, count)
+    }
+
+    /// Without a personal signal the popularities rank alone, in their learned proportion.
+    private static func popularityOnly(_ weights: [Double]) -> [Double] {
+        [0, 0, weights[2], weights[3], 0]
+    }
+
+    /// ``signalFeatures(for:excluding:allSignals:)`` by the store's item rows.
+    func rowFeatures(
+        for user: String, excludingRows excludedRows: [Int32], factors: any FactorRanked, allSignals: Bool
+    ) -> (features: RowFeatures, personal: Bool) {
+        let weights = blend.weights
+        func wanted(_ s: Int) -> Bool { allSignals || weights[s] != 0 }
+        let model =
+            wanted(0)
+            ? factors.state.rankRows(
+                user: user, count: Self.candidates, excludingRows: baseRows.signalRows(excludedRows),
+                withBias: factors.ranksWithBias, sorted: false) : []
+        let neighbours =
+            wanted(1)
+            ? cooccurrence.rankRows(for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false) : []
+        let popular =
+            wanted(2)
+            ? popularity.rankRows(
+                count: Self.candidates, excludingRows: popularityRows.signalRows(excludedRows), sorted: false) : []
+        let recent =
+            wanted(3)
+            ? recentPopularity.rankRows(
+                count: Self.candidates, excludingRows: recentPopularityRows.signalRows(excludedRows), sorted: false)
+            : []
+        let successors =
+            wanted(4)
+            ? cooccurrence.rankRows(
+                for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false, by: .successors) : []
+        var features = RowFeatures(
+            expected: model.count + neighbours.count + popular.count + recent.count + successors.count)
+        func add(_ signal: [(row: Int32, score: Double)], _ s: Int) {
+            guard let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else {
+                return
+            }
+            let span = best - worst
+            for item in signal { features.set(item.row, s, span > 0 ? (item.score - worst) / span : 1) }
+        }
+        // Rows first set in the id path's order of signals.
+        add(model.map { (baseRows.toStore[Int($0.row)], Double($0.score)) }, 0)
+        add(neighbours.map { ($0.key, $0.value) }, 1)
+        add(popular.map { (popularityRows.toStore[Int($0.row)], Double($0.score)) }, 2)
+        add(recent.map { (recentPopularityRows.toStore[Int($0.row)], Double($0.score)) }, 3)
+        add(successors.map { ($0.key, $0.value) }, 4)
+        return (features, !model.isEmpty || !neighbours.isEmpty || !successors.isEmpty)
     }
 
     /// ``recommendByID(for:count:excluding:)`` over the store's item rows: the same
@@ -161,33 +351,11 @@ public struct HybridRecommender: Recommender {
         let ids = cooccurrence.store.items
         // Every signal's items are the store's (the maps are complete): an id the
         // store does not know excludes nothing.
-        let excludedRows = excluded.compactMap { ids.index(of: $0) }
-        let neighbours = cooccurrence.rankRows(
-            for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false)
-        let model = factors.state.rankRows(
-            user: user, count: Self.candidates, excludingRows: baseRows.signalRows(excludedRows),
-            withBias: factors.ranksWithBias, sorted: false)
-        if model.isEmpty && neighbours.isEmpty {
-            return popularity.recommend(for: user, count: count, excluding: excluded)
-        }
-        let popular = popularity.rankRows(
-            count: Self.candidates, excludingRows: popularityRows.signalRows(excludedRows), sorted: false)
-
-        var blended = RowScores(expected: model.count + neighbours.count + popular.count)
-        func blend(_ signal: [(row: Int32, score: Double)], weight: Double) {
-            guard weight != 0, let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min()
-            else { return }
-            let span = best - worst
-            for item in signal { blended.add(item.row, weight * (span > 0 ? (item.score - worst) / span : 1)) }
-        }
-        // The signals in the order of the id path: floating-point sums depend on it.
-        blend(model.map { (baseRows.toStore[Int($0.row)], Double($0.score)) }, weight: settings.hybridModelWeight)
-        blend(neighbours.map { ($0.key, $0.value) }, weight: settings.hybridCooccurrenceWeight)
-        blend(
-            popular.map { (popularityRows.toStore[Int($0.row)], Double($0.score)) },
-            weight: settings.hybridPopularityWeight)
+        let (features, personal) = rowFeatures(
+            for: user, excludingRows: excluded.compactMap { ids.index(of: $0) }, factors: factors, allSignals: false)
+        let blended = features.blended(personal ? blend.weights : Self.popularityOnly(blend.weights))
         // FeatureStore.top's order: higher score, then lower id.
-        let best = bestElements(blended.summed, limit: count) { a, b in
+        let best = bestElements(blended, limit: count) { a, b in
             a.value != b.value ? a.value > b.value : ids.id(at: a.key) < ids.id(at: b.key)
         }
         return best.map { ScoredItem(itemID: ids.id(at: $0.key), score: $0.value, events: 0) }

@@ -1,7 +1,8 @@
 /// The models `evaluate --models` and the engine can run, by name.
 public enum ModelCatalog {
     public static let names = [
-        "isgd", "raisgd", "bpr", "biased-mf", "popularity", "popularity-cumulative", "cooccurrence", "hybrid",
+        "isgd", "raisgd", "bpr", "biased-mf", "popularity", "popularity-cumulative", "popularity-recent",
+        "cooccurrence", "transitions", "hybrid",
     ]
 
     /// A fresh model. Throws for an unknown name, listing the known ones.
@@ -15,15 +16,22 @@ public enum ModelCatalog {
         case "biased-mf": return BiasedMF(schema: schema, settings: settings)
         case "popularity": return PopularityRecommender(schema: schema, halfLifeHours: features.popularityHalfLifeHours)
         case "popularity-cumulative": return PopularityRecommender(schema: schema, halfLifeHours: nil)
+        case "popularity-recent":
+            return PopularityRecommender(
+                schema: schema, halfLifeHours: settings.recentPopularityHalfLifeHours, name: "popularity-recent")
         case "cooccurrence": return CooccurrenceRecommender(schema: schema, features: features, settings: settings)
+        case "transitions":
+            return CooccurrenceRecommender(schema: schema, features: features, settings: settings, ranking: .successors)
         case "hybrid":
             guard settings.hybridBase != "hybrid" else {
                 throw StreamRecError.configuration("model.hybrid_base cannot be 'hybrid'")
             }
             return HybridRecommender(
                 base: try make(settings.hybridBase, schema: schema, features: features, settings: settings),
-                cooccurrence: CooccurrenceRecommender(schema: schema, features: features, settings: settings),
+                cooccurrence: CooccurrenceRecommender(
+                    schema: schema, features: features, settings: settings, keepsSuccessors: true),
                 popularity: PopularityRecommender(schema: schema, halfLifeHours: features.popularityHalfLifeHours),
+                recentPopularity: HybridRecommender.recentPopularity(schema: schema, settings: settings),
                 settings: settings)
         default:
             throw StreamRecError.configuration(

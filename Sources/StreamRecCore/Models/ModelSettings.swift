@@ -23,6 +23,14 @@ public struct ModelSettings: Sendable, Equatable {
     public var hybridModelWeight = 0.3
     public var hybridCooccurrenceWeight = 1.0
     public var hybridPopularityWeight = 0.1
+    public var hybridRecentPopularityWeight = 0.1
+    public var hybridTransitionsWeight = 0.1
+    /// The hybrid learns its weights (from the values above) from one event in
+    /// this many; 0 keeps them as configured.
+    public var hybridBlendInterval = 256
+    /// Events the hybrid's weight learning counts evidence over before it
+    /// starts counting again (``OnlineBlend``).
+    public var hybridBlendWindow = 1_000
     /// Recent items of the user whose neighbours the co-occurrence model sums.
     public var cooccurrenceRecentItems = 10
     /// The co-occurrence model's pairing window and neighbours per item. Wider
@@ -30,6 +38,22 @@ public struct ModelSettings: Sendable, Equatable {
     /// MovieLens 100K, window 10 with 100 neighbours finds about a fifth more hits.
     public var cooccurrenceWindow = 10
     public var cooccurrenceNeighbours = 100
+    /// Weight of a pairing relative to the one with the next more recent item
+    /// (the store's ``FeatureSettings/cooccurrencePairDecay``).
+    public var cooccurrencePairDecay = 1.0
+    /// Whether pairings weigh as their event's type (``FeatureSettings/cooccurrenceTypeWeights``).
+    public var cooccurrenceTypeWeights = false
+    /// Weight of each of the user's recent items in a ranking relative to the
+    /// next more recent one: what the user did last says most about what comes next.
+    public var cooccurrencePositionDecay = 1.0
+    /// Successors kept per item (the `transitions` model and the hybrid's
+    /// transitions signal; space-saving).
+    public var transitionSuccessors = 100
+    /// The user's last items whose successors are summed.
+    public var transitionRecentItems = 3
+    /// Half-life of `popularity-recent` and of the hybrid's recency signal: what
+    /// is in demand in the last hours, as on a news site.
+    public var recentPopularityHalfLifeHours = 1.0
 
     public enum NegativeSampling: String, Sendable, CaseIterable {
         /// Every known item equally likely.

@@ -14,9 +14,11 @@ public struct PopularityRecommender: Recommender {
     /// Leaders kept: enough for a list plus the items a user consumed.
     static let leaderCount = 1_024
 
-    /// - Parameter halfLifeHours: nil for cumulative counts.
-    public init(schema: EventSchema, halfLifeHours: Double?) {
-        name = halfLifeHours == nil ? "popularity-cumulative" : "popularity"
+    /// - Parameters:
+    ///   - halfLifeHours: nil for cumulative counts.
+    ///   - name: what it is called; by default `popularity`, or `popularity-cumulative` without a half-life.
+    public init(schema: EventSchema, halfLifeHours: Double?, name: String? = nil) {
+        self.name = name ?? (halfLifeHours == nil ? "popularity-cumulative" : "popularity")
         decay = halfLifeHours.map { ForwardDecay(halfLifeHours: $0) }
         weights = EventWeights(schema)
     }

@@ -40,6 +40,24 @@ struct RowScores {
         }
     }
 
+    /// The row's position in the order rows were first added; a new row is added with sum 0.
+    @inline(__always)
+    mutating func position(of row: Int32) -> Int {
+        let slot = find(row)
+        if index[slot] >= 0 { return Int(index[slot]) }
+        insert(row, 0, at: slot)
+        return entries.count - 1
+    }
+
+    /// The row's position, if it was added.
+    func existingPosition(of row: Int32) -> Int? {
+        let slot = find(row)
+        return index[slot] >= 0 ? Int(index[slot]) : nil
+    }
+
+    /// Every row added, in the order they were first added.
+    var rows: [Int32] { entries.map(\.row) }
+
     /// The rows with a sum, in the order they were first added.
     var summed: [(key: Int32, value: Double)] {
         entries.compactMap { $0.score == -.infinity ? nil : ($0.row, $0.score) }

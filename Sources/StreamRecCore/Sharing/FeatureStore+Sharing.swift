@@ -45,10 +45,14 @@ extension FeatureStore {
             if let a = settings.numericAttributes.firstIndex(of: name) { setAttribute(a, of: i, to: value) }
         }
         guard settings.cooccurrence else { return true }
-        for other in event.paired {
+        // Newest first, weighted as the owner weighted them.
+        var pairWeight = cooccurrence * pairWeights[type]
+        for (k, other) in event.paired.enumerated() {
             let neighbour = items.intern(other).index
             itemTable.ensure(neighbour)
-            pair(item, neighbour, stored: cooccurrence, neighbourUpdates: neighbourUpdates)
+            if k == 0 { itemTable.addSuccessor(neighbour, item, stored: pairWeight) }
+            pair(item, neighbour, stored: pairWeight, neighbourUpdates: neighbourUpdates)
+            pairWeight *= settings.cooccurrencePairDecay
         }
         return true
     }

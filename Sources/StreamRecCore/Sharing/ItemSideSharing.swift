@@ -16,6 +16,17 @@ public struct ItemSideSharing: Sendable {
 
     @inline(__always)
     func skips(_ index: Int) -> Bool { !skip.isEmpty && skip[index] }
+
+    /// The sharing of the events `range` of the batch, for learning them on their own.
+    func piece(_ range: Range<Int>) -> ItemSideSharing {
+        ItemSideSharing(skip: skip.isEmpty ? [] : Array(skip[range]), logging: log != nil)
+    }
+
+    /// Adds what `piece` logged, its events starting at `start` in this batch.
+    mutating func absorb(_ piece: ItemSideSharing, startingAt start: Int) {
+        guard let logged = piece.log else { return }
+        log?.append(logged, eventOffset: start)
+    }
 }
 
 /// The item side of the events a feature store applied, by event index and item
@@ -40,6 +51,16 @@ public struct ItemSideLog: Sendable {
     @inline(__always)
     mutating func begin(event: Int, newUser: Bool) {
         entries.append(Entry(event: Int32(event), newUser: newUser, pairedStart: Int32(paired.count), pairedCount: 0))
+    }
+
+    mutating func append(_ other: ItemSideLog, eventOffset: Int) {
+        let pairedOffset = Int32(paired.count)
+        entries += other.entries.map {
+            Entry(
+                event: $0.event + Int32(eventOffset), newUser: $0.newUser, pairedStart: $0.pairedStart + pairedOffset,
+                pairedCount: $0.pairedCount)
+        }
+        paired += other.paired
     }
 
     @inline(__always)
