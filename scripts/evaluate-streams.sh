@@ -7,11 +7,13 @@
 #
 #   scripts/evaluate-streams.sh [MODELS]
 #   e.g. scripts/evaluate-streams.sh popularity,cooccurrence,bpr,hybrid
-# DATA (default ../shared/data) is where the datasets are; LIMIT caps every stream.
+# DATA (default ../shared/data) is where the datasets are; LIMIT caps every stream;
+# SCORE_FROM=0.5 scores only each stream's second half (the defaults were tuned
+# on the first halves: scripts/tune-defaults.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MODELS=${1:-popularity,cooccurrence,bpr,hybrid}
+MODELS=${1:-popularity,popularity-recent,cooccurrence,transitions,bpr,hybrid}
 DATA=${DATA:-../shared/data}
 swift build -c release --product streamrec >/dev/null 2>&1 || swift build -c release --product streamrec
 BIN=$(swift build -c release --show-bin-path)/streamrec
@@ -22,7 +24,7 @@ limit=()
 
 evaluate() {
   echo
-  "$BIN" evaluate --no-progress --models "$MODELS" "$@"
+  "$BIN" evaluate --no-progress --models "$MODELS" --score-from "${SCORE_FROM:-0}" "$@"
 }
 
 evaluate "$DATA/movielens-100k/u.data" "${limit[@]}"

@@ -20,7 +20,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             on the held-out fold, as Surprise's cross_validate does; per-fold and mean RMSE/MAE.
 
             Models: isgd, raisgd, bpr, biased-mf, popularity, popularity-cumulative, popularity-recent, \
-            cooccurrence, hybrid. Hyper-parameters come from the `model` config section.
+            cooccurrence, transitions, category-popularity, hybrid. Hyper-parameters come from the `model` config \
+            section.
             """
     )
 

@@ -20,6 +20,27 @@ struct EvaluateCommandTests {
         return try temporaryFile("u.data", lines.joined(separator: "\n") + "\n")
     }
 
+    @Test("--score-from 0.5 learns the first half unscored and scores the second half only")
+    func scoreFromSecondHalf() async throws {
+        let file = try Self.ratingsLog()
+        let whole = try await run(["evaluate", file, "--models", "popularity,transitions", "--json", "--no-progress"])
+        let half = try await run([
+            "evaluate", file, "--models", "popularity,transitions", "--json", "--no-progress", "--score-from", "0.5",
+        ])
+        #expect(half.status == 0, "\(half.stderr)")
+        let wholeJSON = try JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as! [String: Any]
+        let halfJSON = try JSONSerialization.jsonObject(with: Data(half.stdout.utf8)) as! [String: Any]
+        #expect(halfJSON["scored_from"] as? Int == 1_500)
+        let models = try #require(halfJSON["models"] as? [[String: Any]])
+        #expect(models.map { $0["evaluated"] as? Int } == [1_500, 1_500])
+        // Learned from the first half, scored on the second: not the whole stream's figure.
+        let wholeModels = try #require(wholeJSON["models"] as? [[String: Any]])
+        #expect(wholeModels.map { $0["evaluated"] as? Int } == [3_000, 3_000])
+        let bad = try await run(["evaluate", file, "--score-from", "1"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--score-from"))
+    }
+
     @Test("--json reports every requested model with the documented fields; --plot writes an SVG")
     func prequentialJSON() async throws {
         let file = try Self.ratingsLog()

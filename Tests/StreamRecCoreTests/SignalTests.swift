@@ -92,6 +92,46 @@ struct SignalTests {
         #expect(compared >= 60, "\(compared) items compared")
     }
 
+    @Test("category-popularity ranks items of the user's three strongest categories by affinity times popularity")
+    func categoryPopularityMatchesBruteForce() throws {
+        // Six categories by item number; some items purchased, which weigh more.
+        let events = walkStream(users: 20, items: 90, events: 1_200, seed: 8).enumerated().map { index, event in
+            var event = event
+            event.item["category"] = .string("c\(Int(event.itemID.dropFirst())! % 6)")
+            if index % 7 == 0 { event.type = "purchase" }
+            return event
+        }
+        var model = try ModelCatalog.make(
+            "category-popularity", schema: EventSchema(), features: FeatureSettings(), settings: ModelSettings())
+        for event in events { model.learn(event) }
+        let expected = BruteForceFeatures(events, schema: EventSchema(), settings: FeatureSettings())
+        let category = { (item: String) in "c\(Int(item.dropFirst())! % 6)" }
+        var compared = 0
+        for user in (0..<20).map({ "u\($0)" }) {
+            let consumed = Set(events.filter { $0.userID == user }.map(\.itemID))
+            let affinity = Dictionary(
+                uniqueKeysWithValues: try #require(expected.user(user)).categoryAffinity.prefix(3).map {
+                    ($0.category, $0.weight)
+                })
+            let scored = Set(events.map(\.itemID)).subtracting(consumed).compactMap { item -> ScoredItem? in
+                guard let weight = affinity[category(item)] else { return nil }
+                return ScoredItem(itemID: item, score: weight * expected.item(item)!.popularity, events: 0)
+            }
+            let want = FeatureStore.top(scored, 10)
+            let got = model.recommend(for: user, count: 10, excluding: consumed)
+            #expect(got.map(\.itemID) == want.map(\.itemID), "\(user)")
+            // Scores are kept undecayed: the same up to one factor for the whole list.
+            if let first = got.first, let wantFirst = want.first {
+                #expect(
+                    zip(got, want).allSatisfy {
+                        abs($0.score / first.score - $1.score / wantFirst.score) < 1e-9
+                    })
+            }
+            compared += got.count
+        }
+        #expect(compared >= 150, "\(compared) items compared")
+    }
+
     @Test("popularity-recent ranks by weight decayed with its own half-life, as a recomputation")
     func recentPopularityMatchesBruteForce() throws {
         var settings = ModelSettings()

@@ -203,6 +203,9 @@ public struct ConfigurationKey: Sendable {
         .number(
             "model.hybrid_transitions_weight", "STREAMREC_HYBRID_TRANSITIONS_WEIGHT",
             "hybrid weight of transitions", 0...1e6, \.model.settings.hybridTransitionsWeight),
+        .number(
+            "model.hybrid_category_weight", "STREAMREC_HYBRID_CATEGORY_WEIGHT",
+            "hybrid weight of category popularity", 0...1e6, \.model.settings.hybridCategoryWeight),
         .integer(
             "model.hybrid_blend_interval", "STREAMREC_HYBRID_BLEND_INTERVAL",
             "the hybrid learns its weights from one event in this many (0: fixed weights)", 0...1_000_000_000,

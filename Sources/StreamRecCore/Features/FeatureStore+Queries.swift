@@ -218,6 +218,32 @@ extension FeatureStore {
         return scored
     }
 
+    /// Items of the user's `categories` strongest categories, each scored by the
+    /// user's affinity for its category times its decayed popularity, in no
+    /// particular order: what is in demand where the user shops. Empty for a
+    /// user with no category yet. Both factors are stored forward-decayed
+    /// against landmarks shared by all users and items, so their products
+    /// compare within one ranking without reading them at `now`.
+    func categoryRows(for userID: String, categories: Int) -> [(row: Int32, score: Double)] {
+        guard let user = users.index(of: userID) else { return [] }
+        let u = Int(user)
+        let base = u * userTable.categoryCapacity
+        let strongest = (0..<Int(userTable.records[u].categoryCount)).map { userTable.affinities[base + $0] }
+            .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.category < $1.category }
+            .prefix(categories)
+        guard !strongest.isEmpty else { return [] }
+        var scored: [(row: Int32, score: Double)] = []
+        itemTable.records.withUnsafeBufferPointer { records in
+            for (row, record) in records.enumerated() where record.category >= 0 && record.popularity > 0 {
+                // A linear search: a user has a handful of categories at most.
+                if let affinity = strongest.first(where: { $0.category == record.category }) {
+                    scored.append((Int32(row), affinity.weight * record.popularity))
+                }
+            }
+        }
+        return scored
+    }
+
     /// Rows of the user's most recent distinct items, newest first.
     func recentItemRows(of userID: String, limit: Int) -> [Int32] {
         guard let user = users.index(of: userID) else { return [] }

@@ -537,10 +537,10 @@ extension FeatureStore {
     }
 
     /// Bytes of fixed per-item state: the record, counts, numeric attributes and
-    /// the neighbour table (id, weight, error per candidate) when co-occurrence is on.
+    /// the neighbour and successor tables (id, weight, error per candidate) when co-occurrence is on.
     public static func layoutBytesPerItem(settings: FeatureSettings, types: Int) -> Int {
         MemoryLayout<ItemFeatureTable.Record>.stride + types * 4 + settings.numericAttributes.count * 8
-            + (settings.cooccurrence ? settings.neighbourCapacity * (4 + 8 + 8) : 0)
+            + (settings.cooccurrence ? (settings.neighbourCapacity + settings.successorCapacity) * (4 + 8 + 8) : 0)
     }
 }
 

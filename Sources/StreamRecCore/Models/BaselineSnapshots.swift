@@ -137,7 +137,7 @@ extension ModelCatalog {
         case "biased-mf": return try BiasedMF(snapshot: bytes, schema: schema, settings: settings)
         case "popularity", "popularity-cumulative", "popularity-recent":
             return try PopularityRecommender(snapshot: bytes, schema: schema, name: name)
-        case "cooccurrence", "transitions": return try CooccurrenceRecommender(snapshot: bytes)
+        case "cooccurrence", "transitions", "category-popularity": return try CooccurrenceRecommender(snapshot: bytes)
         case "hybrid":
             return try HybridRecommender.restore(
                 snapshot: bytes, schema: schema, features: features, settings: settings)

@@ -10,9 +10,19 @@ public struct CooccurrenceRecommender: Recommender {
         case neighbours
         /// Items that came next after them (`transitions`).
         case successors
+        /// Popular items of the user's strongest categories (`category-popularity`).
+        case categories
     }
 
-    public var name: String { ranking == .neighbours ? "cooccurrence" : "transitions" }
+    public var name: String {
+        switch ranking {
+        case .neighbours: "cooccurrence"
+        case .successors: "transitions"
+        case .categories: "category-popularity"
+        }
+    }
+    /// Categories ``Ranking/categories`` draws from: the user's strongest.
+    static let rankedCategories = 3
     public internal(set) var store: FeatureStore
     let ranking: Ranking
     let recentItems: Int
@@ -110,7 +120,20 @@ public struct CooccurrenceRecommender: Recommender {
     func rankRows(
         for user: String, count: Int, excludingRows excluded: [Int32], sorted: Bool, by ranking: Ranking? = nil
     ) -> [(key: Int32, value: Double)] {
-        let successors = (ranking ?? self.ranking) == .successors
+        let ranking = ranking ?? self.ranking
+        let ids = store.items
+        func ranksAbove(_ a: (key: Int32, value: Double), _ b: (key: Int32, value: Double)) -> Bool {
+            a.value != b.value ? a.value > b.value : ids.id(at: a.key) < ids.id(at: b.key)
+        }
+        if ranking == .categories {
+            let skipped = Set(excluded)
+            var best = store.categoryRows(for: user, categories: Self.rankedCategories)
+                .compactMap { skipped.contains($0.row) ? nil : (key: $0.row, value: $0.score) }
+            keepBest(&best, limit: count, by: ranksAbove)
+            if sorted { best.sort(by: ranksAbove) }
+            return best
+        }
+        let successors = ranking == .successors
         let recent = store.recentItemRows(of: user, limit: successors ? transitionRecentItems : recentItems)
         guard !recent.isEmpty else { return [] }
         // By row, not id: a refresh sums about a thousand neighbour scores, and only
@@ -124,10 +147,6 @@ public struct CooccurrenceRecommender: Recommender {
                 ? store.successorRows(of: item, limit: neighbours) : store.similarRows(to: item, limit: neighbours)
             for neighbour in scored { scores.add(neighbour.row, weight * neighbour.score) }
             weight *= positionDecay
-        }
-        let ids = store.items
-        func ranksAbove(_ a: (key: Int32, value: Double), _ b: (key: Int32, value: Double)) -> Bool {
-            a.value != b.value ? a.value > b.value : ids.id(at: a.key) < ids.id(at: b.key)
         }
         // In place: the candidates for a hybrid are a fifth or so of the summed rows.
         var best = scores.summed

@@ -1,9 +1,10 @@
-/// Blends a factor model's ranking, item co-occurrence with the user's recent
-/// items, popularity and recent popularity, each scaled to 0…1 over its
-/// candidates, with weights it learns from the stream (``OnlineBlend``): one
-/// event in `hybridBlendInterval` is first ranked, then learned, and the weights
-/// step towards ranking its item above the items ranked first. A user the model
-/// and co-occurrence know nothing of gets the two popularities alone.
+/// Blends six signals: a factor model's ranking, item co-occurrence with the
+/// user's recent items, popularity, recent popularity, transitions (what
+/// followed the user's last items) and the popular items of the user's
+/// categories. Each is scaled to 0…1 over its candidates and weighted by an
+/// ``OnlineBlend`` learned from the stream: one event in `hybridBlendInterval`
+/// is first ranked as a refresh would rank it, then learned. A user only the
+/// popularities know anything about gets the two popularities alone.
 public struct HybridRecommender: Recommender {
     public var name: String { "hybrid" }
     var base: any Recommender
@@ -12,7 +13,8 @@ public struct HybridRecommender: Recommender {
     var recentPopularity: PopularityRecommender
     let settings: ModelSettings
     /// The signals' weights: factor model, co-occurrence, popularity, recent
-    /// popularity, transitions (the co-occurrence signal's store ranked by successors).
+    /// popularity, transitions and category popularity (the co-occurrence signal's
+    /// store ranked by successors and by the user's categories).
     public internal(set) var blend: OnlineBlend
     /// Events learned, counted to pick the ones the blend learns from.
     var learned = 0
@@ -42,6 +44,7 @@ public struct HybridRecommender: Recommender {
                 initial: [
                     settings.hybridModelWeight, settings.hybridCooccurrenceWeight, settings.hybridPopularityWeight,
                     settings.hybridRecentPopularityWeight, settings.hybridTransitionsWeight,
+                    settings.hybridCategoryWeight,
                 ], window: settings.hybridBlendWindow)
         self.learned = learned
         baseRanksByRow = base is any FactorRanked
@@ -240,7 +243,7 @@ public struct HybridRecommender: Recommender {
 
     /// Each candidate's scaled score per signal (0 where a signal does not have
     /// it; ``RowFeatures/signals`` values per id), and whether a personal signal
-    /// (factor model, co-occurrence, transitions) spoke. Signals of weight 0 are left out
+    /// (all but the popularities) spoke. Signals of weight 0 are left out
     /// unless `allSignals`: the blend may raise their weight, a ranking gains nothing from them.
     func signalFeatures(
         for user: String, excluding excluded: Set<String>, allSignals: Bool
@@ -255,6 +258,8 @@ public struct HybridRecommender: Recommender {
             wanted(3) ? recentPopularity.candidates(for: user, count: Self.candidates, excluding: excluded) : [],
             wanted(4)
                 ? cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded, by: .successors) : [],
+            wanted(5)
+                ? cooccurrence.candidates(for: user, count: Self.candidates, excluding: excluded, by: .categories) : [],
         ]
         var positions: [String: Int] = [:]
         var ids: [String] = []
@@ -274,7 +279,7 @@ public struct HybridRecommender: Recommender {
                 values[position * RowFeatures.signals + s] = span > 0 ? (item.score - worst) / span : 1
             }
         }
-        return (ids, values, !signals[0].isEmpty || !signals[1].isEmpty || !signals[4].isEmpty)
+        return (ids, values, [0, 1, 4, 5].contains { !signals[$0].isEmpty })
     }
 
     /// Each signal's candidates blended by item id: for any base model.
@@ -294,7 +299,7 @@ public struct HybridRecommender: Recommender {
 
     /// Without a personal signal the popularities rank alone, in their learned proportion.
     private static func popularityOnly(_ weights: [Double]) -> [Double] {
-        [0, 0, weights[2], weights[3], 0]
+        [0, 0, weights[2], weights[3], 0, 0]
     }
 
     /// ``signalFeatures(for:excluding:allSignals:)`` by the store's item rows.
@@ -324,8 +329,13 @@ public struct HybridRecommender: Recommender {
             wanted(4)
             ? cooccurrence.rankRows(
                 for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false, by: .successors) : []
+        let categories =
+            wanted(5)
+            ? cooccurrence.rankRows(
+                for: user, count: Self.candidates, excludingRows: excludedRows, sorted: false, by: .categories) : []
         var features = RowFeatures(
-            expected: model.count + neighbours.count + popular.count + recent.count + successors.count)
+            expected: model.count + neighbours.count + popular.count + recent.count + successors.count
+                + categories.count)
         func add(_ signal: [(row: Int32, score: Double)], _ s: Int) {
             guard let best = signal.lazy.map(\.score).max(), let worst = signal.lazy.map(\.score).min() else {
                 return
@@ -339,7 +349,8 @@ public struct HybridRecommender: Recommender {
         add(popular.map { (popularityRows.toStore[Int($0.row)], Double($0.score)) }, 2)
         add(recent.map { (recentPopularityRows.toStore[Int($0.row)], Double($0.score)) }, 3)
         add(successors.map { ($0.key, $0.value) }, 4)
-        return (features, !model.isEmpty || !neighbours.isEmpty || !successors.isEmpty)
+        add(categories.map { ($0.key, $0.value) }, 5)
+        return (features, !model.isEmpty || !neighbours.isEmpty || !successors.isEmpty || !categories.isEmpty)
     }
 
     /// ``recommendByID(for:count:excluding:)`` over the store's item rows: the same

@@ -2,7 +2,7 @@
 public enum ModelCatalog {
     public static let names = [
         "isgd", "raisgd", "bpr", "biased-mf", "popularity", "popularity-cumulative", "popularity-recent",
-        "cooccurrence", "transitions", "hybrid",
+        "cooccurrence", "transitions", "category-popularity", "hybrid",
     ]
 
     /// A fresh model. Throws for an unknown name, listing the known ones.
@@ -22,6 +22,8 @@ public enum ModelCatalog {
         case "cooccurrence": return CooccurrenceRecommender(schema: schema, features: features, settings: settings)
         case "transitions":
             return CooccurrenceRecommender(schema: schema, features: features, settings: settings, ranking: .successors)
+        case "category-popularity":
+            return CooccurrenceRecommender(schema: schema, features: features, settings: settings, ranking: .categories)
         case "hybrid":
             guard settings.hybridBase != "hybrid" else {
                 throw StreamRecError.configuration("model.hybrid_base cannot be 'hybrid'")

@@ -25,6 +25,7 @@ public struct ModelSettings: Sendable, Equatable {
     public var hybridPopularityWeight = 0.1
     public var hybridRecentPopularityWeight = 0.1
     public var hybridTransitionsWeight = 0.1
+    public var hybridCategoryWeight = 0.1
     /// The hybrid learns its weights (from the values above) from one event in
     /// this many; 0 keeps them as configured.
     public var hybridBlendInterval = 256

@@ -1,7 +1,7 @@
 /// Per item row, one value per signal (0 where a signal has none), for blending
 /// a ranking's signals by row: the rows are found as ``RowScores`` finds them.
 struct RowFeatures {
-    static let signals = 5
+    static let signals = 6
     private var positions: RowScores
     /// Each row's values, one row after another in the order rows were first set.
     private(set) var values: [Double] = []
