@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MODELS=${1:-popularity,popularity-recent,cooccurrence,transitions,bpr,hybrid}
+MODELS=${1:-popularity,popularity-recent,cooccurrence,transitions,category-popularity,bpr,hybrid}
 DATA=${DATA:-../shared/data}
 swift build -c release --product streamrec >/dev/null 2>&1 || swift build -c release --product streamrec
 BIN=$(swift build -c release --show-bin-path)/streamrec

@@ -9,6 +9,10 @@ alike. The second halves are left for reporting:
 
     SCORE_FROM=0.5 scripts/evaluate-streams.sh
 
+Its choices are then held against the speed limits (evaluate's learn and rank
+columns on ML-100K, scripts/bench-engine.sh's ratio to the bare pipe); one that
+breaks them is not taken.
+
 Usage: scripts/tune-defaults.py [--passes N]   (DATA=../shared/data by default)
 Prints every trial and, at the end, the chosen settings as configuration keys.
 It runs two evaluations at a time; one pass takes about 20 minutes on two cores.

@@ -6,9 +6,10 @@ public struct FeatureSettings: Sendable, Equatable {
     /// Half-life of item popularity ("popular").
     public var popularityHalfLifeHours = 168.0
     /// Half-life of co-occurrence weights and the item occurrence counts that
-    /// normalize them. Longer than popularity's: which items go together changes
-    /// more slowly than which are in demand.
-    public var cooccurrenceHalfLifeHours = 720.0
+    /// normalize them. Far longer than popularity's: which items go together
+    /// changes more slowly than which are in demand, and on every stream tuned
+    /// (scripts/tune-defaults.py) remembering pairs for years ranked better than a month.
+    public var cooccurrenceHalfLifeHours = 100_000.0
     /// Half-life of the short-term popularity that "trending" compares with it.
     public var trendingHalfLifeHours = 6.0
     /// Items kept in each user's recent-items list (distinct, newest first).

@@ -185,22 +185,22 @@ extension FeatureStore {
     ) -> [(row: Int32, score: Double)] {
         guard capacity > 0 else { return [] }
         let base = Int(item) * capacity
-        let own = itemTable.records[Int(item)].occurrences
+        let own = itemTable.occurrenceScales[Int(item)]
         var scored = [(row: Int32, score: Double)](unsafeUninitializedCapacity: count) { scored, initialized in
-            itemTable.records.withUnsafeBufferPointer { records in
+            itemTable.occurrenceScales.withUnsafeBufferPointer { scales in
                 itemTable[keyPath: idsPath].withUnsafeBufferPointer { items in
                     itemTable[keyPath: weightsPath].withUnsafeBufferPointer { weights in
                         itemTable[keyPath: errorsPath].withUnsafeBufferPointer { errors in
                             var kept = 0
                             for k in base..<(base + count) {
                                 let other = items[k]
-                                let denominator = (own * records[Int(other)].occurrences).squareRoot()
+                                let scale = own * scales[Int(other)]
                                 // The decay factors of numerator and denominator cancel: the
                                 // stored values give the score at any time. Every entry is
-                                // written and only those with a denominator kept, without a
-                                // branch.
-                                scored[kept] = (other, (weights[k] - errors[k]) / denominator)
-                                kept += denominator > 0 ? 1 : 0
+                                // written and only those with occurrences on both sides kept,
+                                // without a branch.
+                                scored[kept] = (other, (weights[k] - errors[k]) * scale)
+                                kept += scale > 0 ? 1 : 0
                             }
                             initialized = kept
                         }

@@ -97,6 +97,7 @@ extension FeatureStore {
         }
         try Self.checkShapes(
             u, i, users: store.users.capacity, items: store.items.capacity, categories: store.categories.capacity)
+        i.rescaleOccurrences()
         store.userTable = u
         store.itemTable = i
         self = store

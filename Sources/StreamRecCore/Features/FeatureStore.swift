@@ -408,6 +408,7 @@ public struct FeatureStore: Sendable, Equatable {
             records[i].lastSeen = max(records[i].lastSeen, time)
             if newUser { records[i].distinctUsers &+= 1 }
         }
+        itemTable.occurrenceScales[i] = ItemFeatureTable.scale(itemTable.records[i].occurrences)
     }
 
     /// Sets the item's category and returns its index.
@@ -498,6 +499,7 @@ public struct FeatureStore: Sendable, Equatable {
             neighbourUpdates?.pointee.flush(into: &itemTable)
             let factor = cooccurrenceDecay.moveLandmark(to: now)
             for k in itemTable.records.indices { itemTable.records[k].occurrences *= factor }
+            itemTable.rescaleOccurrences()
             for k in itemTable.neighbourWeights.indices {
                 itemTable.neighbourWeights[k] *= factor
                 itemTable.neighbourErrors[k] *= factor

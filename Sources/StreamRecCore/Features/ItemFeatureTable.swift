@@ -36,6 +36,10 @@ struct ItemFeatureTable: Sendable, Equatable {
     var successorItems: [Int32] = []
     var successorWeights: [Double] = []
     var successorErrors: [Double] = []
+    /// 1/√occurrences per item (0 for none), derived from the records and kept
+    /// beside them: a ranking reads it for every neighbour it scores, and a dense
+    /// array of it stays in cache where the records do not.
+    var occurrenceScales: [Double] = []
 
     init(typeCount: Int, attributeCount: Int, settings: FeatureSettings) {
         self.typeCount = typeCount
@@ -60,6 +64,17 @@ struct ItemFeatureTable: Sendable, Equatable {
         successorItems += repeatElement(-1, count: grow * successorCapacity)
         successorWeights += repeatElement(0, count: grow * successorCapacity)
         successorErrors += repeatElement(0, count: grow * successorCapacity)
+        occurrenceScales += repeatElement(0, count: grow)
+    }
+
+    /// Recomputes ``occurrenceScales`` from the records (after they are rescaled or restored).
+    mutating func rescaleOccurrences() {
+        occurrenceScales = records.map { Self.scale($0.occurrences) }
+    }
+
+    @inline(__always)
+    static func scale(_ occurrences: Double) -> Double {
+        occurrences > 0 ? 1 / occurrences.squareRoot() : 0
     }
 
     /// Adds transition weight from `item` to the item that followed it.

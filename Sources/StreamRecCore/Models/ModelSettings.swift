@@ -25,15 +25,15 @@ public struct ModelSettings: Sendable, Equatable {
     public var hybridPopularityWeight = 0.1
     public var hybridRecentPopularityWeight = 0.1
     public var hybridTransitionsWeight = 0.1
-    public var hybridCategoryWeight = 0.1
+    public var hybridCategoryWeight = 0.3
     /// The hybrid learns its weights (from the values above) from one event in
     /// this many; 0 keeps them as configured.
-    public var hybridBlendInterval = 256
+    public var hybridBlendInterval = 1_024
     /// Events the hybrid's weight learning counts evidence over before it
     /// starts counting again (``OnlineBlend``).
     public var hybridBlendWindow = 1_000
     /// Recent items of the user whose neighbours the co-occurrence model sums.
-    public var cooccurrenceRecentItems = 10
+    public var cooccurrenceRecentItems = 20
     /// The co-occurrence model's pairing window and neighbours per item. Wider
     /// than the feature store's defaults, which are sized for update speed: on
     /// MovieLens 100K, window 10 with 100 neighbours finds about a fifth more hits.
@@ -41,12 +41,12 @@ public struct ModelSettings: Sendable, Equatable {
     public var cooccurrenceNeighbours = 100
     /// Weight of a pairing relative to the one with the next more recent item
     /// (the store's ``FeatureSettings/cooccurrencePairDecay``).
-    public var cooccurrencePairDecay = 1.0
+    public var cooccurrencePairDecay = 0.8
     /// Whether pairings weigh as their event's type (``FeatureSettings/cooccurrenceTypeWeights``).
     public var cooccurrenceTypeWeights = false
     /// Weight of each of the user's recent items in a ranking relative to the
     /// next more recent one: what the user did last says most about what comes next.
-    public var cooccurrencePositionDecay = 1.0
+    public var cooccurrencePositionDecay = 0.8
     /// Successors kept per item (the `transitions` model and the hybrid's
     /// transitions signal; space-saving).
     public var transitionSuccessors = 100
