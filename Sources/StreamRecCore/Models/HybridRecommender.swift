@@ -75,33 +75,33 @@ public struct HybridRecommender: Recommender {
     /// The batch in the pieces between the events the blend learns from, each
     /// ranked with what came before it: the same model as one event at a time.
     public mutating func learn(contentsOf events: [Event]) {
-        var start = 0
-        for k in blendEvents(in: events.count) {
-            learnSignals(contentsOf: Array(events[start..<k]))
-            learnBlend(from: events[k])
-            start = k
+        learnInPieces(events) { model, range in
+            model.learnSignals(contentsOf: range.count == events.count ? events : Array(events[range]))
         }
-        learnSignals(contentsOf: start == 0 ? events : Array(events[start...]))
-        learned += events.count
     }
 
-    /// ``learn(contentsOf:)`` with the item side shared (see the protocol).
+    /// ``learn(contentsOf:)`` with the item side shared (see the protocol): each
+    /// piece logs into a sharing of its own, added to `sharing` at its offset.
     public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
+        learnInPieces(events) { model, range in
+            guard range.count < events.count else { return model.learnSignals(contentsOf: events, sharing: &sharing) }
+            var piece = sharing.piece(range)
+            model.learnSignals(contentsOf: Array(events[range]), sharing: &piece)
+            sharing.absorb(piece, startingAt: range.lowerBound)
+        }
+    }
+
+    /// Splits the batch at the events the blend learns from: `learnPiece` learns
+    /// each run of events between them, and each such event is judged before the
+    /// run it starts.
+    private mutating func learnInPieces(_ events: [Event], _ learnPiece: (inout Self, Range<Int>) -> Void) {
         var start = 0
         for k in blendEvents(in: events.count) {
-            var piece = sharing.piece(start..<k)
-            learnSignals(contentsOf: Array(events[start..<k]), sharing: &piece)
-            sharing.absorb(piece, startingAt: start)
+            learnPiece(&self, start..<k)
             learnBlend(from: events[k])
             start = k
         }
-        if start == 0 {
-            learnSignals(contentsOf: events, sharing: &sharing)
-        } else {
-            var piece = sharing.piece(start..<events.count)
-            learnSignals(contentsOf: Array(events[start...]), sharing: &piece)
-            sharing.absorb(piece, startingAt: start)
-        }
+        learnPiece(&self, start..<events.count)
         learned += events.count
     }
 

@@ -56,12 +56,7 @@ public struct OnlineBlend: Sendable, Equatable {
         self.window = window
     }
 
-    /// The blended score of an item's features.
-    @inline(__always)
-    public func score(_ features: ArraySlice<Double>) -> Double {
-        Self.score(weights, features)
-    }
-
+    /// The blended score of an item's features under `weights`.
     @inline(__always)
     static func score(_ weights: [Double], _ features: ArraySlice<Double>) -> Double {
         var sum = 0.0
