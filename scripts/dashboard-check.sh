@@ -19,6 +19,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 if [ -z "$url" ]; then
   bin="${DASHBOARD_CHECK_STREAMREC:-$(swift build --show-bin-path)/streamrec}"
@@ -41,7 +42,8 @@ if [ -z "$url" ]; then
 fi
 
 page="${url}?user=user-3"
-browser=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000
+# A headless browser that never reaches its virtual time budget must not hang the check.
+browser=(timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000
   --virtual-time-budget=6000 --enable-logging=stderr --v=0)
 "${browser[@]}" --screenshot="$shot" "$page" 2>"$work/shot.err" >/dev/null
 "${browser[@]}" --dump-dom "$page" >"$work/dom.html" 2>"$work/dom.err"

@@ -80,6 +80,12 @@ extension EngineProcessTests {
             let firstHalf = try await Self.waitForCommitted(
                 ends, group: "\(prefix)-engines", topic: "\(prefix).events", cluster: cluster)
             #expect(firstHalf == nil, "the first half was processed and committed: \(firstHalf ?? "")")
+            // On a loaded machine an instance may join late; the kill must come after each one owned
+            // partitions and checkpointed them, or there is no handover to test.
+            for (k, directory) in directories.enumerated() {
+                let checkpointed = await EngineProcessTests.EngineCrashTests.waitForCheckpoint(in: directory) { _ in true }
+                #expect(checkpointed != nil, "instance \(k) checkpointed: \(Self.engineLines(engines[k].stderr))")
+            }
 
             // The second half arrives while one instance dies.
             ends = try await send(events.suffix(6_000))

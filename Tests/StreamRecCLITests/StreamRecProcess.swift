@@ -142,8 +142,14 @@ final class ChildProcess: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            // TERM first, so that a script's exit trap stops what it started; then KILL. The waits
+            // are bounded: Foundation's waitUntilExit once spun for minutes on a killed script.
+            for signal in [SIGTERM, SIGKILL] {
+                kill(process.processIdentifier, signal)
+                let grace = clock.now + .seconds(5)
+                while process.isRunning, clock.now < grace { try? await Task.sleep(for: .milliseconds(20)) }
+                if !process.isRunning { break }
+            }
             return nil
         }
         // The child has exited; its output ends once every process holding the pipes is gone.

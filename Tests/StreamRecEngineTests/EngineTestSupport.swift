@@ -69,11 +69,13 @@ func engineConfiguration(prefix: String, model: String = "hybrid") -> StreamRecC
 
 /// The four topics of `configuration`, partitioned as in `topics/`. The embedded
 /// cluster does not create topics through the admin API, so the test makes the changelog too.
-func createTopics(of configuration: StreamRecConfiguration, on cluster: EmbeddedKafkaCluster) throws {
-    try cluster.createTopic(configuration.topics.events, partitions: 6)
+func createTopics(
+    of configuration: StreamRecConfiguration, on cluster: EmbeddedKafkaCluster, partitions: Int32 = 6
+) throws {
+    try cluster.createTopic(configuration.topics.events, partitions: partitions)
     try cluster.createTopic(configuration.topics.deadLetter, partitions: 3)
-    try cluster.createTopic(configuration.topics.recommendations, partitions: 6)
-    try cluster.createTopic(configuration.topics.changelog, partitions: 6)
+    try cluster.createTopic(configuration.topics.recommendations, partitions: partitions)
+    try cluster.createTopic(configuration.topics.changelog, partitions: partitions)
 }
 
 /// Reads every record of `topic` from the beginning until `expected` have arrived or `timeout` passes.
