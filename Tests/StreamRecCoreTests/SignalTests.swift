@@ -199,7 +199,7 @@ struct SignalTests {
         #expect(blend.moves > 0)
     }
 
-    @Test("The blend stays put on noise: two signals of pure noise do not make it wander")
+    @Test("On noise the blend seldom moves: two signals of pure noise move it on at most one judged event in 100")
     func blendHoldsWithoutEvidence() {
         var blend = OnlineBlend(initial: [0.5, 0.5], topN: 10, window: 1_000)
         var random = SeededRandom(seed: 8)
@@ -209,8 +209,9 @@ struct SignalTests {
             for _ in 1..<100 { others += [uniform(), uniform()] }
             blend.learn(positive: [uniform(), uniform()][...], others: others)
         }
-        // A move needs a two-sigma sign test, so a few can happen by chance; not a drift.
-        #expect(blend.moves <= 3, "\(blend.moves) moves")
+        // A move needs a 1.5-sigma sign test, checked after every event: on noise some
+        // pass by chance: 2 to 26 in 3,000 over the first 30 seeds, 12 with this one.
+        #expect(blend.moves <= 30, "\(blend.moves) moves")
         #expect(abs(blend.weights[0] - 0.5) < 0.3, "\(blend.weights)")
     }
 

@@ -1,18 +1,22 @@
 /// Linear weights over a ranking's signals, learned from the stream by climbing
-/// its own hit rate. For each event it learns from, the event's item is ranked
-/// among the candidates under the current weights and under each neighbouring
-/// set (one signal's weight raised or lowered by half); a set wins the event
-/// when the item makes the top N under it but not under the current weights,
-/// and loses it the other way round. The weights move to a set once its wins
-/// outnumber its losses by at least ``minimumLead`` and by two standard
-/// deviations of a fair coin (a sign test), then counting starts again; counts
-/// also start again after ``window`` events without a move, so that old
-/// evidence gives way.
+/// its own ranking of the items users choose. For each event it learns from,
+/// the event's item is ranked among the candidates under the current weights
+/// and under each neighbouring set (one signal's weight doubled or halved); a
+/// set wins the event when it ranks the item higher than the current weights
+/// do, and loses it when lower, ranks below ``judgedDepth`` counting as one.
+/// The weights move to a set once its wins outnumber its losses by at least
+/// ``minimumLead`` and by ``sigmas`` standard deviations of a fair coin (a sign
+/// test), then counting starts again; counts also start again after ``window``
+/// events without a move, so that old evidence gives way.
 ///
 /// All sets are judged on the same events, so only the events where they
-/// disagree count: far less noisy than a gradient from one event, and aimed at
-/// the figure that counts (Recall@N) rather than a surrogate. Weights stay
-/// non-negative and sum to 1 (a ranking depends on their ratios only).
+/// disagree count: far less noisy than a gradient from one event. Judging by
+/// rank within the top 3N rather than by whether the item makes the top N
+/// counts many more events (most moves shift the item a place or two without
+/// crossing the line), so the weights find a stream's blend several times
+/// sooner, while still aiming at the head of the list, where Recall@N is
+/// measured. Weights stay non-negative and sum to 1 (a ranking depends on
+/// their ratios only).
 public struct OnlineBlend: Sendable, Equatable {
     /// One weight per signal, in the order features are given.
     public private(set) var weights: [Double]
@@ -29,8 +33,13 @@ public struct OnlineBlend: Sendable, Equatable {
 
     /// Wins over losses a set needs, at the least, for the weights to move to it.
     static let minimumLead = 3
+    /// Standard deviations of a fair coin the lead must reach. A stricter test (2)
+    /// with a smaller step (1.5) moved too seldom on news, where the blend matters
+    /// most: on the first halves of the four streams, Globo's hybrid Recall@10 was
+    /// 0.6002 with them and 0.6302 with these, the other three within 0.0005.
+    static let sigmas = 1.5
     /// Factor by which a neighbouring set raises or lowers one weight.
-    static let step = 1.5
+    static let step = 2.0
     /// Added to a raised weight, so that a weight at 0 can grow back.
     static let floor = 0.01
 
@@ -85,18 +94,18 @@ public struct OnlineBlend: Sendable, Equatable {
     /// chosen one counts as ranked above it.
     public mutating func learn(positive: ArraySlice<Double>, others: [Double]) {
         let sets = neighbouringSets
-        let current = hits(weights, positive, others)
+        let current = rank(weights, positive, others)
         for (k, set) in sets.enumerated() {
-            let hit = hits(set, positive, others)
-            if hit && !current { wins[k] += 1 }
-            if current && !hit { losses[k] += 1 }
+            let placed = rank(set, positive, others)
+            if placed < current { wins[k] += 1 }
+            if placed > current { losses[k] += 1 }
         }
         judged += 1
         let leads = sets.indices.map { wins[$0] - losses[$0] }
         // The first set with the largest lead, if it passes the sign test.
         if let best = leads.indices.max(by: { leads[$0] < leads[$1] || (leads[$0] == leads[$1] && $0 > $1) }),
             leads[best] >= Self.minimumLead,
-            Double(leads[best]) >= 2 * Double(wins[best] + losses[best]).squareRoot()
+            Double(leads[best]) >= Self.sigmas * Double(wins[best] + losses[best]).squareRoot()
         {
             weights = sets[best]
             moves += 1
@@ -106,17 +115,23 @@ public struct OnlineBlend: Sendable, Equatable {
         }
     }
 
-    /// Whether the chosen item makes the top N under `weights`.
-    private func hits(_ weights: [Double], _ positive: ArraySlice<Double>, _ others: [Double]) -> Bool {
+    /// Ranks below this count as one: where the chosen item stands further down
+    /// does not matter to a top-N list.
+    var judgedDepth: Int { 3 * topN }
+
+    /// How many candidates score at least as high as the chosen item under
+    /// `weights`, up to ``judgedDepth``.
+    private func rank(_ weights: [Double], _ positive: ArraySlice<Double>, _ others: [Double]) -> Int {
         let signals = weights.count
         let target = Self.score(weights, positive)
+        let depth = judgedDepth
         var above = 0
         for k in 0..<(others.count / signals)
         where Self.score(weights, others[(k * signals)..<((k + 1) * signals)]) >= target {
             above += 1
-            if above >= topN { return false }
+            if above >= depth { return depth }
         }
-        return true
+        return above
     }
 
     private mutating func restartCounting() {
