@@ -3,7 +3,9 @@
 # (ML-100K, ML-latest-small), news (the first 500,000 Globo clicks) and shopping
 # (the Taobao UserBehavior head, pv/fav/cart/buy as view/click/add_to_cart/purchase).
 # Each table says how many positives no ranking can hit (an item's first
-# appearance; a repeat of a consumed item), so that its figures can be read.
+# appearance; a repeat of a consumed item the policy leaves out), so that its
+# figures can be read. Taobao is evaluated twice: every consumed item left out,
+# then viewed items allowed back (features.recommend_again).
 #
 #   scripts/evaluate-streams.sh [MODELS]
 #   e.g. scripts/evaluate-streams.sh popularity,cooccurrence,bpr,hybrid
@@ -32,6 +34,10 @@ evaluate "$DATA/movielens-latest-small/ratings.csv" "${limit[@]}" \
   --map user=userId,item=movieId,timestamp=timestamp,value=rating --type rating
 evaluate "$DATA/globo-news-clicks/clicks.csv.gz" --limit "$GLOBO_LIMIT" \
   --map user=user_id,item=click_article_id,timestamp=click_timestamp --type click
-evaluate "$DATA/taobao-userbehavior-head/UserBehavior_head.csv" "${limit[@]}" \
-  --columns user,item,category,behavior,ts --map user=user,item=item,timestamp=ts,type=behavior,item.category=category \
-  --type-map pv=view,fav=click,cart=add_to_cart,buy=purchase
+taobao=("$DATA/taobao-userbehavior-head/UserBehavior_head.csv" "${limit[@]}"
+  --columns user,item,category,behavior,ts --map user=user,item=item,timestamp=ts,type=behavior,item.category=category
+  --type-map pv=view,fav=click,cart=add_to_cart,buy=purchase)
+evaluate "${taobao[@]}"
+# A shop shows viewed items again: the same stream with viewed items back once
+# the user moved on by 3 items (features.recommend_again), to compare the policies.
+evaluate "${taobao[@]}" --recommend-again view --recommend-again-after 3

@@ -11,8 +11,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             Reads the same formats as `replay`, sorts the events by event time, then:
 
               --protocol prequential (default): for every event, each model first ranks the \
-            user's top N (consumed items excluded), the hit is scored, then the model learns \
-            the event. Reports Recall@N (= HR@N), NDCG@N, MRR@N over all events and over \
+            user's top N (consumed items excluded, but for those features.recommend_again lets \
+            back: --recommend-again), the hit is scored, then the model learns the event. Reports Recall@N (= HR@N), NDCG@N, MRR@N over all events and over \
             users with history, catalog coverage, RMSE/MAE for rating models, learn events/s \
             and rank time per event.
 
@@ -55,6 +55,20 @@ struct EvaluateCommand: AsyncParsableCommand {
             valueName: "fraction"))
     var scoreFrom = 0.0
 
+    @Option(
+        name: .customLong("recommend-again"),
+        help: ArgumentHelp(
+            "Event types whose items may come back once the user moved on (features.recommend_again), e.g. view,click; 'none' for none.",
+            valueName: "types"))
+    var recommendAgain: String?
+
+    @Option(
+        name: .customLong("recommend-again-after"),
+        help: ArgumentHelp(
+            "Distinct items the user moves on by before such an item comes back (features.recommend_again_after).",
+            valueName: "n"))
+    var recommendAgainAfter: Int?
+
     @Flag(help: "One JSON object for machines instead of the table.")
     var json = false
 
@@ -89,7 +103,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext(global, label: "evaluate")
-        let configuration = context.configuration
+        let configuration = try exclusionApplied(to: context.configuration)
         var events: [Event] = []
         var invalid = 0
         try input.forEachEvent(
@@ -121,6 +135,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         options.positiveThreshold = positiveThreshold
         options.rollingWindow = max(100, events.count / 200)
         options.scoreFrom = Int(scoreFrom * Double(events.count))
+        options.exclusion = configuration.features
         var progress = ReplayProgress(enabled: !noProgress)
         let total = events.count
         let results = PrequentialEvaluation.run(
@@ -131,7 +146,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         progress.finish()
         EvaluationReport.printPrequential(
-            results, dataset: dataset, events: events.count, scoredFrom: options.scoreFrom, topN: topN, json: json)
+            results, dataset: dataset, events: events.count, scoredFrom: options.scoreFrom, topN: topN,
+            exclusion: configuration.features, json: json)
         if let plot {
             let svg = RecallPlot.svg(results, topN: topN)
             let page =
@@ -141,5 +157,29 @@ struct EvaluateCommand: AsyncParsableCommand {
             try page.write(toFile: plot, atomically: false, encoding: .utf8)
             if !json { print("plot: \(plot)") }
         }
+    }
+
+    /// The configuration with --recommend-again and --recommend-again-after, checked as the file's keys are.
+    private func exclusionApplied(to configuration: StreamRecConfiguration) throws -> StreamRecConfiguration {
+        var configuration = configuration
+        if let recommendAgain {
+            let types = recommendAgain == "none" ? [] : recommendAgain.split(separator: ",").map(String.init)
+            let known = configuration.events.weights.keys.sorted()
+            if let unknown = types.first(where: { !known.contains($0) }) {
+                throw ValidationError(
+                    "--recommend-again names '\(unknown)', not an event type; the types are \(known.joined(separator: ", "))"
+                )
+            }
+            configuration.features.recommendAgainTypes = types
+        }
+        if let recommendAgainAfter {
+            guard (0...configuration.features.recentItems).contains(recommendAgainAfter) else {
+                throw ValidationError(
+                    "--recommend-again-after must be between 0 and features.recent_items (\(configuration.features.recentItems))"
+                )
+            }
+            configuration.features.recommendAgainAfter = recommendAgainAfter
+        }
+        return configuration
     }
 }

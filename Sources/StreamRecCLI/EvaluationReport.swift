@@ -5,7 +5,7 @@ import StreamRecCore
 enum EvaluationReport {
     static func printPrequential(
         _ results: [PrequentialEvaluation.Result], dataset: String, events: Int, scoredFrom: Int = 0, topN: Int,
-        json: Bool
+        exclusion: FeatureSettings = FeatureSettings(), json: Bool
     ) {
         if json {
             let models: [[String: Any]] = results.map { result in
@@ -25,7 +25,8 @@ enum EvaluationReport {
             }
             var object: [String: Any] = [
                 "dataset": dataset, "events": events, "protocol": "prequential", "top_n": topN, "models": models,
-                "scored_from": scoredFrom,
+                "scored_from": scoredFrom, "recommend_again": exclusion.recommendAgainTypes,
+                "recommend_again_after": exclusion.recommendAgainAfter,
             ]
             if let first = results.first {
                 object["unreachable"] = [
@@ -36,7 +37,13 @@ enum EvaluationReport {
             emit(object)
             return
         }
-        print("dataset \(dataset): \(events) events, prequential, top-\(topN), consumed items excluded")
+        let again = exclusion.recommendAgainTypes
+        print(
+            "dataset \(dataset): \(events) events, prequential, top-\(topN), consumed items excluded"
+                + (again.isEmpty
+                    ? ""
+                    : " but for items only \(again.joined(separator: "/")) events touched, back once the user "
+                        + "moved on by \(exclusion.recommendAgainAfter) items"))
         if scoredFrom > 0 {
             print("scored from event \(scoredFrom + 1) on: the \(scoredFrom) before it were learned, not scored")
         }
@@ -46,7 +53,7 @@ enum EvaluationReport {
                 """
                 of \(first.evaluated) positives, \(first.unreachableNewItem) (\(share(first.unreachableNewItem))) are an \
                 item's first appearance and \(first.unreachableRepeat) (\(share(first.unreachableRepeat))) repeat an item \
-                the user consumed: no ranking can hit those, so Recall@\(topN) is at most \(f(first.reachableRecall))
+                the user consumed and that is left out: no ranking can hit those, so Recall@\(topN) is at most \(f(first.reachableRecall))
                 """)
         }
         let header = [

@@ -123,7 +123,7 @@ struct EngineState: Sendable {
     /// The user's top `count`, leaving out what they consumed when asked to. A user
     /// the model cannot rank yet gets the most popular items.
     func recommend(for user: String, count: Int, excludeConsumed: Bool) -> [Recommendation.Item] {
-        let excluded = excludeConsumed ? Set(features.consumedItems(of: user)) : []
+        let excluded = excludeConsumed ? Set(features.excludedItems(of: user)) : []
         var ranked = model.recommend(for: user, count: count, excluding: excluded)
         if ranked.isEmpty {
             ranked = features.popular(limit: count + excluded.count).filter { !excluded.contains($0.itemID) }

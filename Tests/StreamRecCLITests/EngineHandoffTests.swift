@@ -83,7 +83,9 @@ extension EngineProcessTests {
             // On a loaded machine an instance may join late; the kill must come after each one owned
             // partitions and checkpointed them, or there is no handover to test.
             for (k, directory) in directories.enumerated() {
-                let checkpointed = await EngineProcessTests.EngineCrashTests.waitForCheckpoint(in: directory) { _ in true }
+                let checkpointed = await EngineProcessTests.EngineCrashTests.waitForCheckpoint(in: directory) { _ in
+                    true
+                }
                 #expect(checkpointed != nil, "instance \(k) checkpointed: \(Self.engineLines(engines[k].stderr))")
             }
 

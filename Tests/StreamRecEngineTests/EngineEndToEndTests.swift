@@ -95,3 +95,48 @@ struct EngineEndToEndTests {
         }
     }
 }
+
+extension EngineEndToEndTests {
+    @Test(
+        """
+        With features.recommend_again: view, a viewed item is back in the live list once the user moved on; \
+        a purchased one and the latest viewed one stay out
+        """)
+    func viewedItemsComeBack() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        var configuration = engineConfiguration(prefix: "again", model: "popularity")
+        configuration.features.recommendAgainTypes = ["view"]
+        configuration.features.recommendAgainAfter = 1
+        try createTopics(of: configuration, on: cluster)
+        let start: Int64 = 1_700_000_000_000
+        var events: [Event] = []
+        for (item, viewers) in [("hot", 30), ("warm", 25), ("mild", 20), ("cold", 15)] {
+            for k in 0..<viewers {
+                events.append(
+                    Event(
+                        userID: "o\(k)", itemID: item, type: "view", timestampMilliseconds: start + Int64(events.count))
+                )
+            }
+        }
+        for (item, type) in [("hot", "view"), ("warm", "purchase"), ("mild", "view")] {
+            events.append(
+                Event(userID: "u", itemID: item, type: type, timestampMilliseconds: start + Int64(events.count)))
+        }
+        try await produce(events, to: configuration.topics.events, cluster: cluster)
+
+        let running = try RunningEngine(
+            cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("again"))
+        #expect(await running.waitForRecords(events.count))
+        try await running.stop()
+        let published = running.engine.statistics.recommendationsPublished
+        let messages = try await readAll(configuration.topics.recommendations, from: cluster) { $0.count >= published }
+        let updates = try messages.filter { $0.keyString == "u" }.map {
+            try Recommendation(decoding: try #require($0.value))
+        }
+        let last = try #require(updates.max { $1.basedOn.isNewer(than: $0.basedOn) })
+        let items = last.items.map(\.itemID)
+        #expect(items.contains("hot"), "viewed two items ago, back: \(items)")
+        #expect(!items.contains("warm"), "purchased: \(items)")
+        #expect(!items.contains("mild"), "the latest item: \(items)")
+    }
+}

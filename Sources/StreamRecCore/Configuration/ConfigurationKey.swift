@@ -292,6 +292,14 @@ public struct ConfigurationKey: Sendable {
             "features.consumed_items", "STREAMREC_CONSUMED_ITEMS",
             "consumed items remembered per user for exclusion (0: all)",
             0...100_000, \.features.consumedItems),
+        .string(
+            "features.recommend_again", "STREAMREC_RECOMMEND_AGAIN",
+            "event types whose items may come back once the user moved on (comma-separated, e.g. view,click)",
+            \.features.recommendAgainText),
+        .integer(
+            "features.recommend_again_after", "STREAMREC_RECOMMEND_AGAIN_AFTER",
+            "distinct items a user moves on by before such an item comes back", 0...1_000,
+            \.features.recommendAgainAfter),
         .integer(
             "features.categories_per_user", "STREAMREC_CATEGORIES_PER_USER", "category affinities kept per user",
             1...1_000, \.features.categoriesPerUser),

@@ -15,6 +15,8 @@ public struct PrequentialEvaluation {
         /// Events before this index are learned but not scored: figures over the
         /// rest of the stream only (the second half, say, after tuning on the first).
         public var scoreFrom = 0
+        /// Which consumed items rankings leave out (the store's recommend-again settings).
+        public var exclusion = FeatureSettings()
         public init() {}
     }
 
@@ -30,7 +32,8 @@ public struct PrequentialEvaluation {
         public var hitsKnown = 0
         /// Positives no ranking can hit under this protocol: the item's first
         /// appearance in the stream (no model has seen it), and an item the user
-        /// already consumed (left out of every list). The same for every model.
+        /// already consumed and the exclusion policy leaves out of every list.
+        /// The same for every model.
         public var unreachableNewItem = 0
         public var unreachableRepeat = 0
         public var ndcgSum = 0.0
@@ -72,11 +75,12 @@ public struct PrequentialEvaluation {
     ) -> [Result] {
         var models = models
         var results = models.map { Result(model: $0.name) }
-        var consumed: [String: Set<String>] = [:]
+        var exclusion = ExclusionTracker(settings: options.exclusion)
         var catalog = Set<String>()
         var window = [[Bool]](repeating: [], count: models.count)
         for (index, event) in events.enumerated() {
-            let seen = consumed[event.userID] ?? []
+            let seen = exclusion.excluded(for: event.userID)
+            let known = exclusion.knows(event.userID)
             let positive =
                 index >= options.scoreFrom
                 && (options.positiveThreshold.map { (event.value ?? .infinity) >= $0 } ?? true)
@@ -88,7 +92,7 @@ public struct PrequentialEvaluation {
                     results[m].rankNanoseconds += MonotonicClock.nanoseconds() - start
                     let rank = ranked.firstIndex { $0.itemID == event.itemID }.map { $0 + 1 }
                     results[m].evaluated += 1
-                    if !seen.isEmpty { results[m].evaluatedKnown += 1 }
+                    if known { results[m].evaluatedKnown += 1 }
                     if !catalog.contains(event.itemID) {
                         results[m].unreachableNewItem += 1
                     } else if seen.contains(event.itemID) {
@@ -97,7 +101,7 @@ public struct PrequentialEvaluation {
                     for item in ranked { results[m].recommendedItems.insert(item.itemID) }
                     if let rank {
                         results[m].hits += 1
-                        if !seen.isEmpty { results[m].hitsKnown += 1 }
+                        if known { results[m].hitsKnown += 1 }
                         results[m].ndcgSum += 1 / log2(Double(rank) + 1)
                         results[m].reciprocalRankSum += 1 / Double(rank)
                     }
@@ -123,7 +127,8 @@ public struct PrequentialEvaluation {
                 models[m].learn(event)
                 results[m].learnNanoseconds += MonotonicClock.nanoseconds() - start
             }
-            consumed[event.userID, default: []].insert(event.itemID)
+            exclusion.record(
+                user: event.userID, item: event.itemID, type: event.type, time: event.timestampMilliseconds)
             catalog.insert(event.itemID)
             if (index + 1) % 1_000 == 0 { progress(index + 1) }
         }

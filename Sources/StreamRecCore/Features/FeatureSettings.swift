@@ -17,6 +17,15 @@ public struct FeatureSettings: Sendable, Equatable {
     /// Items remembered as consumed per user, for excluding them from ranking;
     /// 0 remembers all of them (exclusion is then exact).
     public var consumedItems = 0
+    /// Event types whose items may be recommended again: an item the user had
+    /// only events of these types with (viewed, say, but never bought) is left
+    /// out of their rankings only while it is among their last
+    /// ``recommendAgainAfter`` distinct items. Items of any other type stay out
+    /// for good. Empty: every consumed item stays out.
+    public var recommendAgainTypes: [String] = []
+    /// Distinct items the user must move on by before an item of
+    /// ``recommendAgainTypes`` can come back; at most ``recentItems``.
+    public var recommendAgainAfter = 3
     /// Categories tracked per user; beyond it the weakest is replaced.
     public var categoriesPerUser = 8
     /// Whether item co-occurrence is counted at all.
@@ -70,14 +79,28 @@ public struct FeatureSettings: Sendable, Equatable {
     var numericAttributesText: String {
         get { numericAttributes.joined(separator: ",") }
         set {
-            numericAttributes = newValue.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter {
-                !$0.isEmpty
-            }
+            numericAttributes = Self.list(newValue)
         }
+    }
+
+    /// ``recommendAgainTypes`` as a comma-separated list.
+    var recommendAgainText: String {
+        get { recommendAgainTypes.joined(separator: ",") }
+        set { recommendAgainTypes = Self.list(newValue) }
+    }
+
+    /// The names of a comma-separated list, blanks dropped.
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
     }
 
     /// Problems with the combination of settings, for a fail-fast message.
     public func validate() throws(StreamRecError) {
+        guard recommendAgainAfter <= recentItems else {
+            throw StreamRecError.configuration(
+                "features.recommend_again_after (\(recommendAgainAfter)) must not exceed features.recent_items (\(recentItems)): the store knows no further back"
+            )
+        }
         guard cooccurrenceWindow <= recentItems else {
             throw StreamRecError.configuration(
                 "features.cooccurrence_window (\(cooccurrenceWindow)) must not exceed features.recent_items (\(recentItems))"

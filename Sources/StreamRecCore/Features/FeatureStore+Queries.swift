@@ -270,10 +270,27 @@ extension FeatureStore {
                 .map { ScoredItem(itemID: items.id(at: $0), score: trend(of: $0), events: eventCount(of: $0)) }, limit)
     }
 
-    /// Items the user has consumed (most recent last), for excluding from rankings.
+    /// Items the user has consumed, in the order of their first event.
     public func consumedItems(of userID: String) -> [String] {
         guard let user = users.index(of: userID) else { return [] }
-        return userTable.consumed[Int(user)].map { items.id(at: $0) }
+        return userTable.consumed[Int(user)].map { items.id(at: UserFeatureTable.consumedEntry($0).item) }
+    }
+
+    /// The consumed items rankings leave out: those the user had a lasting event
+    /// with, and those only passed by (``FeatureSettings/recommendAgainTypes``)
+    /// while among their last ``FeatureSettings/recommendAgainAfter`` distinct items.
+    public func excludedItems(of userID: String) -> [String] {
+        guard let user = users.index(of: userID) else { return [] }
+        let u = Int(user)
+        let consumed = userTable.consumed[u]
+        guard userTable.tracksPassing else { return consumed.map { items.id(at: $0) } }
+        let recentBase = u * userTable.recentCapacity
+        let latest = userTable.recent[recentBase..<(recentBase + Int(userTable.records[u].recentCount))]
+            .prefix(settings.recommendAgainAfter).map(\.item)
+        return consumed.compactMap { entry in
+            let (item, lasting) = UserFeatureTable.consumedEntry(entry)
+            return lasting || latest.contains(item) ? items.id(at: item) : nil
+        }
     }
 
     var liveItems: [Int32] {

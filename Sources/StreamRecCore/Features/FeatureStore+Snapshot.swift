@@ -1,6 +1,6 @@
 extension FeatureStore {
     static let snapshotKind = "FEAT"
-    static let snapshotVersion: UInt16 = 2
+    static let snapshotVersion: UInt16 = 3
 
     /// The whole store as a versioned, checksummed snapshot.
     public func snapshot() -> [UInt8] {
@@ -150,7 +150,11 @@ extension FeatureStore {
             i.successorItems.allSatisfy(inItems),
             u.affinities.allSatisfy({ inCategories($0.category) }), i.records.allSatisfy({ inCategories($0.category) }),
             u.activityQueue.allSatisfy({ $0.user >= 0 && Int($0.user) < userSlots }),
-            u.consumed.allSatisfy({ $0.allSatisfy { $0 >= 0 && Int($0) < itemSlots } })
+            u.consumed.allSatisfy({
+                $0.allSatisfy {
+                    Int(UserFeatureTable.consumedEntry($0).item) < itemSlots && ($0 >= 0 || u.tracksPassing)
+                }
+            })
         else { throw StreamRecError.snapshot("inconsistent snapshot: an index or count points outside its table") }
     }
 
@@ -175,9 +179,12 @@ extension FeatureStore {
         w.write(settings.cooccurrencePairDecay)
         w.write(settings.cooccurrenceTypeWeights)
         w.write(Int64(settings.successorCapacity))
+        w.write(settings.recommendAgainTypes)
+        w.write(Int64(settings.recommendAgainAfter))
     }
 
-    /// Format 1 was written before pairings were weighted by distance and type (all alike).
+    /// Format 1 was written before pairings were weighted by distance and type (all
+    /// alike), format 2 before items could be recommended again (none could).
     private static func decodeConfiguration(
         _ r: inout BinaryReader, version: UInt16
     ) throws(StreamRecError) -> (EventSchema, FeatureSettings) {
@@ -233,6 +240,14 @@ extension FeatureStore {
                 throw StreamRecError.snapshot("inconsistent snapshot: successor capacity out of range")
             }
             settings.successorCapacity = Int(successors)
+        }
+        if version >= 3 {
+            settings.recommendAgainTypes = try r.readStrings()
+            let after = try r.read(Int64.self)
+            guard (0...Int64(settings.recentItems)).contains(after) else {
+                throw StreamRecError.snapshot("inconsistent snapshot: recommend-again distance out of range")
+            }
+            settings.recommendAgainAfter = Int(after)
         }
         return (schema, settings)
     }

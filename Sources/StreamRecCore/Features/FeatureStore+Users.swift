@@ -6,7 +6,7 @@
 /// it can be read back by another instance (after a partition moved) as well as
 /// by this one.
 extension FeatureStore {
-    static let exportVersion: UInt8 = 1
+    static let exportVersion: UInt8 = 2
 
     /// Whether the user's state is in memory.
     public func holdsUser(_ id: String) -> Bool { users.index(of: id) != nil }
@@ -56,7 +56,9 @@ extension FeatureStore {
             w.write(userTable.affinities[affinityBase + k].weight)
             w.write(categories.id(at: userTable.affinities[affinityBase + k].category))
         }
-        w.write(userTable.consumed[u].map { items.id(at: $0) })
+        let consumed = userTable.consumed[u].map(UserFeatureTable.consumedEntry)
+        w.write(consumed.map { items.id(at: $0.item) })
+        w.write(block: consumed.map { $0.lasting ? UInt8(1) : 0 })
         return w.bytes
     }
 
@@ -74,7 +76,8 @@ extension FeatureStore {
     /// store has not seen are added.
     public mutating func importUser(_ id: String, from bytes: [UInt8]) throws(StreamRecError) {
         var r = BinaryReader(bytes)
-        guard try r.read(UInt8.self) == Self.exportVersion else {
+        let version = try r.read(UInt8.self)
+        guard (1...Self.exportVersion).contains(version) else {
             throw StreamRecError.snapshot("user '\(id)': unknown export version")
         }
         let landmark = try r.read(Int64.self)
@@ -91,6 +94,11 @@ extension FeatureStore {
         var affinities: [(weight: Double, category: String)] = []
         for _ in 0..<Int(try r.read(UInt32.self)) { affinities.append((try r.readDouble(), try r.readString())) }
         let consumed = try r.readStrings()
+        // Version 1 knew no items to recommend again: every one stays out.
+        let lasting: [UInt8] = version >= 2 ? try r.readBlock() : Array(repeating: 1, count: consumed.count)
+        guard lasting.count == consumed.count else {
+            throw StreamRecError.snapshot("user '\(id)': \(lasting.count) flags for \(consumed.count) consumed items")
+        }
         guard r.remaining == 0 else { throw StreamRecError.snapshot("user '\(id)': trailing bytes") }
 
         removeUser(id)
@@ -118,7 +126,13 @@ extension FeatureStore {
                 category: categories.intern(entry.category).index)
         }
         userTable.records[u].categoryCount = UInt16(keptAffinities.count)
-        userTable.consumed[u] = ContiguousArray(consumed.suffix(userTable.consumedCapacity).map { internItem($0) })
+        // A store that tracks no passing items holds every one as lasting.
+        let kept = zip(consumed, lasting).suffix(userTable.consumedCapacity)
+        userTable.consumed[u] = ContiguousArray(
+            kept.map { id, flag in
+                let item = internItem(id)
+                return flag != 0 || !userTable.tracksPassing ? item : ~item
+            })
     }
 
     private mutating func internItem(_ id: String) -> Int32 {

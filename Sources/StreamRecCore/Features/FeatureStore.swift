@@ -41,6 +41,9 @@ public struct FeatureStore: Sendable, Equatable {
     let ratingTypeSlot: Int?
     let purchaseType: Int?
     let viewType: Int?
+    /// Per type column: whether its items stay out of rankings for good (not in
+    /// ``FeatureSettings/recommendAgainTypes``).
+    let lastingTypes: [Bool]
 
     var users = IDInterner()
     var items = IDInterner()
@@ -69,6 +72,7 @@ public struct FeatureStore: Sendable, Equatable {
         }
         purchaseType = typeIndex["purchase"]
         viewType = typeIndex["view"]
+        lastingTypes = types.map { !settings.recommendAgainTypes.contains($0) }
         userTable = UserFeatureTable(typeCount: types.count, settings: settings)
         itemTable = ItemFeatureTable(
             typeCount: types.count, attributeCount: settings.numericAttributes.count, settings: settings)
@@ -377,7 +381,7 @@ public struct FeatureStore: Sendable, Equatable {
         user: Int32, itemSide: Bool
     ) -> Bool {
         let i = Int(item)
-        let newUser = userTable.recordConsumed(user, item: item)
+        let newUser = userTable.recordConsumed(user, item: item, lasting: lastingTypes[type])
         if itemSide { countItemEvent(item, type: type, weight: weight, decay: decay, time: time, newUser: newUser) }
         // One pass over the (small) attribute dictionary instead of a hashed lookup per name.
         for (name, attribute) in event.pointee.item {

@@ -54,6 +54,9 @@ struct UserFeatureTable: Sendable, Equatable {
     var counters: [UInt32] = []
     var recent: [Recent] = []  // user * recentCapacity + k, newest first
     var affinities: [Affinity] = []  // user * categoryCapacity + k
+    /// Whether some event types' items are only passed by
+    /// (``FeatureSettings/recommendAgainTypes``): otherwise no consumed entry is one.
+    let tracksPassing: Bool
     var consumed: [ContiguousArray<Int32>] = []  // oldest first, at most consumedCapacity (0 in the settings: all)
     /// Least recently active first; stale entries (an older stamp) are skipped.
     var activityQueue: [Activity] = []
@@ -65,6 +68,7 @@ struct UserFeatureTable: Sendable, Equatable {
         recentCapacity = settings.recentItems
         categoryCapacity = settings.categoriesPerUser
         consumedCapacity = settings.consumedItems == 0 ? .max : settings.consumedItems
+        tracksPassing = !settings.recommendAgainTypes.isEmpty
     }
 
     var slots: Int { records.count }
@@ -232,11 +236,19 @@ struct UserFeatureTable: Sendable, Equatable {
     }
 
     /// Remembers `item` as consumed. Returns whether it was new for this user.
-    mutating func recordConsumed(_ user: Int32, item: Int32) -> Bool {
+    mutating func recordConsumed(_ user: Int32, item: Int32, lasting: Bool = true) -> Bool {
         let u = Int(user)
         // The list is the user's own, read front to back eight at a time: for the usual
         // few dozen items cheaper than a shared hash set (one more cache miss per event).
         guard consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: item) }) == nil else {
+            return false
+        }
+        // An item only passed by is held as ~item (negative), and turns lasting with
+        // the first lasting event.
+        if tracksPassing,
+            let passing = consumed[u].withUnsafeBufferPointer({ $0.firstIndexSIMD(of: ~item) })
+        {
+            if lasting { consumed[u][passing] = item }
             return false
         }
         if consumed[u].count >= consumedCapacity {
@@ -244,7 +256,13 @@ struct UserFeatureTable: Sendable, Equatable {
         } else if consumed[u].capacity == 0 {
             consumed[u].reserveCapacity(16)  // skip the first few regrowths
         }
-        consumed[u].append(item)
+        consumed[u].append(lasting ? item : ~item)
         return true
+    }
+
+    /// The item of a consumed entry, and whether it stays out of rankings for good.
+    @inline(__always)
+    static func consumedEntry(_ entry: Int32) -> (item: Int32, lasting: Bool) {
+        entry < 0 ? (~entry, false) : (entry, true)
     }
 }

@@ -191,7 +191,7 @@ public struct HybridRecommender: Recommender {
     /// a candidate. For a user only the popularities speak for, all sets rank
     /// alike but for the popularities' proportion, which is what they then judge.
     private mutating func learnBlend(from event: Event) {
-        let consumed = Set(cooccurrence.store.consumedItems(of: event.userID))
+        let consumed = Set(cooccurrence.store.excludedItems(of: event.userID))
         guard !consumed.contains(event.itemID) else { return }
         var values: [Double]
         var positive: Int?
