@@ -41,6 +41,42 @@ struct EvaluateCommandTests {
         #expect(bad.stderr.contains("--score-from"))
     }
 
+    @Test("--recommend-again makes a return to a viewed item reachable, and a hit for popularity; a purchase stays out")
+    func recommendAgain() async throws {
+        // Ten users view a, b, c in turn; then u views a, b, c, buys d, views a again and then d again.
+        var lines: [String] = []
+        func add(_ user: String, _ item: String, _ type: String) {
+            lines.append(
+                "{\"user_id\":\"\(user)\",\"item_id\":\"\(item)\",\"type\":\"\(type)\",\"timestamp\":\(1_750_000_000_000 + lines.count * 1_000)}"
+            )
+        }
+        for k in 0..<10 { for item in ["a", "b", "c", "d"] { add("o\(k)", item, "view") } }
+        for (item, type) in [
+            ("a", "view"), ("b", "view"), ("c", "view"), ("d", "purchase"), ("a", "view"), ("d", "view"),
+        ] {
+            add("u", item, type)
+        }
+        let file = try temporaryFile("events.jsonl", lines.joined(separator: "\n") + "\n")
+        func unreachableRepeats(_ extra: [String]) async throws -> (repeats: Int?, hits: Double?) {
+            let result = try await run(["evaluate", file, "--models", "popularity", "--json", "--no-progress"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+            let unreachable = json["unreachable"] as? [String: Any]
+            let model = (json["models"] as? [[String: Any]])?.first
+            return (unreachable?["repeat_of_consumed"] as? Int, model?["recall_at_10"] as? Double)
+        }
+        // Every repeat left out: u's two returns.
+        let all = try await unreachableRepeats([])
+        #expect(all.repeats == 2)
+        // Views back after 2 items: u's return to a (3 items ago) is reachable, and popularity ranks it.
+        let again = try await unreachableRepeats(["--recommend-again", "view", "--recommend-again-after", "2"])
+        #expect(again.repeats == 1, "the return to the bought d is still left out")
+        #expect((again.hits ?? 0) > (all.hits ?? 0))
+        let bad = try await run(["evaluate", file, "--recommend-again", "pageview"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("'pageview', not an event type"), "\(bad.stderr)")
+    }
+
     @Test("--json reports every requested model with the documented fields; --plot writes an SVG")
     func prequentialJSON() async throws {
         let file = try Self.ratingsLog()
