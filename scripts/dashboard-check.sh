@@ -42,8 +42,9 @@ if [ -z "$url" ]; then
 fi
 
 page="${url}?user=user-3"
-# A headless browser that never reaches its virtual time budget must not hang the check.
-browser=(timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000
+# A headless browser that never reaches its virtual time budget must not hang the
+# check; on a loaded machine one screenshot took over 60 s, hence the margin.
+browser=(timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000
   --virtual-time-budget=6000 --enable-logging=stderr --v=0)
 "${browser[@]}" --screenshot="$shot" "$page" 2>"$work/shot.err" >/dev/null
 "${browser[@]}" --dump-dom "$page" >"$work/dom.html" 2>"$work/dom.err"
