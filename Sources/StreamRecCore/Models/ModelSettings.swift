@@ -41,7 +41,7 @@ public struct ModelSettings: Sendable, Equatable {
     public var cooccurrenceNeighbours = 100
     /// Weight of a pairing relative to the one with the next more recent item
     /// (the store's ``FeatureSettings/cooccurrencePairDecay``).
-    public var cooccurrencePairDecay = 0.8
+    public var cooccurrencePairDecay = 0.9
     /// Whether pairings weigh as their event's type (``FeatureSettings/cooccurrenceTypeWeights``).
     public var cooccurrenceTypeWeights = false
     /// Weight of each of the user's recent items in a ranking relative to the
