@@ -163,23 +163,11 @@ struct EvaluateCommand: AsyncParsableCommand {
     private func exclusionApplied(to configuration: StreamRecConfiguration) throws -> StreamRecConfiguration {
         var configuration = configuration
         if let recommendAgain {
-            let types = recommendAgain == "none" ? [] : recommendAgain.split(separator: ",").map(String.init)
-            let known = configuration.events.weights.keys.sorted()
-            if let unknown = types.first(where: { !known.contains($0) }) {
-                throw ValidationError(
-                    "--recommend-again names '\(unknown)', not an event type; the types are \(known.joined(separator: ", "))"
-                )
-            }
-            configuration.features.recommendAgainTypes = types
+            configuration.features.recommendAgainTypes =
+                recommendAgain == "none" ? [] : recommendAgain.split(separator: ",").map(String.init)
         }
-        if let recommendAgainAfter {
-            guard (0...configuration.features.recentItems).contains(recommendAgainAfter) else {
-                throw ValidationError(
-                    "--recommend-again-after must be between 0 and features.recent_items (\(configuration.features.recentItems))"
-                )
-            }
-            configuration.features.recommendAgainAfter = recommendAgainAfter
-        }
+        if let recommendAgainAfter { configuration.features.recommendAgainAfter = recommendAgainAfter }
+        try configuration.features.validate(eventTypes: Array(configuration.events.weights.keys))
         return configuration
     }
 }

@@ -119,6 +119,18 @@ struct ConfigurationLoaderTests {
             try ConfigurationLoader.load(environment: ["STREAMREC_COOCCURRENCE_WINDOW": "20"])
         }
         #expect(window.message.contains("features.cooccurrence_window (20) must not exceed features.recent_items (10)"))
+        let again = try #require(throws: StreamRecError.self) {
+            try ConfigurationLoader.load(environment: ["STREAMREC_RECOMMEND_AGAIN": "view, pageview"])
+        }
+        #expect(again.message.contains("features.recommend_again names 'pageview', not an event type"))
+        let after = try #require(throws: StreamRecError.self) {
+            try ConfigurationLoader.load(environment: ["STREAMREC_RECOMMEND_AGAIN_AFTER": "11"])
+        }
+        #expect(
+            after.message.contains(
+                "features.recommend_again_after (11) must be between 0 and features.recent_items (10)"))
+        let views = try ConfigurationLoader.load(environment: ["STREAMREC_RECOMMEND_AGAIN": "view, click"])
+        #expect(views.configuration.features.recommendAgainTypes == ["view", "click"])
         let scale = try ConfigurationLoader.load(
             file: (name: "f", text: "events:\n  rating_max: 10\n  rating_min: 1\n"))
         #expect(scale.configuration.events.ratingRange == 1...10)

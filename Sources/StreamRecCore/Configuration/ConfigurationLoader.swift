@@ -74,13 +74,7 @@ public enum ConfigurationLoader {
         }
         configuration.events.ratingRange = bounds.ratingMin...bounds.ratingMax
         configuration.events.timestampRange = bounds.minTimestamp...bounds.maxTimestamp
-        try configuration.features.validate()
-        let types = configuration.events.weights.keys.sorted()
-        if let unknown = configuration.features.recommendAgainTypes.first(where: { !types.contains($0) }) {
-            throw StreamRecError.configuration(
-                "features.recommend_again names '\(unknown)', not an event type; the types are \(types.joined(separator: ", "))"
-            )
-        }
+        try configuration.features.validate(eventTypes: Array(configuration.events.weights.keys))
         return Loaded(configuration: configuration, origins: origins)
     }
 

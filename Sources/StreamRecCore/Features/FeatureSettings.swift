@@ -94,11 +94,17 @@ public struct FeatureSettings: Sendable, Equatable {
         text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
     }
 
-    /// Problems with the combination of settings, for a fail-fast message.
-    public func validate() throws(StreamRecError) {
-        guard recommendAgainAfter <= recentItems else {
+    /// Problems with the combination of settings, for a fail-fast message;
+    /// `eventTypes` are those the event schema knows.
+    public func validate(eventTypes: [String]) throws(StreamRecError) {
+        guard (0...recentItems).contains(recommendAgainAfter) else {
             throw StreamRecError.configuration(
-                "features.recommend_again_after (\(recommendAgainAfter)) must not exceed features.recent_items (\(recentItems)): the store knows no further back"
+                "features.recommend_again_after (\(recommendAgainAfter)) must be between 0 and features.recent_items (\(recentItems)): the store knows no further back"
+            )
+        }
+        if let unknown = recommendAgainTypes.first(where: { !eventTypes.contains($0) }) {
+            throw StreamRecError.configuration(
+                "features.recommend_again names '\(unknown)', not an event type; the types are \(eventTypes.sorted().joined(separator: ", "))"
             )
         }
         guard cooccurrenceWindow <= recentItems else {
