@@ -12,6 +12,16 @@ public struct ExclusionTracker: Sendable {
         var passing = Set<String>()
         /// Newest first: (event time, item), at most `after`.
         var latest: [(time: Int64, item: String)] = []
+
+        mutating func record(_ item: String, passing: Bool, time: Int64, keepsLatest: Bool, capacity: Int) {
+            if passing {
+                if !lasting.contains(item) { self.passing.insert(item) }
+            } else {
+                lasting.insert(item)
+                self.passing.remove(item)
+            }
+            if keepsLatest { ExclusionTracker.insert(item, at: time, into: &latest, capacity: capacity) }
+        }
     }
 
     private let recommendAgain: Set<String>
@@ -35,20 +45,16 @@ public struct ExclusionTracker: Sendable {
 
     /// Records that the user had an event of `type` with `item` at `time`.
     public mutating func record(user: String, item: String, type: String, time: Int64) {
-        var history = users[user, default: UserHistory()]
-        if recommendAgain.contains(type) {
-            if !history.lasting.contains(item) { history.passing.insert(item) }
-        } else {
-            history.lasting.insert(item)
-            history.passing.remove(item)
-        }
-        if !recommendAgain.isEmpty { Self.insert(item, at: time, into: &history.latest, capacity: after) }
-        users[user] = history
+        // In place: a copy taken out of the dictionary and written back would copy
+        // the user's sets on every event.
+        users[user, default: UserHistory()].record(
+            item, passing: recommendAgain.contains(type), time: time, keepsLatest: !recommendAgain.isEmpty,
+            capacity: after)
     }
 
     /// The store's rule: an item already listed at this time or later stays; else it
     /// goes after every entry at least as new, the oldest falling off.
-    private static func insert(
+    fileprivate static func insert(
         _ item: String, at time: Int64, into list: inout [(time: Int64, item: String)], capacity: Int
     ) {
         if let existing = list.firstIndex(where: { $0.item == item }) {
