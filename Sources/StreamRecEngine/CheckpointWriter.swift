@@ -19,6 +19,9 @@ final class CheckpointWriter: Sendable {
         var storeGeneration: UInt64
         /// Why, for the log.
         var reason: String
+        /// Whether a failed write holds the loop (an interval checkpoint, retried
+        /// later) rather than failing it (the final or a revocation checkpoint).
+        var holdsOnFailure = false
     }
 
     /// What one write did, for the loop to act on (commit the offsets, or fail).

@@ -49,7 +49,7 @@ extension EngineLoop {
         lastCheckpointAt = MonotonicClock.nanoseconds()
         let job = CheckpointWriter.Job(
             topic: configuration.topics.events, modelName: configuration.model.name, writtenAt: writtenAt,
-            storeGeneration: generation, reason: reason)
+            storeGeneration: generation, reason: reason, holdsOnFailure: background)
         if background {
             writer.start(state, job)
         } else {
@@ -61,7 +61,11 @@ extension EngineLoop {
     /// the state could not be made durable.
     func finishCheckpoint(_ outcome: CheckpointWriter.Outcome?) throws(EngineError) {
         guard let outcome else { return }
-        if let error = outcome.error { throw error }
+        if let error = outcome.error {
+            guard outcome.job.holdsOnFailure else { throw error }
+            return try hold(after: error)
+        }
+        try release()
         try users.checkpointed(outcome.job.storeGeneration)
         durableOffsets.merge(outcome.offsets) { $1 }
         stats.checkpoints += 1
@@ -101,5 +105,74 @@ extension EngineLoop {
     func retryFailedCommit() {
         guard let (offsets, at) = failedCommit, MonotonicClock.nanoseconds() &- at >= 1_000_000_000 else { return }
         commitOwnedOffsets(offsets)
+    }
+}
+
+/// Why and since when the loop holds consumption: interval checkpoints fail.
+struct HeldForState {
+    var error: EngineError
+    var since: UInt64
+    var lastAttempt: UInt64
+    /// How often a held loop tries the checkpoint again.
+    static let retryNanoseconds: UInt64 = 2_000_000_000
+}
+
+extension EngineLoop {
+    /// A checkpoint could not be written (a full or read-only disk, say): the
+    /// state in memory is intact, but nothing more is consumed until a checkpoint
+    /// is written, so that the state a restart would have to rebuild stays
+    /// bounded and the group offsets never pass what is durable. Kept polling,
+    /// the loop stays in its group and serves reads; the checkpoint is retried
+    /// every two seconds.
+    func hold(after error: EngineError) throws(EngineError) {
+        let now = MonotonicClock.nanoseconds()
+        stats.checkpointFailures += 1
+        stats.checkpointFailure = error.message
+        // Whatever the failed write held must go into the next one.
+        stateChangedSinceCheckpoint = true
+        if var held = heldForState {
+            held.error = error
+            held.lastAttempt = now
+            heldForState = held
+            logger.debug("checkpoint still failing: \(error.message)")
+            return
+        }
+        heldForState = HeldForState(error: error, since: now, lastAttempt: now)
+        stats.phase = .held
+        logger.error(
+            """
+            checkpoint failed: \(error.message). Consumption is paused until a checkpoint can be written \
+            (tried every \(HeldForState.retryNanoseconds / 1_000_000_000) s); free space in or fix the state directory
+            """)
+        do {
+            try keepHeldPartitionsPaused()
+        } catch {
+            throw EngineError("cannot pause consumption after a failed checkpoint: \(error)")
+        }
+    }
+
+    /// Ends a hold once a checkpoint was written.
+    func release() throws(EngineError) {
+        guard let held = heldForState else { return }
+        heldForState = nil
+        stats.checkpointFailure = nil
+        if stats.phase == .held { stats.phase = assigned.isEmpty ? .rebalancing : .processing }
+        let seconds = Double(MonotonicClock.nanoseconds() &- held.since) / 1e9
+        logger.notice(
+            "checkpoint written again after \(String(format: "%.1f", seconds)) s of failures: consuming again")
+        do {
+            paused = true
+            try resumeIfPaused()
+        } catch {
+            throw EngineError("cannot resume consumption after the checkpoint: \(error)")
+        }
+    }
+
+    /// Pauses every assigned partition while held, including any a rebalance
+    /// assigned since (librdkafka starts those unpaused).
+    func keepHeldPartitionsPaused() throws(KafkaError) {
+        guard heldForState != nil else { return }
+        try consumer.pause(consumer.assignment())
+        paused = true
     }
 }

@@ -13,7 +13,7 @@ extension EngineLoop {
         stats.phase = .rebalancing
         publishStatistics()
         defer {
-            stats.phase = assigned.isEmpty ? .rebalancing : .processing
+            stats.phase = assigned.isEmpty ? .rebalancing : heldForState == nil ? .processing : .held
             publishStatistics()
         }
         for partition in partitions where partition.topic == topic { assigned.insert(partition.partition) }

@@ -67,7 +67,10 @@ final class EngineLoop {
     var lastCheckpointAt: UInt64 = 0
     private var lastTouchedAt: UInt64 = 0
     var stats = EngineStatistics()
-    private var paused = false
+    var paused = false
+    /// Set while interval checkpoints cannot be written (the state directory is
+    /// full or unwritable): consumption is paused until one is.
+    var heldForState: HeldForState?
     let metrics = EngineMetrics()
     var quality = LiveQuality()
     /// When the newest event of each user with a refresh to come was taken off
@@ -185,7 +188,8 @@ final class EngineLoop {
                 causedByEvent: false)
             try finishCheckpoint(writer.takeFinished())
             try shareFactorsEveryTwoSeconds()
-            if checkpointDue() { try checkpoint(reason: "interval", background: true) }
+            if checkpointDue() { try checkpoint(reason: heldForState == nil ? "interval" : "retry", background: true) }
+            try keepHeldPartitionsPaused()
             retryFailedCommit()
             updateGaugesEverySecond()
             publishStatistics()
@@ -347,7 +351,7 @@ final class EngineLoop {
     /// Resumes consumption paused by ``pauseForBackpressure()`` once the sends that
     /// met a full queue are through.
     func resumeIfPaused() throws(KafkaError) {
-        guard paused else { return }
+        guard paused, heldForState == nil else { return }
         try consumer.resume(consumer.assignment())
         paused = false
     }
@@ -370,6 +374,9 @@ final class EngineLoop {
 
     private func checkpointDue() -> Bool {
         guard recordsSinceCheckpoint > 0 || stateChangedSinceCheckpoint, !writer.isBusy else { return false }
+        if let heldForState {
+            return MonotonicClock.nanoseconds() &- heldForState.lastAttempt >= HeldForState.retryNanoseconds
+        }
         if recordsSinceCheckpoint >= configuration.engine.checkpointEvents { return true }
         let interval = UInt64(configuration.engine.checkpointIntervalMilliseconds) * 1_000_000
         return MonotonicClock.nanoseconds() &- lastCheckpointAt >= interval

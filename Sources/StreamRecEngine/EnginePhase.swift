@@ -7,6 +7,9 @@ package enum EnginePhase: String, Sendable, Equatable {
     case rebalancing
     /// Partitions assigned and state in place: events flow.
     case processing
+    /// Checkpoints cannot be written (the state directory is full or
+    /// unwritable): consumption is paused, and resumes once one is.
+    case held
     /// Finishing: publishing pending refreshes, the final checkpoint.
     case stopping
     case stopped

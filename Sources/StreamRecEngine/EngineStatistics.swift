@@ -12,6 +12,9 @@ package struct EngineStatistics: Sendable, Equatable {
     package var periodicRefreshes = 0
     /// Checkpoints written in this run.
     package var checkpoints = 0
+    /// Checkpoint writes that failed, and why the last one did while they still fail.
+    package var checkpointFailures = 0
+    package var checkpointFailure: String?
     /// Times consumption paused because the producer queue was full.
     package var backpressurePauses = 0
     /// Partitions of the events topic this instance owns now.

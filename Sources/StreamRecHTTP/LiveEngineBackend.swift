@@ -32,6 +32,8 @@ package struct LiveEngineBackend: APIBackend, EngineBackend {
             return switch statistics.phase {
             case .starting: "the engine is joining its consumer group"
             case .rebalancing: "partitions are being assigned or restored"
+            case .held:
+                "checkpoints cannot be written (\(statistics.checkpointFailure ?? "state directory")): consumption is paused"
             case .stopping, .stopped: "the engine is stopping"
             case .processing: nil
             }

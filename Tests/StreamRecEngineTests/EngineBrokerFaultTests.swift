@@ -7,44 +7,6 @@ import Testing
 
 @Suite("Streaming engine through a broker outage", .serialized, .timeLimit(.minutes(4)), .temporaryDirectories)
 struct EngineBrokerFaultTests {
-    @Test("The partition leader's broker goes down mid-stream: the engine stalls, recovers by itself, loses nothing")
-    func leaderDown() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger)
-        let configuration = engineConfiguration(prefix: "fault", model: "bpr")
-        try createTopics(of: configuration, on: cluster)
-        let events = generatedEvents(count: 12_000, users: 400, items: 300, seed: 5)
-        let half = events.count / 2
-
-        let running = try RunningEngine(
-            cluster: cluster, configuration: configuration, stateDirectory: temporaryDirectory("fault"))
-        try await produce(Array(events[..<half]), to: configuration.topics.events, cluster: cluster)
-        #expect(await running.waitForRecords(half))
-
-        // The broker leading partition 0 goes away while the second half is sent.
-        let broker = try await cluster.leader(topic: configuration.topics.events, partition: 0)
-        try cluster.setBrokerDown(broker)
-        let sender = Task {
-            try await produce(Array(events[half...]), to: configuration.topics.events, cluster: cluster)
-        }
-        try await Task.sleep(for: .seconds(4))
-        let duringOutage = running.engine.statistics.recordsConsumed
-        #expect(duringOutage < events.count, "records led by the down broker cannot be read yet")
-
-        try cluster.setBrokerUp(broker)
-        try await sender.value
-        #expect(await running.waitForRecords(events.count), "recovered without help")
-        try await running.stop()
-
-        let statistics = running.engine.statistics
-        #expect(statistics.recordsConsumed == events.count)
-        let checkpoint = try #require(try CheckpointStore(directory: running.stateDirectory).load())
-        #expect(checkpoint.eventsApplied == Int64(events.count), "nothing lost, nothing applied twice")
-        DirectCounts(events).expectEqual(to: try FeatureStore(snapshot: checkpoint.features))
-        let published = statistics.recommendationsPublished
-        let updates = try await readAll(configuration.topics.recommendations, from: cluster) { $0.count >= published }
-        #expect(updates.count == published, "every update published during and after the outage arrived")
-    }
-
     @Test("An output partition's broker is down longer than librdkafka's default delivery timeout: no update is lost")
     func longOutputOutage() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger)
