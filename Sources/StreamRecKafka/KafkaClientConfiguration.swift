@@ -11,6 +11,12 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
     public var bootstrapServers: [String]
     /// `client.id`, shown in broker logs. Default `streamrec`.
     public var clientID: String = "streamrec"
+    /// `reconnect.backoff.max.ms`: the longest wait between attempts to reach a
+    /// broker that is down. Default 1,000 rather than librdkafka's 10,000, whose
+    /// backoff let a client wait up to 10 s after the broker came back: measured on
+    /// the embedded cluster, the engine caught up 8–9 s after a partition leader
+    /// returned with 10,000, and 0.5–1.1 s with 1,000.
+    public var reconnectBackoffMaxMilliseconds = 1_000
     /// Any librdkafka property, applied after the typed fields.
     public var properties: [String: String] = [:]
 
@@ -35,6 +41,7 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
         return [
             ("bootstrap.servers", bootstrapServers.joined(separator: ",")),
             ("client.id", clientID),
+            ("reconnect.backoff.max.ms", String(reconnectBackoffMaxMilliseconds)),
         ]
     }
 }
