@@ -51,13 +51,14 @@ STREAMS = {
 # three-signal hybrid; 200 neighbours were tried and held back, see
 # Benchmarks/README.md).
 GRID = [
+    ("model.cooccurrence_damping", "STREAMREC_MODEL_COOCCURRENCE_DAMPING", ["0.3", "0.2", "0.1", "0.5"]),
     ("model.cooccurrence_position_decay", "STREAMREC_MODEL_COOCCURRENCE_POSITION_DECAY", ["0.8", "1", "0.9"]),
-    ("model.cooccurrence_pair_decay", "STREAMREC_MODEL_COOCCURRENCE_PAIR_DECAY", ["0.8", "0.9", "1"]),
+    ("model.cooccurrence_pair_decay", "STREAMREC_MODEL_COOCCURRENCE_PAIR_DECAY", ["0.9", "0.8", "1"]),
     ("model.cooccurrence_recent_items", "STREAMREC_MODEL_COOCCURRENCE_RECENT_ITEMS", ["20", "10"]),
     ("features.cooccurrence_half_life_hours", "STREAMREC_COOCCURRENCE_HALF_LIFE_HOURS", ["100000", "720"]),
     ("model.recent_popularity_half_life_hours", "STREAMREC_RECENT_POPULARITY_HALF_LIFE_HOURS", ["1", "6"]),
     ("model.hybrid_model_weight", "STREAMREC_HYBRID_MODEL_WEIGHT", ["0.3", "0.1", "1"]),
-    ("model.hybrid_popularity_weight", "STREAMREC_HYBRID_POPULARITY_WEIGHT", ["0.1", "0.3"]),
+    ("model.hybrid_popularity_weight", "STREAMREC_HYBRID_POPULARITY_WEIGHT", ["0.1", "0.3", "0.03"]),
     ("model.hybrid_recent_popularity_weight", "STREAMREC_HYBRID_RECENT_POPULARITY_WEIGHT", ["0.1", "0.3"]),
     ("model.hybrid_transitions_weight", "STREAMREC_HYBRID_TRANSITIONS_WEIGHT", ["0.1", "0.3"]),
     ("model.hybrid_category_weight", "STREAMREC_HYBRID_CATEGORY_WEIGHT", ["0.3", "0.1"]),

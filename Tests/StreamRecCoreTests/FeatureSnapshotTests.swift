@@ -5,9 +5,10 @@ import Testing
 
 @Suite("Feature store snapshots")
 struct FeatureSnapshotTests {
-    func populated() -> FeatureStore {
+    func populated(damping: Double = 0.3) -> FeatureStore {
         var settings = FeatureSettings()
         settings.maxUsers = 15
+        settings.cooccurrenceDamping = damping
         var store = FeatureStore(schema: EventSchema(), settings: settings)
         for event in randomEvents(seed: 9, count: 2_000) { store.apply(event) }
         // Users moved out, so that the free lists are non-trivial.
@@ -89,6 +90,27 @@ struct FeatureSnapshotTests {
         let wrongKind = SnapshotEnvelope.seal(kind: "MODL", version: version, payload: payload)
         let error = try #require(throws: StreamRecError.self) { _ = try FeatureStore(snapshot: wrongKind) }
         #expect(error.message.contains("'MODL'"))
+    }
+
+    @Test("A format-3 snapshot, written before the damping could be set, restores with cosine damping")
+    func formatThree() throws {
+        // A damping whose eight bytes occur nowhere else marks where format 4 added it.
+        let damping = 0.123_456_789_012_345_67
+        let store = populated(damping: damping)
+        let payload = try SnapshotEnvelope.open(store.snapshot(), kind: "FEAT", version: FeatureStore.snapshotVersion)
+        let marker = withUnsafeBytes(of: damping.bitPattern.littleEndian) { Array($0) }
+        let at = try #require(
+            (0...(payload.count - marker.count)).first { Array(payload[$0..<($0 + marker.count)]) == marker })
+        let older = Array(payload[..<at] + payload[(at + marker.count)...])
+        let restored = try FeatureStore(snapshot: SnapshotEnvelope.seal(kind: "FEAT", version: 3, payload: older))
+        #expect(restored.settings.cooccurrenceDamping == 0.5)
+        #expect(restored.items.count == store.items.count && restored.users.count == store.users.count)
+        // It ranks as a store that was cosine all along.
+        let cosine = populated(damping: 0.5)
+        for item in store.popular(limit: 5).map(\.itemID) {
+            #expect(restored.similar(to: item, limit: 10) == cosine.similar(to: item, limit: 10), "\(item)")
+            #expect(restored.similar(to: item, limit: 10) != store.similar(to: item, limit: 10), "\(item)")
+        }
     }
 
     @Test("The checksum is the standard CRC-32, so snapshots written before stay readable")

@@ -147,11 +147,18 @@ struct BruteForceFeatures {
             attributes: attributes, lastSeen: events.map(\.timestampMilliseconds).max()!)
     }
 
+    /// A co-occurrence or transition weight divided by both items' occurrences,
+    /// the candidate's to the damping and the other's to its complement.
+    func normalized(_ weight: Double, _ own: Double, _ other: Double) -> Double {
+        let damping = settings.cooccurrenceDamping
+        return weight / (pow(own, 1 - damping) * pow(other, damping))
+    }
+
     func similar(_ item: String, limit: Int) -> [ScoredItem] {
         let own = occurrences(item)
         let scored = (cooccurrence[item] ?? [:]).map { other, weight in
             ScoredItem(
-                itemID: other, score: weight / (own * occurrences(other)).squareRoot(),
+                itemID: other, score: normalized(weight, own, occurrences(other)),
                 events: accepted.filter { $0.itemID == other }.count)
         }
         return FeatureStore.top(scored, limit)
@@ -161,7 +168,7 @@ struct BruteForceFeatures {
     func successorScores(_ item: String) -> [String: Double] {
         let own = occurrences(item)
         return (successors[item] ?? [:]).reduce(into: [:]) { scores, entry in
-            scores[entry.key] = entry.value / (own * occurrences(entry.key)).squareRoot()
+            scores[entry.key] = normalized(entry.value, own, occurrences(entry.key))
         }
     }
 
@@ -169,7 +176,7 @@ struct BruteForceFeatures {
     func similarScores(_ item: String) -> [String: Double] {
         let own = occurrences(item)
         return (cooccurrence[item] ?? [:]).reduce(into: [:]) { scores, entry in
-            scores[entry.key] = entry.value / (own * occurrences(entry.key)).squareRoot()
+            scores[entry.key] = normalized(entry.value, own, occurrences(entry.key))
         }
     }
 

@@ -44,6 +44,7 @@ struct SignalTests {
         settings.recentItems = max(features.recentItems, model.cooccurrenceRecentItems, model.cooccurrenceWindow)
         settings.cooccurrenceWindow = model.cooccurrenceWindow
         settings.cooccurrencePairDecay = model.cooccurrencePairDecay
+        settings.cooccurrenceDamping = model.cooccurrenceDamping
         settings.successorCapacity = model.transitionSuccessors
         return settings
     }
@@ -66,9 +67,11 @@ struct SignalTests {
 
     @Test(
         "Co-occurrence with pairs weighted by distance and recent items by position, and transitions, rank as a recomputation",
-        arguments: [CooccurrenceRecommender.Ranking.neighbours, .successors])
-    func coOccurrenceSignalsMatchBruteForce(ranking: CooccurrenceRecommender.Ranking) {
-        let (features, settings) = Self.exactSettings()
+        arguments: [CooccurrenceRecommender.Ranking.neighbours, .successors], [0.5, 0.3, 0.8])
+    func coOccurrenceSignalsMatchBruteForce(ranking: CooccurrenceRecommender.Ranking, damping: Double) {
+        let (features, cosine) = Self.exactSettings()
+        var settings = cosine
+        settings.cooccurrenceDamping = damping
         let events = walkStream(users: 25, items: 150, events: 1_500, seed: 3)
         var model = CooccurrenceRecommender(
             schema: EventSchema(), features: features, settings: settings, ranking: ranking)

@@ -230,6 +230,10 @@ public struct ConfigurationKey: Sendable {
             "model.cooccurrence_pair_decay", "STREAMREC_MODEL_COOCCURRENCE_PAIR_DECAY",
             "weight of a pairing relative to the pairing with the next more recent item",
             0...1, \.model.settings.cooccurrencePairDecay),
+        .number(
+            "model.cooccurrence_damping", "STREAMREC_MODEL_COOCCURRENCE_DAMPING",
+            "exponent of a candidate's occurrences dividing its co-occurrence (0.5: cosine)",
+            0...1, \.model.settings.cooccurrenceDamping),
         .flag(
             "model.cooccurrence_type_weights", "STREAMREC_MODEL_COOCCURRENCE_TYPE_WEIGHTS",
             "pairings weigh as their event type (true/false)", \.model.settings.cooccurrenceTypeWeights),

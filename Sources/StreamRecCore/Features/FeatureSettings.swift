@@ -30,6 +30,10 @@ public struct FeatureSettings: Sendable, Equatable {
     public var categoriesPerUser = 8
     /// Whether item co-occurrence is counted at all.
     public var cooccurrence = true
+    /// How strongly a candidate's own occurrences discount its co-occurrence with an
+    /// item: `C(i,j) / (N(i)^(1−d) · N(j)^d)`. 0.5 is cosine similarity; less lets
+    /// popular candidates rank higher, more favours rare ones. Within 0…1.
+    public var cooccurrenceDamping = 0.5
     /// How many of the user's most recent items each new interaction pairs with.
     public var cooccurrenceWindow = 5
     /// Weight of a pairing relative to the pairing with the next more recent item:

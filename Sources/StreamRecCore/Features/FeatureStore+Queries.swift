@@ -145,9 +145,10 @@ extension FeatureStore {
     }
 
     /// Items most often interacted with together with `itemID` (within each user's
-    /// co-occurrence window), by cosine similarity of decayed counts:
-    /// `C(i,j) / √(N(i)·N(j))`, with `C` the guaranteed lower bound of a neighbour
-    /// table that had to replace entries. Empty for an unknown item or with co-occurrence off.
+    /// co-occurrence window), by decayed counts: `C(i,j) / (N(i)^(1−d) · N(j)^d)`,
+    /// with `d` the store's ``FeatureSettings/cooccurrenceDamping`` (0.5: cosine
+    /// similarity) and `C` the guaranteed lower bound of a neighbour table that had
+    /// to replace entries. Empty for an unknown item or with co-occurrence off.
     public func similar(to itemID: String, limit: Int) -> [ScoredItem] {
         guard let item = items.index(of: itemID) else { return [] }
         let ids = items
@@ -169,7 +170,7 @@ extension FeatureStore {
     }
 
     /// The items that most often followed `item` in users' histories, by
-    /// `T(item→j) / √(N(item)·N(j))` (the normalization of ``similar(to:limit:)``),
+    /// `T(item→j)` normalized as ``similar(to:limit:)`` normalizes co-occurrence,
     /// in no particular order. Empty without transition tables.
     func successorRows(of item: Int32, limit: Int) -> [(row: Int32, score: Double)] {
         tableRows(
@@ -185,7 +186,7 @@ extension FeatureStore {
     ) -> [(row: Int32, score: Double)] {
         guard capacity > 0 else { return [] }
         let base = Int(item) * capacity
-        let own = itemTable.occurrenceScales[Int(item)]
+        let own = itemTable.ownScale(item)
         var scored = [(row: Int32, score: Double)](unsafeUninitializedCapacity: count) { scored, initialized in
             itemTable.occurrenceScales.withUnsafeBufferPointer { scales in
                 itemTable[keyPath: idsPath].withUnsafeBufferPointer { items in

@@ -1,6 +1,6 @@
 extension FeatureStore {
     static let snapshotKind = "FEAT"
-    static let snapshotVersion: UInt16 = 3
+    static let snapshotVersion: UInt16 = 4
 
     /// The whole store as a versioned, checksummed snapshot.
     public func snapshot() -> [UInt8] {
@@ -181,10 +181,12 @@ extension FeatureStore {
         w.write(Int64(settings.successorCapacity))
         w.write(settings.recommendAgainTypes)
         w.write(Int64(settings.recommendAgainAfter))
+        w.write(settings.cooccurrenceDamping)
     }
 
     /// Format 1 was written before pairings were weighted by distance and type (all
-    /// alike), format 2 before items could be recommended again (none could).
+    /// alike), format 2 before items could be recommended again (none could), format
+    /// 3 before the damping of co-occurrence could be set (it was cosine, 0.5).
     private static func decodeConfiguration(
         _ r: inout BinaryReader, version: UInt16
     ) throws(StreamRecError) -> (EventSchema, FeatureSettings) {
@@ -248,6 +250,12 @@ extension FeatureStore {
                 throw StreamRecError.snapshot("inconsistent snapshot: recommend-again distance out of range")
             }
             settings.recommendAgainAfter = Int(after)
+        }
+        if version >= 4 {
+            settings.cooccurrenceDamping = try r.readDouble()
+            guard (0...1).contains(settings.cooccurrenceDamping) else {
+                throw StreamRecError.snapshot("inconsistent snapshot: co-occurrence damping out of range")
+            }
         }
         return (schema, settings)
     }

@@ -412,7 +412,7 @@ public struct FeatureStore: Sendable, Equatable {
             records[i].lastSeen = max(records[i].lastSeen, time)
             if newUser { records[i].distinctUsers &+= 1 }
         }
-        itemTable.occurrenceScales[i] = ItemFeatureTable.scale(itemTable.records[i].occurrences)
+        itemTable.occurrenceScales[i] = itemTable.scale(itemTable.records[i].occurrences)
     }
 
     /// Sets the item's category and returns its index.

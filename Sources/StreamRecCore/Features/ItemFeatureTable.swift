@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// Per-item state in flat arrays indexed by the item's interned index, with the
 /// scalars every event updates in one record, and each item's bounded
@@ -36,16 +37,19 @@ struct ItemFeatureTable: Sendable, Equatable {
     var successorItems: [Int32] = []
     var successorWeights: [Double] = []
     var successorErrors: [Double] = []
-    /// 1/√occurrences per item (0 for none), derived from the records and kept
-    /// beside them: a ranking reads it for every neighbour it scores, and a dense
-    /// array of it stays in cache where the records do not.
+    /// `occurrences^−damping` per item (0 for none), derived from the records and
+    /// kept beside them: a ranking reads it for every neighbour it scores, and a
+    /// dense array of it stays in cache where the records do not.
     var occurrenceScales: [Double] = []
+    /// ``FeatureSettings/cooccurrenceDamping``.
+    let damping: Double
 
     init(typeCount: Int, attributeCount: Int, settings: FeatureSettings) {
         self.typeCount = typeCount
         self.attributeCount = attributeCount
         neighbourCapacity = settings.cooccurrence ? settings.neighbourCapacity : 0
         successorCapacity = settings.cooccurrence ? settings.successorCapacity : 0
+        damping = settings.cooccurrenceDamping
     }
 
     var slots: Int { records.count }
@@ -69,12 +73,23 @@ struct ItemFeatureTable: Sendable, Equatable {
 
     /// Recomputes ``occurrenceScales`` from the records (after they are rescaled or restored).
     mutating func rescaleOccurrences() {
-        occurrenceScales = records.map { Self.scale($0.occurrences) }
+        occurrenceScales = records.map { scale($0.occurrences) }
     }
 
+    /// The factor a candidate's co-occurrence score is divided by its occurrences with.
     @inline(__always)
-    static func scale(_ occurrences: Double) -> Double {
-        occurrences > 0 ? 1 / occurrences.squareRoot() : 0
+    func scale(_ occurrences: Double) -> Double {
+        guard occurrences > 0 else { return 0 }
+        return damping == 0.5 ? 1 / occurrences.squareRoot() : pow(occurrences, -damping)
+    }
+
+    /// The factor for the item a score is read from: its occurrences to the
+    /// complement of ``damping``, so that both decays cancel in the product.
+    @inline(__always)
+    func ownScale(_ item: Int32) -> Double {
+        let occurrences = records[Int(item)].occurrences
+        guard occurrences > 0 else { return 0 }
+        return damping == 0.5 ? occurrenceScales[Int(item)] : pow(occurrences, damping - 1)
     }
 
     /// Adds transition weight from `item` to the item that followed it.

@@ -42,6 +42,7 @@ public struct CooccurrenceRecommender: Recommender {
         features.cooccurrence = true
         features.cooccurrenceWindow = settings.cooccurrenceWindow
         features.cooccurrencePairDecay = settings.cooccurrencePairDecay
+        features.cooccurrenceDamping = settings.cooccurrenceDamping
         features.cooccurrenceTypeWeights = settings.cooccurrenceTypeWeights
         features.successorCapacity = ranking == .successors || keepsSuccessors ? settings.transitionSuccessors : 0
         features.recentItems = max(features.recentItems, settings.transitionRecentItems)

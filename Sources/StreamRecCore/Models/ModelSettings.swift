@@ -42,6 +42,11 @@ public struct ModelSettings: Sendable, Equatable {
     /// Weight of a pairing relative to the one with the next more recent item
     /// (the store's ``FeatureSettings/cooccurrencePairDecay``).
     public var cooccurrencePairDecay = 0.9
+    /// How much a candidate's own occurrences discount its co-occurrence score
+    /// (the store's ``FeatureSettings/cooccurrenceDamping``; 0.5 is cosine).
+    /// Tuned (scripts/tune-defaults.py): below cosine, popular candidates rank
+    /// higher, which every stream tuned on preferred.
+    public var cooccurrenceDamping = 0.3
     /// Whether pairings weigh as their event's type (``FeatureSettings/cooccurrenceTypeWeights``).
     public var cooccurrenceTypeWeights = false
     /// Weight of each of the user's recent items in a ranking relative to the
