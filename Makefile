@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps test-deps build release install test lint format demo bench bench-kafka bench-replay bench-engine clean fuzz sanitize
+.PHONY: deps test-deps build release install test lint format demo bench bench-kafka bench-replay bench-engine clean fuzz sanitize tsan asan
 
 deps:
 	@scripts/install-deps.sh
@@ -40,10 +40,11 @@ format:
 
 # Checks the formatting, builds everything (the CLI tests run the streamrec
 # executable), then runs every test: unit, embedded-cluster integration, kcat and
-# confluent-kafka interop.
+# confluent-kafka interop; then the core and engine tests under ThreadSanitizer.
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	scripts/run-tests.sh
+	@$(MAKE) --no-print-directory tsan
 
 # Mutation fuzzing of every decoder of outside bytes (Fuzz/), FUZZ_INPUTS each;
 # an input that crashes or hangs one is saved in Fuzz/findings/ and the run fails.
@@ -55,14 +56,19 @@ fuzz: deps
 # The core and engine tests under AddressSanitizer, and under ThreadSanitizer
 # those that do not run a Kafka cluster: with librdkafka's threads in the process,
 # TSan's runtime fails its own check in its signal handler
-# (google/sanitizers#1541). Each sanitizer builds in a folder of its own (about
-# 5 minutes the first time). Under ASan the tests run one at a time: in parallel,
-# its slowdown on two cores runs the timing-bound engine tests past their limits.
+# (google/sanitizers#1541). `make test` (and so CI) runs the ThreadSanitizer part.
+# Each sanitizer builds in a folder of its own (about 5 minutes the first time).
+# Under ASan the tests run one at a time: in parallel, its slowdown on two cores
+# runs the timing-bound engine tests past their limits.
 TSAN_TESTS = StreamRecCoreTests|StreamRecEngineTests\.(CheckpointStoreTests|CheckpointWriterTests|UserStoreTests|RefreshSchedulerTests|PeriodicRefresherTests)
 ASAN_TESTS = StreamRecCoreTests|StreamRecEngineTests
-sanitize: deps
+sanitize: tsan asan
+
+tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build/tsan
 	scripts/run-tests.sh --sanitize=thread --scratch-path .build/tsan --filter '$(TSAN_TESTS)'
+
+asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build/asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
 		scripts/run-tests.sh --sanitize=address --scratch-path .build/asan --no-parallel --filter '$(ASAN_TESTS)'
