@@ -112,6 +112,10 @@ extension EngineProcessTests {
                 !restores.isEmpty,
                 "a survivor restored the killed instance's partitions from the changelog: \(engines[0].stderr.suffix(3_000))"
             )
+            // Kept for the message of a failed check below: which partitions each
+            // survivor restored, and from where it went on.
+            let survivorLogs = [0, 2].map { "instance \($0):\n\(Self.engineLines(engines[$0].stderr))" }
+                .joined(separator: "\n")
             engines = []
 
             // Each user on exactly one survivor, with exact counters.
@@ -140,7 +144,8 @@ extension EngineProcessTests {
                     }
                 }
             }
-            #expect(wrong.isEmpty, "\(wrong.count) users with wrong counters, e.g. \(wrong.prefix(5))")
+            #expect(
+                wrong.isEmpty, "\(wrong.count) users with wrong counters, e.g. \(wrong.prefix(5))\n\(survivorLogs)")
 
             // No update recommends what its user consumed up to the event it is based on.
             var consumedAt: [String: [(time: Int64, item: String)]] = [:]
