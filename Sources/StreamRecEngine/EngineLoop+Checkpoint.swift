@@ -110,7 +110,6 @@ extension EngineLoop {
 
 /// Why and since when the loop holds consumption: interval checkpoints fail.
 struct HeldForState {
-    var error: EngineError
     var since: UInt64
     var lastAttempt: UInt64
     /// How often a held loop tries the checkpoint again.
@@ -131,13 +130,12 @@ extension EngineLoop {
         // Whatever the failed write held must go into the next one.
         stateChangedSinceCheckpoint = true
         if var held = heldForState {
-            held.error = error
             held.lastAttempt = now
             heldForState = held
             logger.debug("checkpoint still failing: \(error.message)")
             return
         }
-        heldForState = HeldForState(error: error, since: now, lastAttempt: now)
+        heldForState = HeldForState(since: now, lastAttempt: now)
         stats.phase = .held
         logger.error(
             """
@@ -160,8 +158,8 @@ extension EngineLoop {
         let seconds = Double(MonotonicClock.nanoseconds() &- held.since) / 1e9
         logger.notice(
             "checkpoint written again after \(String(format: "%.1f", seconds)) s of failures: consuming again")
+        // Holding kept every assigned partition paused, so this resumes them all.
         do {
-            paused = true
             try resumeIfPaused()
         } catch {
             throw EngineError("cannot resume consumption after the checkpoint: \(error)")
