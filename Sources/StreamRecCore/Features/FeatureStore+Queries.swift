@@ -184,7 +184,9 @@ extension FeatureStore {
         weights weightsPath: KeyPath<ItemFeatureTable, [Double]>,
         errors errorsPath: KeyPath<ItemFeatureTable, [Double]>, limit: Int
     ) -> [(row: Int32, score: Double)] {
-        guard capacity > 0 else { return [] }
+        // Capacity 0 for the array would write to the shared empty-array storage
+        // (see BinaryReader.readBlock).
+        guard capacity > 0, count > 0 else { return [] }
         let base = Int(item) * capacity
         let own = itemTable.ownScale(item)
         var scored = [(row: Int32, score: Double)](unsafeUninitializedCapacity: count) { scored, initialized in

@@ -115,6 +115,10 @@ struct BinaryReader {
     mutating func readBlock<T: BitwiseCopyable>(_: T.Type = T.self) throws(StreamRecError) -> [T] {
         let count = try readCount(minimumBytesEach: MemoryLayout<T>.stride)
         let slice = try take(count * MemoryLayout<T>.stride)
+        // At capacity 0 the initializer stores the count into the empty-array
+        // singleton every empty array shares: harmless, but a write from many threads
+        // that ThreadSanitizer reports as a race.
+        guard count > 0 else { return [] }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).copyBytes(from: slice)
             initialized = count
