@@ -67,9 +67,9 @@ final class RdKafkaConsumerHandle: @unchecked Sendable {
         for index in 0..<count where raw[index]!.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
             total += raw[index]!.pointee.key_len + raw[index]!.pointee.len
         }
-        // Capacity 0 would write to the empty-array storage all threads share, which
-        // ThreadSanitizer reports as a race.
-        let arena = total == 0 ? [] : [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+        // At least one byte: at capacity 0 the initializer writes to the empty-array
+        // storage all threads share, which ThreadSanitizer reports as a race.
+        let arena = [UInt8](unsafeUninitializedCapacity: Swift.max(total, 1)) { buffer, initialized in
             var offset = 0
             for index in 0..<count where raw[index]!.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 let m = raw[index]!.pointee
