@@ -10,7 +10,7 @@ struct StreamRecBench: AsyncParsableCommand {
         abstract: "Throughput of StreamRec's parts: the Kafka layer, decoding, the feature store and the models.",
         subcommands: [
             ProduceBenchmark.self, ConsumeBenchmark.self, DecodeBenchmark.self, FeatureBenchmark.self,
-            ModelBenchmark.self, EngineLoadBenchmark.self, PublishedRecallBenchmark.self,
+            ModelBenchmark.self, EngineLoadBenchmark.self, EngineWorkBenchmark.self, PublishedRecallBenchmark.self,
         ]
     )
 }
