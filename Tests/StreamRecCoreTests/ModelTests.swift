@@ -97,7 +97,7 @@ struct ModelTests {
         #expect(batched.leaders != nil && full.leaders == nil)
         let byPopularity = full.recommend(for: "u0", count: items, excluding: [])
         let exclusions: [Set<String>] = [
-            [], Set(byPopularity.prefix(40).map(\.itemID)),
+            [], Set(byPopularity.prefix(5).map(\.itemID)), Set(byPopularity.prefix(40).map(\.itemID)),
             Set(byPopularity.prefix(PopularityRecommender.leaderCount - 5).map(\.itemID)),
         ]
         for excluded in exclusions {

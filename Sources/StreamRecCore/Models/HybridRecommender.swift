@@ -93,7 +93,9 @@ public struct HybridRecommender: Recommender {
 
     /// Splits the batch at the events the blend learns from: `learnPiece` learns
     /// each run of events between them, and each such event is judged before the
-    /// run it starts.
+    /// run it starts. The popularities rank their leaders once, for the refreshes
+    /// after the batch, not after every run: the judged events are a few, and
+    /// rank without.
     private mutating func learnInPieces(_ events: [Event], _ learnPiece: (inout Self, Range<Int>) -> Void) {
         var start = 0
         for k in blendEvents(in: events.count) {
@@ -103,6 +105,10 @@ public struct HybridRecommender: Recommender {
         }
         learnPiece(&self, start..<events.count)
         learned += events.count
+        if events.count >= LargeBatch.minimumEvents {
+            popularity.rankLeaders()
+            recentPopularity.rankLeaders()
+        }
     }
 
     /// Indices of the batch's events the blend learns from, after `learned` events.
@@ -137,8 +143,8 @@ public struct HybridRecommender: Recommender {
         guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events)
             cooccurrence.learn(contentsOf: events)
-            popularity.learn(contentsOf: events)
-            recentPopularity.learn(contentsOf: events)
+            popularity.learn(contentsOf: events, rankingLeaders: false)
+            recentPopularity.learn(contentsOf: events, rankingLeaders: false)
             mapNewItems()
             return
         }
@@ -149,8 +155,8 @@ public struct HybridRecommender: Recommender {
             &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
             { $0.learn(contentsOf: events) })
         if let held = held.take() { cooccurrence.applyHeld(held) }
-        popularity.learn(contentsOf: events)
-        recentPopularity.learn(contentsOf: events)
+        popularity.learn(contentsOf: events, rankingLeaders: false)
+        recentPopularity.learn(contentsOf: events, rankingLeaders: false)
         mapNewItems()
     }
 
@@ -167,8 +173,8 @@ public struct HybridRecommender: Recommender {
         guard events.count >= LargeBatch.minimumEvents else {
             base.learn(contentsOf: events, sharing: &baseSharing)
             cooccurrence.learn(contentsOf: events, sharing: &sharing)
-            popularity.learn(contentsOf: events, sharing: &sharing)
-            recentPopularity.learn(contentsOf: events, sharing: &sharing)
+            popularity.learn(contentsOf: events, sharing: &sharing, rankingLeaders: false)
+            recentPopularity.learn(contentsOf: events, sharing: &sharing, rankingLeaders: false)
             mapNewItems()
             return
         }
@@ -180,8 +186,8 @@ public struct HybridRecommender: Recommender {
                 { $0.learn(contentsOf: events, sharing: &baseSharing) })
         }
         if let held = held.take() { cooccurrence.applyHeld(held) }
-        popularity.learn(contentsOf: events, sharing: &sharing)
-        recentPopularity.learn(contentsOf: events, sharing: &sharing)
+        popularity.learn(contentsOf: events, sharing: &sharing, rankingLeaders: false)
+        recentPopularity.learn(contentsOf: events, sharing: &sharing, rankingLeaders: false)
         mapNewItems()
     }
 

@@ -42,18 +42,33 @@ public struct PopularityRecommender: Recommender {
     /// Learns the batch, then ranks the leaders once for all the rankings that follow
     /// it: every user's popularity list is the same but for what they consumed.
     public mutating func learn(contentsOf events: [Event]) {
+        learn(contentsOf: events, rankingLeaders: events.count >= LargeBatch.minimumEvents)
+    }
+
+    /// ``learn(contentsOf:)``, ranking the leaders only when asked: a caller that
+    /// learns a batch in pieces ranks them once, after the last (``rankLeaders()``).
+    mutating func learn(contentsOf events: [Event], rankingLeaders: Bool) {
         for event in events { learn(event) }
-        if events.count >= LargeBatch.minimumEvents {
-            leaders = Self.ranked(scores, count: Self.leaderCount, skipping: [], sorted: true)
-        }
+        if rankingLeaders { rankLeaders() }
+    }
+
+    /// Ranks the leaders the rankings until the next learned event start from.
+    mutating func rankLeaders() {
+        leaders = Self.ranked(scores, count: Self.leaderCount, skipping: [], sorted: true)
     }
 
     public var sharesItemState: Bool { true }
 
     /// Popularity is all item side: the events `sharing` skips are left out.
     public mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing) {
-        guard !sharing.skip.isEmpty else { return learn(contentsOf: events) }
-        learn(contentsOf: events.indices.filter { !sharing.skip[$0] }.map { events[$0] })
+        learn(contentsOf: events, sharing: &sharing, rankingLeaders: events.count >= LargeBatch.minimumEvents)
+    }
+
+    /// ``learn(contentsOf:sharing:)`` with the leaders ranked only when asked.
+    mutating func learn(contentsOf events: [Event], sharing: inout ItemSideSharing, rankingLeaders: Bool) {
+        guard !sharing.skip.isEmpty else { return learn(contentsOf: events, rankingLeaders: rankingLeaders) }
+        learn(
+            contentsOf: events.indices.filter { !sharing.skip[$0] }.map { events[$0] }, rankingLeaders: rankingLeaders)
     }
 
     public mutating func applyShared(_ events: [SharedItemEvent]) {
@@ -88,9 +103,22 @@ public struct PopularityRecommender: Recommender {
         guard let leaders else { return nil }
         var picked: [TopN.Entry] = []
         picked.reserveCapacity(count)
+        guard skipped.count > 8 else {
+            for entry in leaders {
+                if picked.count == count { break }
+                if !skipped.containsSorted(entry.row) { picked.append(entry) }
+            }
+            return picked.count == count || leaders.count == scores.count ? picked : nil
+        }
+        // A bit per row: testing a leader is then one load, where a binary search
+        // over a user's hundreds of consumed items took about ten.
+        var bits = [UInt64](repeating: 0, count: (scores.count + 63) / 64)
+        for row in skipped where row >= 0 && Int(row) < scores.count {
+            bits[Int(row) >> 6] |= 1 << UInt64(row & 63)
+        }
         for entry in leaders {
             if picked.count == count { break }
-            if !skipped.containsSorted(entry.row) { picked.append(entry) }
+            if bits[Int(entry.row) >> 6] & (1 << UInt64(entry.row & 63)) == 0 { picked.append(entry) }
         }
         return picked.count == count || leaders.count == scores.count ? picked : nil
     }
