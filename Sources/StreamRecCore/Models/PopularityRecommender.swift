@@ -103,22 +103,21 @@ public struct PopularityRecommender: Recommender {
         guard let leaders else { return nil }
         var picked: [TopN.Entry] = []
         picked.reserveCapacity(count)
-        guard skipped.count > 8 else {
-            for entry in leaders {
-                if picked.count == count { break }
-                if !skipped.containsSorted(entry.row) { picked.append(entry) }
+        // Past a few skipped rows, a bit per row: testing a leader is then one load,
+        // where a binary search over a user's hundreds of consumed items took about ten.
+        var bits: [UInt64] = []
+        if skipped.count > 8 {
+            bits = [UInt64](repeating: 0, count: (scores.count + 63) / 64)
+            for row in skipped where row >= 0 && Int(row) < scores.count {
+                bits[Int(row) >> 6] |= 1 << UInt64(row & 63)
             }
-            return picked.count == count || leaders.count == scores.count ? picked : nil
-        }
-        // A bit per row: testing a leader is then one load, where a binary search
-        // over a user's hundreds of consumed items took about ten.
-        var bits = [UInt64](repeating: 0, count: (scores.count + 63) / 64)
-        for row in skipped where row >= 0 && Int(row) < scores.count {
-            bits[Int(row) >> 6] |= 1 << UInt64(row & 63)
         }
         for entry in leaders {
             if picked.count == count { break }
-            if bits[Int(entry.row) >> 6] & (1 << UInt64(entry.row & 63)) == 0 { picked.append(entry) }
+            let isSkipped =
+                bits.isEmpty
+                ? skipped.containsSorted(entry.row) : bits[Int(entry.row) >> 6] & (1 << UInt64(entry.row & 63)) != 0
+            if !isSkipped { picked.append(entry) }
         }
         return picked.count == count || leaders.count == scores.count ? picked : nil
     }
