@@ -54,7 +54,7 @@ GRID = [
     ("model.cooccurrence_damping", "STREAMREC_MODEL_COOCCURRENCE_DAMPING", ["0.3", "0.2", "0.1", "0.5"]),
     ("model.cooccurrence_position_decay", "STREAMREC_MODEL_COOCCURRENCE_POSITION_DECAY", ["0.8", "1", "0.9"]),
     ("model.cooccurrence_pair_decay", "STREAMREC_MODEL_COOCCURRENCE_PAIR_DECAY", ["0.9", "0.8", "1"]),
-    ("model.cooccurrence_recent_items", "STREAMREC_MODEL_COOCCURRENCE_RECENT_ITEMS", ["20", "10"]),
+    ("model.cooccurrence_recent_items", "STREAMREC_MODEL_COOCCURRENCE_RECENT_ITEMS", ["14", "20", "10"]),
     ("features.cooccurrence_half_life_hours", "STREAMREC_COOCCURRENCE_HALF_LIFE_HOURS", ["100000", "720"]),
     ("model.recent_popularity_half_life_hours", "STREAMREC_RECENT_POPULARITY_HALF_LIFE_HOURS", ["1", "6"]),
     ("model.hybrid_model_weight", "STREAMREC_HYBRID_MODEL_WEIGHT", ["0.3", "0.1", "1"]),

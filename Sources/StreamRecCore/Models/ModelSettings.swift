@@ -33,7 +33,7 @@ public struct ModelSettings: Sendable, Equatable {
     /// starts counting again (``OnlineBlend``).
     public var hybridBlendWindow = 1_000
     /// Recent items of the user whose neighbours the co-occurrence model sums.
-    public var cooccurrenceRecentItems = 20
+    public var cooccurrenceRecentItems = 14
     /// The co-occurrence model's pairing window and neighbours per item. Wider
     /// than the feature store's defaults, which are sized for update speed: on
     /// MovieLens 100K, window 10 with 100 neighbours finds about a fifth more hits.
