@@ -19,7 +19,7 @@ extension EngineLoop {
         for partition in partitions where partition.topic == topic { assigned.insert(partition.partition) }
         letGoOfLostPartitions()
         reconcileAssignedPartitions(newlyAssigned.map(\.partition))
-        updateSharing(newlyAssigned: newlyAssigned.map(\.partition))
+        assignedSinceSharingUpdate = (assignedSinceSharingUpdate ?? []) + newlyAssigned.map(\.partition)
         for partition in partitions where partition.topic == topic {
             if let next = state.offsets[partition.partition] {
                 starts[partition] = KafkaOffset(next)

@@ -62,6 +62,11 @@ final class EngineLoop {
     /// A failure inside a rebalance callback (which cannot throw), thrown by the
     /// loop before it processes anything of the new assignment.
     var rebalanceFailure: EngineError?
+    /// Partitions assigned since the item share last looked at the assignment:
+    /// it does so in the loop, not in the rebalance callback, because it may
+    /// create a topic, which can take the admin timeout (30 s), and a member that
+    /// long in its callback is dropped from the group while it goes on processing.
+    var assignedSinceSharingUpdate: [Int32]?
     /// When users past the retention were last looked for.
     var lastRetentionSweep: UInt64?
     var lastCheckpointAt: UInt64 = 0
@@ -179,6 +184,7 @@ final class EngineLoop {
             batchReceivedAt = MonotonicClock.nanoseconds()
             batchTakenAtMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             if let rebalanceFailure { throw rebalanceFailure }
+            if let newlyAssigned = assignedSinceSharingUpdate.take() { updateSharing(newlyAssigned: newlyAssigned) }
             try applySharedItems()
             for work in control.takeHandedOff() { work(self) }
             if !batch.isEmpty { try process(batch) }
