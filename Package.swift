@@ -43,8 +43,6 @@ let package = Package(
         ),
         // Prefetch hints for the feature store's batch path (header only).
         .systemLibrary(name: "CCacheHints"),
-        // Neighbour-table scans compiled for AVX2 as well, chosen at run time.
-        .target(name: "CKernels"),
         .target(
             name: "StreamRecKafka",
             dependencies: [
@@ -64,7 +62,6 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 "CCacheHints",
-                "CKernels",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -150,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamRecCoreTests",
-            dependencies: ["StreamRecCore", "CKernels", "StreamRecFuzzing"],
+            dependencies: ["StreamRecCore", "StreamRecFuzzing"],
             swiftSettings: swiftSettings
         ),
         // What the test targets share: event generators, direct counts, the test

@@ -1,4 +1,3 @@
-import CKernels
 import Testing
 
 @testable import StreamRecCore
@@ -25,25 +24,6 @@ struct BestElementsTests {
                 keepBest(&kept, limit: limit, by: ranksAbove)
                 #expect(kept.count == expected.count)
                 #expect(Set(kept.map(\.index)) == Set(expected.map(\.index)), "length \(length), limit \(limit)")
-            }
-        }
-    }
-
-    /// Lengths past two of the widest loop's steps (16 values), so that every
-    /// tail and every vector lane holds the minimum in some case.
-    @Test("The weakest neighbour is the first smallest weight, as a plain scan finds it, with and without AVX2")
-    func firstIndexOfMinimum() {
-        var random = SeededRandom(seed: 11)
-        for length in 1...70 {
-            for _ in 0..<40 {
-                let weights = (0..<length).map { _ in Double(random.next() % 6) - 2.5 }
-                let expected = weights.indices.min { weights[$0] < weights[$1] }!
-                let found = weights.withUnsafeBufferPointer { $0.firstIndexOfMinimum() }
-                let baseline = weights.withUnsafeBufferPointer {
-                    streamrec_first_index_of_minimum_baseline($0.baseAddress!, $0.count)
-                }
-                #expect(found == expected, "\(weights)")
-                #expect(baseline == expected, "\(weights)")
             }
         }
     }

@@ -98,6 +98,7 @@ extension FeatureStore {
         try Self.checkShapes(
             u, i, users: store.users.capacity, items: store.items.capacity, categories: store.categories.capacity)
         i.rescaleOccurrences()
+        i.rebuildMinima()
         store.userTable = u
         store.itemTable = i
         self = store

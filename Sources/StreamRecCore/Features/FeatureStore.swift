@@ -512,6 +512,7 @@ public struct FeatureStore: Sendable, Equatable {
                 itemTable.successorWeights[k] *= factor
                 itemTable.successorErrors[k] *= factor
             }
+            itemTable.rebuildMinima()
         }
         if trendingDecay.needsRenormalization(at: now) {
             let factor = trendingDecay.moveLandmark(to: now)

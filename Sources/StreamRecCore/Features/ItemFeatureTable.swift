@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Per-item state in flat arrays indexed by the item's interned index, with the
@@ -37,6 +36,12 @@ struct ItemFeatureTable: Sendable, Equatable {
     var successorItems: [Int32] = []
     var successorWeights: [Double] = []
     var successorErrors: [Double] = []
+    /// The smallest weight of each block of ``NeighbourTable/block`` entries of
+    /// every neighbour and successor table: a full table replaces its weakest
+    /// entry reading these and one block instead of every weight. Derived from
+    /// the weights, never in a snapshot (``rebuildMinima()``).
+    var neighbourMinima: [Double] = []
+    var successorMinima: [Double] = []
     /// `occurrences^−damping` per item (0 for none), derived from the records and
     /// kept beside them: a ranking reads it for every neighbour it scores, and a
     /// dense array of it stays in cache where the records do not.
@@ -68,12 +73,33 @@ struct ItemFeatureTable: Sendable, Equatable {
         successorItems += repeatElement(-1, count: grow * successorCapacity)
         successorWeights += repeatElement(0, count: grow * successorCapacity)
         successorErrors += repeatElement(0, count: grow * successorCapacity)
+        neighbourMinima += repeatElement(0, count: grow * NeighbourTable.blocks(neighbourCapacity))
+        successorMinima += repeatElement(0, count: grow * NeighbourTable.blocks(successorCapacity))
         occurrenceScales += repeatElement(0, count: grow)
     }
 
     /// Recomputes ``occurrenceScales`` from the records (after they are rescaled or restored).
     mutating func rescaleOccurrences() {
         occurrenceScales = records.map { scale($0.occurrences) }
+    }
+
+    /// Recomputes ``neighbourMinima`` and ``successorMinima`` from the weights
+    /// (after they are rescaled or restored).
+    mutating func rebuildMinima() {
+        func rebuild(_ minima: inout [Double], _ weights: [Double], capacity: Int, count: (Record) -> UInt16) {
+            let blocks = NeighbourTable.blocks(capacity)
+            minima = Array(repeating: 0, count: records.count * blocks)
+            for item in records.indices {
+                let base = item * capacity, filled = Int(count(records[item]))
+                for b in 0..<blocks where b * NeighbourTable.block < filled {
+                    let start = base + b * NeighbourTable.block
+                    minima[item * blocks + b] = weights[start..<(base + min(filled, (b + 1) * NeighbourTable.block))]
+                        .min()!
+                }
+            }
+        }
+        rebuild(&neighbourMinima, neighbourWeights, capacity: neighbourCapacity) { $0.neighbourCount }
+        rebuild(&successorMinima, successorWeights, capacity: successorCapacity) { $0.successorCount }
     }
 
     /// The factor a candidate's co-occurrence score is divided by its occurrences with.
@@ -101,12 +127,15 @@ struct ItemFeatureTable: Sendable, Equatable {
             successorItems.withUnsafeMutableBufferPointer { ids in
                 successorWeights.withUnsafeMutableBufferPointer { weights in
                     successorErrors.withUnsafeMutableBufferPointer { errors in
-                        var table = NeighbourTable(
-                            ids: ids.baseAddress! + base, weights: weights.baseAddress! + base,
-                            errors: errors.baseAddress! + base, count: Int(records[Int(item)].successorCount),
-                            capacity: capacity)
-                        table.add(successor, weight)
-                        records[Int(item)].successorCount = UInt16(table.count)
+                        successorMinima.withUnsafeMutableBufferPointer { minima in
+                            var table = NeighbourTable(
+                                ids: ids.baseAddress! + base, weights: weights.baseAddress! + base,
+                                errors: errors.baseAddress! + base,
+                                minima: minima.baseAddress! + Int(item) * NeighbourTable.blocks(capacity),
+                                count: Int(records[Int(item)].successorCount), capacity: capacity)
+                            table.add(successor, weight)
+                            records[Int(item)].successorCount = UInt16(table.count)
+                        }
                     }
                 }
             }
@@ -130,10 +159,12 @@ struct ItemFeatureTable: Sendable, Equatable {
             neighbourItems.withUnsafeMutableBufferPointer { ids in
                 neighbourWeights.withUnsafeMutableBufferPointer { weights in
                     neighbourErrors.withUnsafeMutableBufferPointer { errors in
-                        body(
-                            NeighbourStorage(
-                                records: records.baseAddress!, ids: ids.baseAddress, weights: weights.baseAddress,
-                                errors: errors.baseAddress, capacity: capacity))
+                        neighbourMinima.withUnsafeMutableBufferPointer { minima in
+                            body(
+                                NeighbourStorage(
+                                    records: records.baseAddress!, ids: ids.baseAddress, weights: weights.baseAddress,
+                                    errors: errors.baseAddress, minima: minima.baseAddress, capacity: capacity))
+                        }
                     }
                 }
             }
@@ -163,6 +194,7 @@ struct NeighbourStorage {
     let ids: UnsafeMutablePointer<Int32>?
     let weights: UnsafeMutablePointer<Double>?
     let errors: UnsafeMutablePointer<Double>?
+    let minima: UnsafeMutablePointer<Double>?
     let capacity: Int
 
     /// One item's table; its count is written back once.
@@ -171,7 +203,9 @@ struct NeighbourStorage {
         let base = Int(item) * capacity
         var table = NeighbourTable(
             ids: ids! + base, weights: weights! + base, errors: errors! + base,
-            count: Int(records[Int(item)].neighbourCount), capacity: capacity)
+            minima: minima! + Int(item) * NeighbourTable.blocks(capacity),
+            count: Int(records[Int(item)].neighbourCount),
+            capacity: capacity)
         body(&table)
         records[Int(item)].neighbourCount = UInt16(table.count)
     }
@@ -207,14 +241,22 @@ struct NeighbourTable {
     let ids: UnsafeMutablePointer<Int32>
     let weights: UnsafeMutablePointer<Double>
     let errors: UnsafeMutablePointer<Double>
+    /// The smallest weight of each filled block of ``block`` entries.
+    let minima: UnsafeMutablePointer<Double>
     var count: Int
     let capacity: Int
+
+    /// Entries per block of ``minima``: two cache lines of weights.
+    static let block = 16
+
+    /// Blocks of a table of `capacity` entries.
+    static func blocks(_ capacity: Int) -> Int { (capacity + block - 1) / block }
 
     /// Adds `weight` to `neighbour`'s entry, found by scanning.
     @inline(__always)
     mutating func add(_ neighbour: Int32, _ weight: Double) {
         if let found = UnsafeBufferPointer(start: ids, count: count).firstIndexSIMD(of: neighbour) {
-            weights[found] += weight
+            raise(found, by: weight)
         } else {
             _ = insert(neighbour, weight)
         }
@@ -227,7 +269,7 @@ struct NeighbourTable {
     mutating func add(_ neighbour: Int32, _ weight: Double, positions: UnsafeMutablePointer<Int32>) {
         let found = positions[Int(neighbour)]
         if found >= 0 {
-            weights[Int(found)] += weight
+            raise(Int(found), by: weight)
             return
         }
         let (entry, evicted) = insert(neighbour, weight)
@@ -241,18 +283,48 @@ struct NeighbourTable {
     @inline(__always)
     private mutating func insert(_ neighbour: Int32, _ weight: Double) -> (entry: Int, evicted: Int32) {
         if count < capacity {
+            let b = count / Self.block
             ids[count] = neighbour
             weights[count] = weight
             errors[count] = 0
+            minima[b] = count % Self.block == 0 ? weight : min(minima[b], weight)
             count += 1
             return (count - 1, -1)
         }
-        let weakest = UnsafeBufferPointer(start: weights, count: count).firstIndexOfMinimum()
+        let weakest = firstWeakest()
         let evicted = ids[weakest]
         ids[weakest] = neighbour
         errors[weakest] = weights[weakest]
-        weights[weakest] += weight
+        raise(weakest, by: weight)
         return (weakest, evicted)
+    }
+
+    /// The first entry of the smallest weight: in the first block whose minimum
+    /// it is, since every block before holds only larger weights.
+    @inline(__always)
+    private func firstWeakest() -> Int {
+        var best = 0
+        for b in 1..<Self.blocks(count) where minima[b] < minima[best] { best = b }
+        var entry = best * Self.block
+        while weights[entry] != minima[best] { entry += 1 }
+        return entry
+    }
+
+    /// Adds `weight` to an entry's weight and keeps its block's minimum.
+    @inline(__always)
+    private mutating func raise(_ entry: Int, by weight: Double) {
+        let old = weights[entry]
+        let new = old + weight
+        weights[entry] = new
+        let b = entry / Self.block
+        if new < minima[b] {
+            minima[b] = new
+        } else if old == minima[b] && new != old {
+            let start = b * Self.block
+            var smallest = weights[start]
+            for k in (start + 1)..<min(start + Self.block, count) { smallest = min(smallest, weights[k]) }
+            minima[b] = smallest
+        }
     }
 }
 
@@ -273,15 +345,5 @@ extension UnsafeBufferPointer where Element == Int32 {
             index += 1
         }
         return nil
-    }
-}
-
-extension UnsafeBufferPointer where Element == Double {
-    /// The index of the first smallest element (not empty, no NaN). Every
-    /// replacement in a full neighbour table looks for it, so it runs in C, in
-    /// 256-bit vectors where the processor has AVX2 (`CKernels`).
-    @inline(__always)
-    func firstIndexOfMinimum() -> Int {
-        Int(streamrec_first_index_of_minimum(baseAddress!, count))
     }
 }
