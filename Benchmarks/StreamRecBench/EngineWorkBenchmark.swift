@@ -41,11 +41,17 @@ struct EngineWorkBenchmark: ParsableCommand {
                 ownStore?.apply(contentsOf: slice)
                 recommender.learn(contentsOf: slice)
                 let rankStart = MonotonicClock.nanoseconds()
-                let store = recommender.featureStore ?? ownStore!
                 var seen = Set<String>()
                 for event in slice where seen.insert(event.userID).inserted {
-                    let excluded = Set(store.excludedItems(of: event.userID))
-                    sink += recommender.recommend(for: event.userID, count: 10, excluding: excluded).first?.score ?? 0
+                    // As the engine ranks (EngineState.recommend).
+                    let ranked =
+                        if let ownStore {
+                            recommender.recommend(
+                                for: event.userID, count: 10, excluding: Set(ownStore.excludedItems(of: event.userID)))
+                        } else {
+                            recommender.recommendExcludingConsumed(for: event.userID, count: 10)
+                        }
+                    sink += ranked.first?.score ?? 0
                 }
                 refreshes += seen.count
                 learnNanoseconds += rankStart - learnStart

@@ -8,7 +8,7 @@ struct HybridRowPathTests {
     /// exclusions of part of what they consumed plus an id nobody knows, and a user
     /// nobody knows gets popularity either way. The restored copy maps its rows anew.
     @Test(
-        "The row path gives the id path's lists, for every factor base, before and after a restore",
+        "The row path gives the id path's lists, for every factor base, before and after a restore, refreshes included",
         arguments: [("bpr", true), ("isgd", true), ("raisgd", true), ("biased-mf", true), ("biased-mf", false)])
     func rowPathEqualsIDPath(base: String, allRatings: Bool) throws {
         // Biased MF learns from ratings only: with one event in three a rating, its
@@ -32,8 +32,16 @@ struct HybridRowPathTests {
         for hybrid in [model, restored].map({ $0 as! HybridRecommender }) {
             #expect(hybrid.baseRows.isComplete && hybrid.popularityRows.isComplete)
             if !allRatings { #expect(hybrid.baseRows.toStore != Array(0..<Int32(hybrid.baseRows.toStore.count))) }
+            #expect(hybrid.baseRows.isIdentity == allRatings && hybrid.popularityRows.isIdentity)
             let factors = try #require(hybrid.base as? any FactorRanked)
+            let store = try #require(hybrid.featureStore)
             for user in consumed.keys.sorted() + ["nobody"] {
+                // The engine's refresh: the store's exclusions, taken by row.
+                let refreshed = hybrid.recommendExcludingConsumed(for: user, count: 10)
+                #expect(
+                    refreshed
+                        == hybrid.recommendByID(for: user, count: 10, excluding: Set(store.excludedItems(of: user))),
+                    "\(base) \(user) refresh")
                 let items = consumed[user, default: []]
                 let excluded = Set(items.enumerated().filter { $0.offset % 3 != 0 }.map(\.element) + ["not-an-item"])
                 for count in [10, 40] {

@@ -283,16 +283,21 @@ extension FeatureStore {
     /// with, and those only passed by (``FeatureSettings/recommendAgainTypes``)
     /// while among their last ``FeatureSettings/recommendAgainAfter`` distinct items.
     public func excludedItems(of userID: String) -> [String] {
+        excludedRows(of: userID).map { items.id(at: $0) }
+    }
+
+    /// ``excludedItems(of:)`` as item rows, oldest first.
+    func excludedRows(of userID: String) -> [Int32] {
         guard let user = users.index(of: userID) else { return [] }
         let u = Int(user)
         let consumed = userTable.consumed[u]
-        guard userTable.tracksPassing else { return consumed.map { items.id(at: $0) } }
+        guard userTable.tracksPassing else { return Array(consumed) }
         let recentBase = u * userTable.recentCapacity
         let latest = userTable.recent[recentBase..<(recentBase + Int(userTable.records[u].recentCount))]
             .prefix(settings.recommendAgainAfter).map(\.item)
         return consumed.compactMap { entry in
             let (item, lasting) = UserFeatureTable.consumedEntry(entry)
-            return lasting || latest.contains(item) ? items.id(at: item) : nil
+            return lasting || latest.contains(item) ? item : nil
         }
     }
 

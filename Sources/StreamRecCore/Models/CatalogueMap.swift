@@ -11,6 +11,9 @@ struct CatalogueMap: Sendable {
     /// The signal row of each store row; -1 for items the signal has not seen.
     private(set) var fromStore: [Int32] = []
     private(set) var isComplete = true
+    /// Whether every signal row is the same store row (the signal learned its
+    /// items in the store's order, as signals that learn every event do).
+    private(set) var isIdentity = true
 
     /// Maps the rows `signal` added since the last call.
     mutating func extend(signal: IDInterner, store: IDInterner) {
@@ -21,11 +24,13 @@ struct CatalogueMap: Sendable {
             let row = Int32(toStore.count)
             guard let storeRow = store.index(of: signal.id(at: row)) else {
                 isComplete = false
+                isIdentity = false
                 toStore.append(-1)
                 continue
             }
             toStore.append(storeRow)
             fromStore[Int(storeRow)] = row
+            if storeRow != row { isIdentity = false }
         }
     }
 
@@ -34,9 +39,12 @@ struct CatalogueMap: Sendable {
         Int(row) < fromStore.count && fromStore[Int(row)] >= 0
     }
 
-    /// The signal rows of `storeRows` it has, ascending (the order the rankings
-    /// walk exclusions in).
+    /// The signal rows of `storeRows` (ascending) it has, ascending (the order
+    /// the rankings walk exclusions in).
     func signalRows(_ storeRows: [Int32]) -> [Int32] {
-        storeRows.compactMap { maps(storeRow: $0) ? fromStore[Int($0)] : nil }.sorted()
+        guard isIdentity else { return storeRows.compactMap { maps(storeRow: $0) ? fromStore[Int($0)] : nil }.sorted() }
+        // The rows it has are those below its row count.
+        let end = storeRows.firstIndex { Int($0) >= toStore.count } ?? storeRows.endIndex
+        return end == storeRows.endIndex ? storeRows : Array(storeRows[..<end])
     }
 }

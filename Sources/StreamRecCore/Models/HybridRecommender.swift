@@ -197,19 +197,20 @@ public struct HybridRecommender: Recommender {
     /// a candidate. For a user only the popularities speak for, all sets rank
     /// alike but for the popularities' proportion, which is what they then judge.
     private mutating func learnBlend(from event: Event) {
-        let consumed = Set(cooccurrence.store.excludedItems(of: event.userID))
-        guard !consumed.contains(event.itemID) else { return }
+        let store = cooccurrence.store
         var values: [Double]
         var positive: Int?
         if let factors = base as? any FactorRanked, mapsComplete {
-            let ids = cooccurrence.store.items
-            let features = rowFeatures(
-                for: event.userID, excludingRows: consumed.compactMap { ids.index(of: $0) }, factors: factors,
-                allSignals: true
-            ).features
+            let excluded = store.excludedRows(of: event.userID)
+            let row = store.items.index(of: event.itemID)
+            if let row, excluded.contains(row) { return }
+            let features = rowFeatures(for: event.userID, excludingRows: excluded, factors: factors, allSignals: true)
+                .features
             values = features.values
-            positive = ids.index(of: event.itemID).flatMap { features.start(of: $0) }
+            positive = row.flatMap { features.start(of: $0) }
         } else {
+            let consumed = Set(store.excludedItems(of: event.userID))
+            guard !consumed.contains(event.itemID) else { return }
             let features = signalFeatures(for: event.userID, excluding: consumed, allSignals: true)
             values = features.values
             positive = features.ids.firstIndex(of: event.itemID).map { $0 * RowFeatures.signals }
@@ -245,6 +246,16 @@ public struct HybridRecommender: Recommender {
             return recommendByRow(for: user, count: count, excluding: excluded, factors: factors)
         }
         return recommendByID(for: user, count: count, excluding: excluded)
+    }
+
+    /// By row when the maps are complete: the store's exclusions as rows, never as ids.
+    public func recommendExcludingConsumed(for user: String, count: Int) -> [ScoredItem] {
+        let store = cooccurrence.store
+        if let factors = base as? any FactorRanked, mapsComplete {
+            return recommendByRow(
+                for: user, count: count, excludingRows: store.excludedRows(of: user), factors: factors)
+        }
+        return recommendByID(for: user, count: count, excluding: Set(store.excludedItems(of: user)))
     }
 
     /// Each candidate's scaled score per signal (0 where a signal does not have
@@ -310,9 +321,10 @@ public struct HybridRecommender: Recommender {
 
     /// ``signalFeatures(for:excluding:allSignals:)`` by the store's item rows.
     func rowFeatures(
-        for user: String, excludingRows excludedRows: [Int32], factors: any FactorRanked, allSignals: Bool
+        for user: String, excludingRows unsortedRows: [Int32], factors: any FactorRanked, allSignals: Bool
     ) -> (features: RowFeatures, personal: Bool) {
         let weights = blend.weights
+        let excludedRows = unsortedRows.sorted()
         func wanted(_ s: Int) -> Bool { allSignals || weights[s] != 0 }
         let model =
             wanted(0)
@@ -368,8 +380,17 @@ public struct HybridRecommender: Recommender {
         let ids = cooccurrence.store.items
         // Every signal's items are the store's (the maps are complete): an id the
         // store does not know excludes nothing.
+        return recommendByRow(
+            for: user, count: count, excludingRows: excluded.compactMap { ids.index(of: $0) }, factors: factors)
+    }
+
+    /// ``recommendByRow(for:count:excluding:factors:)`` with the store's rows to leave out.
+    func recommendByRow(
+        for user: String, count: Int, excludingRows excluded: [Int32], factors: any FactorRanked
+    ) -> [ScoredItem] {
+        let ids = cooccurrence.store.items
         let (features, personal) = rowFeatures(
-            for: user, excludingRows: excluded.compactMap { ids.index(of: $0) }, factors: factors, allSignals: false)
+            for: user, excludingRows: excluded, factors: factors, allSignals: false)
         let blended = features.blended(personal ? blend.weights : Self.popularityOnly(blend.weights))
         // FeatureStore.top's order: higher score, then lower id.
         let best = bestElements(blended, limit: count) { a, b in

@@ -17,6 +17,11 @@ public protocol Recommender: Sendable {
     /// item ids. Empty when the model has nothing to say about the user.
     func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem]
 
+    /// ``recommend(for:count:excluding:)`` leaving out the items the model's
+    /// ``featureStore`` excludes for the user (``FeatureStore/excludedItems(of:)``),
+    /// nothing when it keeps none: what the engine's refreshes rank.
+    func recommendExcludingConsumed(for user: String, count: Int) -> [ScoredItem]
+
     /// The items of ``recommend(for:count:excluding:)`` in no particular order,
     /// for callers that only combine them (the hybrid): it saves the sort.
     func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem]
@@ -67,6 +72,10 @@ public protocol Recommender: Sendable {
 
 extension Recommender {
     public func predictRating(user: String, item: String) -> Double? { nil }
+
+    public func recommendExcludingConsumed(for user: String, count: Int) -> [ScoredItem] {
+        recommend(for: user, count: count, excluding: Set(featureStore?.excludedItems(of: user) ?? []))
+    }
 
     public func candidates(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
         recommend(for: user, count: count, excluding: excluded)
