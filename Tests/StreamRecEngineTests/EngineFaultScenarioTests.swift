@@ -71,8 +71,12 @@ struct EngineFaultScenarioTests {
         let before = try #require(try store.load())
         // The checkpoint is written to this name first: pointed at /dev/full, every
         // write of it fails with ENOSPC, as on a full disk.
+        // A checkpoint being written holds that name until its rename: the link
+        // goes in once it is free (a writer opens the name, so it follows the link).
         let temporary = (scenario.running.stateDirectory as NSString).appendingPathComponent("checkpoint.tmp")
-        try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: "/dev/full")
+        #expect(
+            await waitFor { symlink("/dev/full", temporary) == 0 },
+            "checkpoint.tmp never free: \(String(cString: strerror(errno)))")
         // Some events, so that a checkpoint is due and fails; then the rest.
         let half = scenario.events.count / 2
         try await scenario.sendSecondHalf(half..<(half + 500)).value
