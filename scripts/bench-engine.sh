@@ -15,7 +15,8 @@
 #
 # REPEAT=N runs the full-speed case N times, each right after a bare-pipe run of
 # its own on fresh topics, and prints every pair's ratio and their median: the
-# bare pipe's rate alone moves by a fifth between runs on a shared machine.
+# bare pipe's rate alone moves by a fifth (at times by half) between runs on a
+# shared machine; the medians of the engine's rate and phase times follow.
 # ENGINE_ARGS adds arguments to `streamrec run` (e.g. "-X queued.max.messages.kbytes=8192").
 # ENGINE_BIN runs another build of the engine (A/B comparisons); HTTP_ARGS= (empty)
 # for a build older than the HTTP API, which has no --http (each engine otherwise
@@ -96,6 +97,9 @@ pipe_latency() {
 cpu_ticks() { local t=0; for pid in "${ENGINES[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' /proc/$pid/stat))); done; echo $t; }
 
 RATIOS=()
+RATES=()
+APPLY_MS=()
+RANK_MS=()
 for run in "${RUNS[@]}"; do
   load=${run%%-*}
   if [ "$load" = 0 ]; then n=$N_MAX; else n=$((load * SECONDS_PER_LOAD)); fi
@@ -133,13 +137,22 @@ for run in "${RUNS[@]}"; do
   if [ "$load" = 0 ]; then
     RATIO=$(awk -v a="$RATE" -v b="$PIPE_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
     RATIOS+=("$RATIO")
+    RATES+=("$RATE")
+    # The engine's own phase times (first instance), steadier than the ratio.
+    APPLY_MS+=("$(grep -ho 'apply [0-9]* ms' "$WORK/engine-$run-1.err" | grep -o '[0-9]*' | tail -1)")
+    RANK_MS+=("$(grep -ho 'rank and send [0-9]* ms' "$WORK/engine-$run-1.err" | grep -o '[0-9]*' | tail -1)")
     echo "  offered max, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; end-to-end ${RATE} events/s = $RATIO of the bare pipe"
   else
     echo "  offered $load/s, $INSTANCES instance(s): engine peak RSS $((RSS / 1024)) MiB, CPU ${CPU_US_PER_EVENT} µs/event; sustained ${RATE} events/s; latency above, bare pipe's before it"
   fi
 done
+# "sorted values (median M)" of the arguments.
+sorted_median() {
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1; printf "%s ", $1 } END { printf "(median %s)", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 if [ "${#RATIOS[@]}" -gt 1 ]; then
-  SORTED=$(printf '%s\n' "${RATIOS[@]}" | sort -n | tr '\n' ' ')
-  MEDIAN=$(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-  echo "full speed over ${#RATIOS[@]} paired runs: ratios $SORTED(median $MEDIAN)"
+  echo "full speed over ${#RATIOS[@]} paired runs: ratios $(sorted_median "${RATIOS[@]}")"
+  # The bare pipe's own rate moves by up to a factor of two between runs, which the
+  # ratios carry; the engine's rate and phase times (ms per run of N_MAX events) do not.
+  echo "  engine events/s $(sorted_median "${RATES[@]}"); apply ms $(sorted_median "${APPLY_MS[@]}"); rank and send ms $(sorted_median "${RANK_MS[@]}")"
 fi
