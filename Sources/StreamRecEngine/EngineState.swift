@@ -123,12 +123,15 @@ struct EngineState: Sendable {
     /// The user's top `count`, leaving out what they consumed when asked to. A user
     /// the model cannot rank yet gets the most popular items.
     func recommend(for user: String, count: Int, excludeConsumed: Bool) -> [Recommendation.Item] {
+        // A model that keeps the store leaves out its exclusions by row, without their ids.
         var ranked =
-            !excludeConsumed
-            ? model.recommend(for: user, count: count, excluding: [])
-            : ownFeatures == nil
-                ? model.recommendExcludingConsumed(for: user, count: count)
-                : model.recommend(for: user, count: count, excluding: Set(features.excludedItems(of: user)))
+            if !excludeConsumed {
+                model.recommend(for: user, count: count, excluding: [])
+            } else if ownFeatures == nil {
+                model.recommendExcludingConsumed(for: user, count: count)
+            } else {
+                model.recommend(for: user, count: count, excluding: Set(features.excludedItems(of: user)))
+            }
         if ranked.isEmpty {
             let excluded = excludeConsumed ? Set(features.excludedItems(of: user)) : []
             ranked = features.popular(limit: count + excluded.count).filter { !excluded.contains($0.itemID) }
