@@ -39,8 +39,9 @@ struct CatalogueMap: Sendable {
         Int(row) < fromStore.count && fromStore[Int(row)] >= 0
     }
 
-    /// The signal rows of `storeRows` (ascending) it has, ascending (the order
-    /// the rankings walk exclusions in).
+    /// The signal rows of the store rows it has, ascending (the order the
+    /// rankings walk exclusions in). `storeRows` must be ascending: an identity
+    /// map returns them as they are, cut where the signal's rows end.
     func signalRows(_ storeRows: [Int32]) -> [Int32] {
         guard isIdentity else { return storeRows.compactMap { maps(storeRow: $0) ? fromStore[Int($0)] : nil }.sorted() }
         // The rows it has are those below its row count.
