@@ -136,8 +136,8 @@ public struct HybridRecommender: Recommender {
     /// Each signal learns the whole batch: they share no state, so the order
     /// across them does not matter, only the order within each. For a large batch
     /// the co-occurrence signal, the costliest, learns on one thread while the
-    /// factor model learns on another, then finishes on both; the popularities,
-    /// the cheapest, follow.
+    /// factor model and then the popularities learn on another (together they take
+    /// about as long); the co-occurrence signal then finishes on both.
     private mutating func learnSignals(contentsOf events: [Event]) {
         guard !events.isEmpty else { return }
         guard events.count >= LargeBatch.minimumEvents else {
@@ -149,14 +149,21 @@ public struct HybridRecommender: Recommender {
             return
         }
         // The co-occurrence updates held at the end of the first step are most of its
-        // work; the factor model is done long before, so they get both threads.
+        // work; the other thread is done long before, so they get both threads.
         var held: HeldNeighbourUpdates?
-        Parallel.run(
-            &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
-            { $0.learn(contentsOf: events) })
+        // The popularities are reached through pointers from the factor model's thread only.
+        withUnsafeMutablePointer(to: &popularity) { popularity in
+            withUnsafeMutablePointer(to: &recentPopularity) { recentPopularity in
+                Parallel.run(
+                    &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
+                    {
+                        $0.learn(contentsOf: events)
+                        popularity.pointee.learn(contentsOf: events, rankingLeaders: false)
+                        recentPopularity.pointee.learn(contentsOf: events, rankingLeaders: false)
+                    })
+            }
+        }
         if let held = held.take() { cooccurrence.applyHeld(held) }
-        popularity.learn(contentsOf: events, rankingLeaders: false)
-        recentPopularity.learn(contentsOf: events, rankingLeaders: false)
         mapNewItems()
     }
 
@@ -179,15 +186,26 @@ public struct HybridRecommender: Recommender {
             return
         }
         var held: HeldNeighbourUpdates?
-        // Only the co-occurrence thread touches `sharing`.
+        // Only the co-occurrence thread touches `sharing`; the popularities read
+        // what it skips from a sharing of their own.
+        var popularitySharing = ItemSideSharing(skip: sharing.skip, logging: false)
         withUnsafeMutablePointer(to: &sharing) { shared in
-            Parallel.run(
-                &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events, sharing: shared) },
-                { $0.learn(contentsOf: events, sharing: &baseSharing) })
+            withUnsafeMutablePointer(to: &popularity) { popularity in
+                withUnsafeMutablePointer(to: &recentPopularity) { recentPopularity in
+                    Parallel.run(
+                        &cooccurrence, &base,
+                        { held = $0.learnHoldingNeighbourUpdates(contentsOf: events, sharing: shared) },
+                        {
+                            $0.learn(contentsOf: events, sharing: &baseSharing)
+                            popularity.pointee.learn(
+                                contentsOf: events, sharing: &popularitySharing, rankingLeaders: false)
+                            recentPopularity.pointee.learn(
+                                contentsOf: events, sharing: &popularitySharing, rankingLeaders: false)
+                        })
+                }
+            }
         }
         if let held = held.take() { cooccurrence.applyHeld(held) }
-        popularity.learn(contentsOf: events, sharing: &sharing, rankingLeaders: false)
-        recentPopularity.learn(contentsOf: events, sharing: &sharing, rankingLeaders: false)
         mapNewItems()
     }
 
