@@ -135,13 +135,15 @@ public struct FeatureStore: Sendable, Equatable {
     /// which the caller applies with ``applyHeld(_:onTwoThreads:)`` before the store
     /// is read or changed again. Those are most of a large batch's work, and they
     /// can be spread over two threads: a caller that runs this alongside other work
-    /// (the hybrid's factor model) then gives them both cores.
+    /// (the hybrid's factor model) then gives them both cores. They are sorted by
+    /// item here, on the thread that held them, so that the flush only applies.
     mutating func applyHoldingNeighbourUpdates(
         contentsOf events: [Event], sharing: UnsafeMutablePointer<ItemSideSharing>? = nil
     ) -> HeldNeighbourUpdates {
         let held = HeldNeighbourUpdates(
             neighbourUpdateRoom(for: events.count, atMost: Self.neighbourUpdatesHeldForTwoThreads))
         _ = events.withUnsafeBufferPointer { apply(buffer: $0, neighbourUpdates: held.batch, sharing: sharing) }
+        held.batch?.pointee.group(slots: itemTable.slots)
         return held
     }
 

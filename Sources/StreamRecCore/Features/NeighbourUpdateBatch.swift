@@ -34,28 +34,44 @@ struct NeighbourUpdateBatch: ~Copyable {
 
     @inline(__always)
     mutating func append(item: Int32, neighbour: Int32, weight: Double) {
+        assert(!isGrouped, "an update held after the batch was grouped")
         pending[count] = Update(item: item, neighbour: neighbour, weight: weight)
         count += 1
+    }
+
+    /// Whether `grouped` holds the `count` updates in item order (see ``group(slots:)``).
+    private(set) var isGrouped = false
+
+    /// Sorts the held updates by item into `grouped`, ahead of ``flush(into:onTwoThreads:)``:
+    /// a caller that holds updates on one thread while another thread is busy
+    /// sorts there, and the flush only applies. A few updates across a large
+    /// catalogue are left in arrival order: grouping costs a pass over every
+    /// item slot, and the flush applies them as they came.
+    mutating func group(slots: Int) {
+        guard !isGrouped, count * 16 >= slots else { return }
+        // A stable counting sort by item: each item's updates keep their order.
+        var next = [Int](repeating: 0, count: slots + 1)
+        for k in 0..<count { next[Int(pending[k].item) + 1] += 1 }
+        for i in 0..<slots { next[i + 1] += next[i] }
+        for k in 0..<count {
+            let i = Int(pending[k].item)
+            grouped[next[i]] = pending[k]
+            next[i] += 1
+        }
+        isGrouped = true
     }
 
     /// Applies every held update to `table` and empties the batch. On two threads,
     /// each takes the groups of half the updates: the groups are independent tables.
     mutating func flush(into table: inout ItemFeatureTable, onTwoThreads: Bool = false) {
-        defer { count = 0 }
-        // Grouping costs a pass over every item slot: for a few updates across a
-        // large catalogue, arrival order is cheaper.
-        guard count * 16 >= table.slots else {
+        defer {
+            count = 0
+            isGrouped = false
+        }
+        group(slots: table.slots)
+        guard isGrouped else {
             for k in 0..<count { table.addNeighbour(pending[k].item, pending[k].neighbour, stored: pending[k].weight) }
             return
-        }
-        // A stable counting sort by item: each item's updates keep their order.
-        var next = [Int](repeating: 0, count: table.slots + 1)
-        for k in 0..<count { next[Int(pending[k].item) + 1] += 1 }
-        for i in 0..<table.slots { next[i + 1] += next[i] }
-        for k in 0..<count {
-            let i = Int(pending[k].item)
-            grouped[next[i]] = pending[k]
-            next[i] += 1
         }
         // The halves meet at a group boundary at or after the middle.
         var middle = count
