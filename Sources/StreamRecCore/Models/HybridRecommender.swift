@@ -149,7 +149,7 @@ public struct HybridRecommender: Recommender {
             return
         }
         // The co-occurrence updates held at the end of the first step are most of its
-        // work; the other thread is done long before, so they get both threads.
+        // work, and both threads are free once that step ends: they get both.
         var held: HeldNeighbourUpdates?
         // The popularities are reached through pointers from the factor model's thread only.
         withUnsafeMutablePointer(to: &popularity) { popularity in
