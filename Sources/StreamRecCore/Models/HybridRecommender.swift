@@ -148,18 +148,30 @@ public struct HybridRecommender: Recommender {
             mapNewItems()
             return
         }
-        // The co-occurrence updates held at the end of the first step are most of its
-        // work, and both threads are free once that step ends: they get both.
+        learnOnTwoThreads(
+            holding: { $0.learnHoldingNeighbourUpdates(contentsOf: events) }, base: { $0.learn(contentsOf: events) },
+            popularity: { $0.learn(contentsOf: events, rankingLeaders: false) })
+    }
+
+    /// A large batch's learning: `holding` runs the co-occurrence pass on one
+    /// thread while `learnBase`, then `learnPopularity` for each popularity, run
+    /// on the other. The co-occurrence updates the pass held are most of its work,
+    /// and both threads are free once that step ends: they are applied on both.
+    private mutating func learnOnTwoThreads(
+        holding: (inout CooccurrenceRecommender) -> HeldNeighbourUpdates,
+        base learnBase: (inout any Recommender) -> Void,
+        popularity learnPopularity: (inout PopularityRecommender) -> Void
+    ) {
         var held: HeldNeighbourUpdates?
         // The popularities are reached through pointers from the factor model's thread only.
         withUnsafeMutablePointer(to: &popularity) { popularity in
             withUnsafeMutablePointer(to: &recentPopularity) { recentPopularity in
                 Parallel.run(
-                    &cooccurrence, &base, { held = $0.learnHoldingNeighbourUpdates(contentsOf: events) },
+                    &cooccurrence, &base, { held = holding(&$0) },
                     {
-                        $0.learn(contentsOf: events)
-                        popularity.pointee.learn(contentsOf: events, rankingLeaders: false)
-                        recentPopularity.pointee.learn(contentsOf: events, rankingLeaders: false)
+                        learnBase(&$0)
+                        learnPopularity(&popularity.pointee)
+                        learnPopularity(&recentPopularity.pointee)
                     })
             }
         }
@@ -185,28 +197,15 @@ public struct HybridRecommender: Recommender {
             mapNewItems()
             return
         }
-        var held: HeldNeighbourUpdates?
         // Only the co-occurrence thread touches `sharing`; the popularities read
         // what it skips from a sharing of their own.
         var popularitySharing = ItemSideSharing(skip: sharing.skip, logging: false)
         withUnsafeMutablePointer(to: &sharing) { shared in
-            withUnsafeMutablePointer(to: &popularity) { popularity in
-                withUnsafeMutablePointer(to: &recentPopularity) { recentPopularity in
-                    Parallel.run(
-                        &cooccurrence, &base,
-                        { held = $0.learnHoldingNeighbourUpdates(contentsOf: events, sharing: shared) },
-                        {
-                            $0.learn(contentsOf: events, sharing: &baseSharing)
-                            popularity.pointee.learn(
-                                contentsOf: events, sharing: &popularitySharing, rankingLeaders: false)
-                            recentPopularity.pointee.learn(
-                                contentsOf: events, sharing: &popularitySharing, rankingLeaders: false)
-                        })
-                }
-            }
+            learnOnTwoThreads(
+                holding: { $0.learnHoldingNeighbourUpdates(contentsOf: events, sharing: shared) },
+                base: { $0.learn(contentsOf: events, sharing: &baseSharing) },
+                popularity: { $0.learn(contentsOf: events, sharing: &popularitySharing, rankingLeaders: false) })
         }
-        if let held = held.take() { cooccurrence.applyHeld(held) }
-        mapNewItems()
     }
 
     /// Ranks the event's user as a refresh would (consumed items left out) and
