@@ -217,7 +217,7 @@ public struct HybridRecommender: Recommender {
         let store = cooccurrence.store
         var values: [Double]
         var positive: Int?
-        if let factors = base as? any FactorRanked, mapsComplete {
+        if let factors = rowRankedFactors {
             let excluded = store.excludedRows(of: event.userID)
             let row = store.items.index(of: event.itemID)
             if let row, excluded.contains(row) { return }
@@ -253,13 +253,15 @@ public struct HybridRecommender: Recommender {
         mapNewItems()
     }
 
-    /// Whether every signal's items map to the store's rows.
-    private var mapsComplete: Bool {
-        baseRows.isComplete && popularityRows.isComplete && recentPopularityRows.isComplete
+    /// The factor model, when the ranking can go by the store's rows: it ranks by
+    /// row and every signal's items map to the store's. Nil sends rankings by id.
+    private var rowRankedFactors: (any FactorRanked)? {
+        guard baseRows.isComplete, popularityRows.isComplete, recentPopularityRows.isComplete else { return nil }
+        return base as? any FactorRanked
     }
 
     public func recommend(for user: String, count: Int, excluding excluded: Set<String>) -> [ScoredItem] {
-        if let factors = base as? any FactorRanked, mapsComplete {
+        if let factors = rowRankedFactors {
             return recommendByRow(for: user, count: count, excluding: excluded, factors: factors)
         }
         return recommendByID(for: user, count: count, excluding: excluded)
@@ -268,7 +270,7 @@ public struct HybridRecommender: Recommender {
     /// By row when the maps are complete: the store's exclusions as rows, never as ids.
     public func recommendExcludingConsumed(for user: String, count: Int) -> [ScoredItem] {
         let store = cooccurrence.store
-        if let factors = base as? any FactorRanked, mapsComplete {
+        if let factors = rowRankedFactors {
             return recommendByRow(
                 for: user, count: count, excludingRows: store.excludedRows(of: user), factors: factors)
         }
